@@ -1,0 +1,55 @@
+#include "common/auto_motion.h"
+
+#include <cstdint>
+#include <cmath>
+#include <filesystem>
+
+namespace chunkreel {
+namespace {
+
+// FNV-1a: stable across runs and platforms, unlike std::hash.
+uint64_t fnv1a(const std::string& text, uint64_t hash = 1469598103934665603ull) {
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+double unit(uint64_t hash, int salt) {
+  uint64_t h = fnv1a(std::to_string(salt), hash);
+  return static_cast<double>(h >> 11) / static_cast<double>(1ull << 53);
+}
+
+}  // namespace
+
+Motion auto_motion(int slide_index, const std::string& image_path, int image_width,
+                   int image_height) {
+  const std::string key = std::filesystem::path(image_path).filename().string() + ":" +
+                          std::to_string(image_width) + "x" + std::to_string(image_height) +
+                          ":" + std::to_string(slide_index);
+  const uint64_t hash = fnv1a(key);
+  const double zoom = 1.12 + 0.12 * unit(hash, 1);  // 1.12 .. 1.24
+  // Pan a modest distance in a direction from the hash; at the closer view
+  // the window has room to move by (1 - 1/zoom) / 2 of the image each way.
+  const double room = (1 - 1 / zoom) / 2;
+  const double angle = 6.283185307179586 * unit(hash, 2);
+  const double reach = room * (0.5 + 0.4 * unit(hash, 3));
+  const double dx = reach * std::cos(angle);
+  const double dy = reach * std::sin(angle);
+
+  Motion motion;
+  motion.easing = Easing::k_ease_in_out;
+  ViewPoint wide{1.0, 0.5, 0.5};
+  ViewPoint close{zoom, 0.5 + dx, 0.5 + dy};
+  if (slide_index % 2 == 0) {
+    motion.from = wide;
+    motion.to = close;
+  } else {
+    motion.from = close;
+    motion.to = wide;
+  }
+  return motion;
+}
+
+}  // namespace chunkreel

@@ -1,0 +1,48 @@
+#pragma once
+// The chunk job: everything one worker needs to render and encode a range of
+// frames, in one self-contained JSON file. It carries the slides the range
+// shows with their global start times, the output and encoder settings and
+// where to write; nothing refers back to the project file, so a job can run
+// on any host that sees the same image paths.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "common/show_timing.h"
+#include "common/timeline.h"
+
+namespace chunkreel {
+
+constexpr int k_chunk_job_version = 1;
+
+struct JobSlide {
+  SlideSpan span;
+  std::string image;
+  int image_width = 0;  ///< probed size after orientation, for planning
+  int image_height = 0;
+  int orientation = 1;  ///< EXIF orientation the worker applies
+  Fit fit = Fit::k_cover;
+  Motion motion;
+  TransitionType out_transition = TransitionType::k_cut;
+};
+
+struct ChunkJob {
+  int chunk_index = 0;
+  int64_t first_frame = 0;
+  int64_t frame_count = 0;
+  OutputSettings output;
+  int threads = 1;          ///< x264 plus render threads inside the worker
+  std::string chunk_path;   ///< final chunk file; written as chunk_path + ".tmp"
+  std::vector<JobSlide> slides;  ///< contiguous, in show order
+};
+
+std::string chunk_job_to_json(const ChunkJob& job);
+Expected<ChunkJob> chunk_job_from_json(const std::string& text);
+
+Expected<ChunkJob> read_chunk_job(const std::string& path);
+/// Writes atomically (temporary file, then rename).
+Expected<void> write_chunk_job(const ChunkJob& job, const std::string& path);
+
+}  // namespace chunkreel

@@ -1,0 +1,33 @@
+#pragma once
+// The one libx264 configuration every worker uses. Chunks can be joined by
+// stream copy only if their SPS/PPS (the extradata) are byte-identical, so
+// everything that reaches the headers is set here and nowhere else.
+
+#include <string>
+
+#include "common/timeline.h"
+
+struct AVCodecContext;
+
+namespace chunkreel {
+
+struct EncoderConfig {
+  int width = 0;
+  int height = 0;
+  Rational fps{30, 1};
+  std::string preset = "veryfast";
+  int crf = 20;
+  int threads = 1;  ///< x264 threads; does not reach the headers
+};
+
+EncoderConfig encoder_config(const OutputSettings& output, int threads);
+
+/// The x264-params string (shared, so tests can check it).
+std::string x264_params(const EncoderConfig& config);
+
+/// Sets size, rate, profile, GOP, colour tags and the libx264 private
+/// options on `ctx`, which must be a libx264 context not yet opened.
+/// crf 0 is lossless, which x264 allows only in High 4:4:4 Predictive.
+void apply_encoder_config(const EncoderConfig& config, AVCodecContext* ctx);
+
+}  // namespace chunkreel

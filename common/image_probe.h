@@ -1,0 +1,38 @@
+#pragma once
+// Reads an image file's header, never its pixels: format, stored size and the
+// EXIF orientation. The orchestrator probes every image this way before any
+// worker starts, so a decompression bomb is refused from its header alone;
+// workers use the same orientation when they decode.
+
+#include <cstdint>
+#include <string>
+
+#include "common/error.h"
+
+namespace chunkreel {
+
+enum class ImageFormat { k_jpeg, k_png, k_webp };
+
+struct ImageInfo {
+  ImageFormat format = ImageFormat::k_jpeg;
+  int stored_width = 0;   ///< as the pixels are stored
+  int stored_height = 0;
+  int orientation = 1;    ///< EXIF orientation 1..8 (1 when absent)
+  int64_t file_bytes = 0;
+
+  /// True when the orientation swaps width and height (5..8).
+  bool transposed() const { return orientation >= 5 && orientation <= 8; }
+  int width() const { return transposed() ? stored_height : stored_width; }
+  int height() const { return transposed() ? stored_width : stored_height; }
+};
+
+const char* to_string(ImageFormat format);
+
+/// Probes `path`. Errors name the file and what is wrong with it.
+Expected<ImageInfo> probe_image(const std::string& path);
+
+/// Parses the EXIF orientation out of a TIFF structure ("II*\0" or "MM\0*"),
+/// with or without a leading "Exif\0\0". Returns 1 when absent or malformed.
+int exif_orientation(const uint8_t* data, size_t size);
+
+}  // namespace chunkreel

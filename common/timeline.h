@@ -1,0 +1,111 @@
+#pragma once
+// The timeline model: what a project file says, after defaults are applied
+// and paths are made absolute. Plain data; parsing lives in timeline_json,
+// time arithmetic in show_timing.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/rational.h"
+
+namespace chunkreel {
+
+enum class Fit { k_cover, k_contain, k_contain_blur };
+
+enum class TransitionType {
+  k_cut,
+  k_crossfade,
+  k_fade_black,
+  k_wipe_left,
+  k_wipe_right,
+  k_wipe_up,
+  k_wipe_down,
+  k_slide_left,
+  k_slide_right,
+};
+
+enum class Easing { k_linear, k_ease_in, k_ease_out, k_ease_in_out };
+
+struct Colour {
+  uint8_t r = 0, g = 0, b = 0;
+  bool operator==(const Colour&) const = default;
+};
+
+/// A view window: `zoom` relative to the fitted window, `center` in
+/// normalised image coordinates.
+struct ViewPoint {
+  double zoom = 1.0;
+  double center_x = 0.5;
+  double center_y = 0.5;
+  bool operator==(const ViewPoint&) const = default;
+};
+
+struct Motion {
+  ViewPoint from;
+  ViewPoint to;
+  Easing easing = Easing::k_linear;
+  bool operator==(const Motion&) const = default;
+};
+
+struct Transition {
+  TransitionType type = TransitionType::k_crossfade;
+  double duration = 1.0;  ///< seconds; always 0 for a cut
+  bool operator==(const Transition&) const = default;
+};
+
+struct VideoSettings {
+  std::string preset = "veryfast";
+  int crf = 20;
+  bool operator==(const VideoSettings&) const = default;
+};
+
+struct OutputSettings {
+  int width = 1920;
+  int height = 1080;
+  Rational fps{30, 1};
+  Colour background;
+  VideoSettings video;
+  int audio_bitrate = 192000;
+  bool operator==(const OutputSettings&) const = default;
+};
+
+struct Slide {
+  std::string image;  ///< absolute path
+  double duration = 5.0;
+  Fit fit = Fit::k_cover;
+  Motion motion;
+  bool auto_motion = false;  ///< motion is chosen by resolve_auto_motion()
+  Transition transition;     ///< into the next slide; ignored on the last
+};
+
+struct AudioTrack {
+  std::string file;  ///< absolute path
+  double start = 0.0;
+  double volume = 1.0;
+  double fade_in = 0.0;
+  double fade_out = 0.0;
+  bool loop = false;
+};
+
+struct Timeline {
+  std::string project_path;  ///< the file it came from, for messages
+  OutputSettings output;
+  std::vector<Slide> slides;
+  std::vector<AudioTrack> audio;
+};
+
+const char* to_string(Fit fit);
+const char* to_string(TransitionType type);
+const char* to_string(Easing easing);
+bool parse_fit(const std::string& text, Fit* out);
+bool parse_transition_type(const std::string& text, TransitionType* out);
+bool parse_easing(const std::string& text, Easing* out);
+/// "#rrggbb" only.
+bool parse_colour(const std::string& text, Colour* out);
+std::string to_string(Colour colour);
+
+/// The x264 presets accepted for output.video.preset.
+bool is_x264_preset(const std::string& name);
+
+}  // namespace chunkreel

@@ -1,0 +1,320 @@
+#include "common/timeline_json.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/json_fields.h"
+
+namespace chunkreel {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Limits that catch typos and absurd values before anything is allocated.
+constexpr int k_max_dimension = 8192;
+constexpr int k_min_dimension = 16;
+constexpr double k_max_fps = 240;
+constexpr double k_max_slide_seconds = 24 * 3600;
+constexpr double k_max_zoom = 64;
+
+std::string resolve_path(const std::string& relative, const fs::path& base) {
+  fs::path p(relative);
+  if (p.is_relative()) p = base / p;
+  return p.lexically_normal().string();
+}
+
+Transition read_transition(FieldReader reader, Transition fallback) {
+  Transition t = fallback;
+  if (auto type = reader.string("type")) {
+    if (!parse_transition_type(*type, &t.type))
+      reader.fail("type", "unknown transition '" + *type +
+                              "' (cut, crossfade, fade-black, wipe-left, wipe-right, wipe-up, "
+                              "wipe-down, slide-left, slide-right)");
+  }
+  if (auto d = reader.number("duration")) {
+    if (*d < 0) reader.fail("duration", "must be at least 0");
+    if (*d > k_max_slide_seconds) reader.fail("duration", "is absurdly long");
+    t.duration = *d;
+  }
+  reader.finish();
+  if (t.type == TransitionType::k_cut) t.duration = 0;
+  if (t.type != TransitionType::k_cut && t.duration == 0) t.type = TransitionType::k_cut;
+  return t;
+}
+
+ViewPoint read_viewpoint(FieldReader reader, ViewPoint fallback) {
+  ViewPoint v = fallback;
+  if (auto zoom = reader.number("zoom")) {
+    if (*zoom <= 0) reader.fail("zoom", "must be greater than 0");
+    if (*zoom > k_max_zoom) reader.fail("zoom", "must be at most 64");
+    v.zoom = *zoom;
+  }
+  if (const json* center = reader.raw("center")) {
+    if (!center->is_array() || center->size() != 2 || !(*center)[0].is_number() ||
+        !(*center)[1].is_number())
+      reader.fail("center", "must be an array of two numbers [x, y]");
+    v.center_x = (*center)[0].get<double>();
+    v.center_y = (*center)[1].get<double>();
+    if (!(v.center_x >= 0 && v.center_x <= 1 && v.center_y >= 0 && v.center_y <= 1))
+      reader.fail("center", "must lie inside [0, 1] x [0, 1]");
+  }
+  reader.finish();
+  return v;
+}
+
+// Motion is an object (fields default to `fallback`'s) or the string "auto".
+void read_motion(FieldReader& parent, Motion fallback, bool fallback_auto, Motion* motion,
+                 bool* automatic) {
+  *motion = fallback;
+  *automatic = fallback_auto;
+  const json* value = parent.raw("motion");
+  if (!value) return;
+  if (value->is_string()) {
+    if (value->get<std::string>() != "auto")
+      parent.fail("motion", "must be an object or the string \"auto\"");
+    *automatic = true;
+    return;
+  }
+  FieldReader reader(*value, parent.path_of("motion"));
+  *automatic = false;
+  if (auto from = reader.object("from")) motion->from = read_viewpoint(*from, fallback.from);
+  if (auto to = reader.object("to")) motion->to = read_viewpoint(*to, fallback.to);
+  if (auto easing = reader.string("easing")) {
+    if (!parse_easing(*easing, &motion->easing))
+      reader.fail("easing",
+                  "unknown easing '" + *easing + "' (linear, ease-in, ease-out, ease-in-out)");
+  }
+  reader.finish();
+}
+
+// Reads the slide fields shared by `defaults` and each slide.
+void read_slide_fields(FieldReader& reader, const Slide& fallback, Slide* slide) {
+  if (auto d = reader.number("duration")) {
+    if (*d <= 0) reader.fail("duration", "must be greater than 0");
+    if (*d > k_max_slide_seconds) reader.fail("duration", "is absurdly long (over 24 hours)");
+    slide->duration = *d;
+  } else {
+    slide->duration = fallback.duration;
+  }
+  slide->fit = fallback.fit;
+  if (auto fit = reader.string("fit")) {
+    if (!parse_fit(*fit, &slide->fit))
+      reader.fail("fit", "unknown fit '" + *fit + "' (cover, contain, contain-blur)");
+  }
+  read_motion(reader, fallback.motion, fallback.auto_motion, &slide->motion,
+              &slide->auto_motion);
+  slide->transition = fallback.transition;
+  if (auto t = reader.object("transition"))
+    slide->transition = read_transition(*t, fallback.transition);
+}
+
+OutputSettings read_output(FieldReader reader) {
+  OutputSettings out;
+  auto dimension = [&](const char* key, int* target) {
+    if (auto v = reader.integer(key)) {
+      if (*v < k_min_dimension || *v > k_max_dimension)
+        reader.fail(key, "must be between 16 and 8192");
+      if (*v % 2 != 0) reader.fail(key, "must be even (4:2:0 video)");
+      *target = static_cast<int>(*v);
+    }
+  };
+  dimension("width", &out.width);
+  dimension("height", &out.height);
+  if (const json* fps = reader.raw("fps")) {
+    std::string text;
+    if (fps->is_number_integer()) {
+      text = std::to_string(fps->get<int64_t>());
+    } else if (fps->is_string()) {
+      text = fps->get<std::string>();
+    } else {
+      reader.fail("fps", "must be an integer or a string such as \"30000/1001\"");
+    }
+    auto rate = parse_rational(text);
+    if (!rate) reader.fail("fps", rate.error().message);
+    if (rate.value().to_double() > k_max_fps) reader.fail("fps", "must be at most 240");
+    if (rate.value().to_double() < 1) reader.fail("fps", "must be at least 1");
+    out.fps = rate.value();
+  }
+  if (auto bg = reader.string("background")) {
+    if (!parse_colour(*bg, &out.background))
+      reader.fail("background", "must be a colour written #rrggbb");
+  }
+  if (auto video = reader.object("video")) {
+    if (auto preset = video->string("preset")) {
+      if (!is_x264_preset(*preset))
+        video->fail("preset", "unknown x264 preset '" + *preset + "'");
+      out.video.preset = *preset;
+    }
+    if (auto crf = video->integer("crf")) {
+      if (*crf < 0 || *crf > 51) video->fail("crf", "must be between 0 and 51");
+      out.video.crf = static_cast<int>(*crf);
+    }
+    video->finish();
+  }
+  if (auto audio = reader.object("audio")) {
+    if (auto bitrate = audio->integer("bitrate")) {
+      if (*bitrate < 32000 || *bitrate > 512000)
+        audio->fail("bitrate", "must be between 32000 and 512000 bits per second");
+      out.audio_bitrate = static_cast<int>(*bitrate);
+    }
+    audio->finish();
+  }
+  reader.finish();
+  return out;
+}
+
+AudioTrack read_track(FieldReader reader, const fs::path& base) {
+  AudioTrack track;
+  auto file = reader.string("file");
+  if (!file || file->empty()) reader.fail("file", "is required");
+  track.file = resolve_path(*file, base);
+  auto non_negative = [&](const char* key, double* target) {
+    if (auto v = reader.number(key)) {
+      if (*v < 0) reader.fail(key, "must be at least 0");
+      *target = *v;
+    }
+  };
+  non_negative("start", &track.start);
+  non_negative("fade_in", &track.fade_in);
+  non_negative("fade_out", &track.fade_out);
+  if (auto v = reader.number("volume")) {
+    if (*v < 0 || *v > 10) reader.fail("volume", "must be between 0 and 10");
+    track.volume = *v;
+  }
+  if (auto loop = reader.boolean("loop")) track.loop = *loop;
+  reader.finish();
+  return track;
+}
+
+// Each slide must hold its incoming and outgoing transitions.
+void check_transitions_fit(const std::vector<Slide>& slides) {
+  for (size_t i = 0; i < slides.size(); ++i) {
+    double in = i > 0 ? slides[i - 1].transition.duration : 0.0;
+    double out = i + 1 < slides.size() ? slides[i].transition.duration : 0.0;
+    if (in + out > slides[i].duration + 1e-9) {
+      std::ostringstream message;
+      message << "the transitions into and out of slide " << i << " (" << in << " s + " << out
+              << " s) are longer than the slide (" << slides[i].duration << " s)";
+      std::string path = out > 0 ? "slides[" + std::to_string(i) + "].transition.duration"
+                                 : "slides[" + std::to_string(i - 1) + "].transition.duration";
+      throw FieldError(path, message.str());
+    }
+  }
+}
+
+Timeline read_timeline(const json& root, const std::string& path) {
+  FieldReader reader(root, "");
+  Timeline timeline;
+  timeline.project_path = path;
+  fs::path base = fs::path(path).parent_path();
+
+  auto version = reader.integer("version");
+  if (!version) reader.fail("version", "is required (the only version is 1)");
+  if (*version != 1) reader.fail("version", "must be 1");
+
+  if (auto output = reader.object("output")) timeline.output = read_output(*output);
+
+  Slide defaults;
+  if (auto d = reader.object("defaults")) {
+    read_slide_fields(*d, Slide{}, &defaults);
+    d->finish();
+  }
+
+  const json* slides = reader.raw("slides");
+  if (!slides || !slides->is_array() || slides->empty())
+    reader.fail("slides", "must be a non-empty array of slides");
+  for (size_t i = 0; i < slides->size(); ++i) {
+    FieldReader slide_reader((*slides)[i], "slides[" + std::to_string(i) + "]");
+    Slide slide;
+    auto image = slide_reader.string("image");
+    if (!image || image->empty()) slide_reader.fail("image", "is required");
+    slide.image = resolve_path(*image, base);
+    read_slide_fields(slide_reader, defaults, &slide);
+    slide_reader.finish();
+    timeline.slides.push_back(std::move(slide));
+  }
+  check_transitions_fit(timeline.slides);
+
+  if (const json* audio = reader.raw("audio")) {
+    if (!audio->is_array()) reader.fail("audio", "must be an array of tracks");
+    for (size_t i = 0; i < audio->size(); ++i)
+      timeline.audio.push_back(
+          read_track(FieldReader((*audio)[i], "audio[" + std::to_string(i) + "]"), base));
+  }
+  reader.finish();
+  return timeline;
+}
+
+json viewpoint_json(const ViewPoint& v) {
+  return {{"zoom", v.zoom}, {"center", {v.center_x, v.center_y}}};
+}
+
+}  // namespace
+
+Expected<Timeline> parse_timeline(const std::string& text, const std::string& path) {
+  std::string name = fs::path(path).filename().string();
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return Error{name + ": invalid JSON at " + line_and_column(text, e.byte > 0 ? e.byte - 1 : 0)};
+  }
+  try {
+    return read_timeline(root, path);
+  } catch (const FieldError& e) {
+    return Error{name + ": " + e.path() + ": " + e.what()};
+  }
+}
+
+Expected<Timeline> load_timeline(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return Error{path + ": is a folder, not a project file"};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path + ": cannot be read"};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_timeline(text.str(), fs::absolute(path).string());
+}
+
+std::string timeline_to_json(const Timeline& timeline) {
+  const OutputSettings& o = timeline.output;
+  json root = {
+      {"version", 1},
+      {"output",
+       {{"width", o.width},
+        {"height", o.height},
+        {"fps", o.fps.den == 1 ? json(o.fps.num) : json(o.fps.to_string())},
+        {"background", to_string(o.background)},
+        {"video", {{"preset", o.video.preset}, {"crf", o.video.crf}}},
+        {"audio", {{"bitrate", o.audio_bitrate}}}}},
+  };
+  json slides = json::array();
+  for (const Slide& s : timeline.slides) {
+    json motion = s.auto_motion ? json("auto")
+                                : json{{"from", viewpoint_json(s.motion.from)},
+                                       {"to", viewpoint_json(s.motion.to)},
+                                       {"easing", to_string(s.motion.easing)}};
+    slides.push_back({{"image", s.image},
+                      {"duration", s.duration},
+                      {"fit", to_string(s.fit)},
+                      {"motion", motion},
+                      {"transition",
+                       {{"type", to_string(s.transition.type)},
+                        {"duration", s.transition.duration}}}});
+  }
+  root["slides"] = slides;
+  json audio = json::array();
+  for (const AudioTrack& a : timeline.audio)
+    audio.push_back({{"file", a.file},
+                     {"start", a.start},
+                     {"volume", a.volume},
+                     {"fade_in", a.fade_in},
+                     {"fade_out", a.fade_out},
+                     {"loop", a.loop}});
+  root["audio"] = audio;
+  return root.dump(2) + "\n";
+}
+
+}  // namespace chunkreel

@@ -1,0 +1,33 @@
+#pragma once
+// The show's soundtrack, encoded to AAC once for the whole timeline (never
+// per chunk: per-chunk AAC leaves gaps and clicks at the joins).
+//
+// Each track is placed at its start, looped if asked, faded in from its
+// start and out towards its end (the end of the show for looping tracks),
+// scaled by its volume, and mixed. The mix is cut at the video's length, so
+// audio and video end together to within one AAC frame. Works in 1024-sample
+// blocks, so memory does not grow with the show's length.
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "common/error.h"
+#include "common/timeline.h"
+
+namespace chunkreel {
+
+struct AudioResult {
+  int64_t samples = 0;  ///< at 48 kHz
+  int64_t bytes = 0;
+  double wall_s = 0;
+};
+
+/// Mixes `timeline.audio` over `duration_s` seconds and writes AAC in an
+/// MP4 container to `path` (via a temporary name). Gives up with an error
+/// soon after `cancel` becomes true.
+Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, double duration_s,
+                                           const std::string& path,
+                                           const std::atomic<bool>& cancel);
+
+}  // namespace chunkreel

@@ -1,0 +1,40 @@
+// chunkreel: the orchestrator's command line. The one exit point: Fatal
+// errors from anywhere below are caught here, printed, and become the exit code.
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include <libavutil/log.h>
+}
+
+#include "common/error.h"
+#include "orchestrator/cli.h"
+#include "orchestrator/render_command.h"
+
+int main(int argc, char** argv) {
+  using namespace chunkreel;
+  av_log_set_level(AV_LOG_ERROR);
+  try {
+    auto command = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+    if (!command) throw Fatal(ExitCode::k_invalid_input, command.error().message);
+    switch (command.value().kind) {
+      case CommandKind::k_help:
+        std::fputs(usage_text(), stdout);
+        return 0;
+      case CommandKind::k_version:
+        std::printf("chunkreel %s\n", CHUNKREEL_VERSION);
+        return 0;
+      case CommandKind::k_render:
+        return run_render(command.value().render);
+    }
+    return 0;
+  } catch (const Fatal& e) {
+    std::fprintf(stderr, "chunkreel: error: %s\n", e.what());
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "chunkreel: error: %s\n", e.what());
+    return static_cast<int>(ExitCode::k_render_failed);
+  }
+}

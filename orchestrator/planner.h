@@ -1,0 +1,38 @@
+#pragma once
+// The plan: which frames each chunk renders, as data. No I/O.
+//
+// A chunk may only start on a frame that lies outside every transition, so a
+// transition is always rendered whole by one worker. Boundaries aim at evenly
+// spaced ideal positions (the show's frames / chunk count) and snap to the
+// nearest slide boundary (the first frame after a slide's incoming
+// transition) when one is close; otherwise they split a long slide at the
+// frame nearest the ideal. Short slides are thereby grouped and long slides
+// split, with chunks near the requested length.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/rational.h"
+#include "common/show_timing.h"
+
+namespace chunkreel {
+
+struct ChunkPlan {
+  int index = 0;
+  int64_t first_frame = 0;
+  int64_t frame_count = 0;
+  int first_slide = 0;  ///< inclusive
+  int last_slide = 0;   ///< inclusive
+  int64_t transition_frames = 0;
+  double cost = 0;      ///< relative work estimate, for ordering
+};
+
+/// Splits the show into chunks of about `target_frames` frames.
+std::vector<ChunkPlan> split_into_chunks(const ShowTiming& timing, Rational fps,
+                                         int64_t target_frames);
+
+/// The frames at which a slide's solo part begins (candidate boundaries).
+std::vector<int64_t> slide_boundaries(const ShowTiming& timing, Rational fps);
+
+}  // namespace chunkreel

@@ -1,0 +1,32 @@
+#pragma once
+// The decision on workers, threads and chunk length, and the chunk jobs that
+// follow from it. Pure: the project and the options in, data out.
+
+#include <string>
+#include <vector>
+
+#include "common/chunk_job.h"
+#include "orchestrator/cli.h"
+#include "orchestrator/planner.h"
+#include "orchestrator/project_check.h"
+
+namespace chunkreel {
+
+struct RenderPlan {
+  int workers = 1;             ///< processes at once (never more than chunks)
+  int threads_per_worker = 1;
+  double chunk_seconds = 0;    ///< the length aimed at
+  std::vector<ChunkPlan> chunks;
+  std::string reason;          ///< why these numbers, in a sentence
+};
+
+RenderPlan make_render_plan(const Project& project, const RenderOptions& options, int cores);
+
+/// The job of chunk `chunk`, writing its chunk into `work_dir`.
+ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const ChunkPlan& chunk,
+                        const std::string& work_dir);
+
+std::string chunk_file_name(int chunk);
+std::string job_file_name(int chunk);
+
+}  // namespace chunkreel

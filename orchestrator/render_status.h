@@ -1,0 +1,78 @@
+#pragma once
+// Live progress of a render: what the scheduler reports, turned into status
+// lines. The formatting is a pure function (tested on its own); the class
+// keeps the counts and decides when a line is due.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "orchestrator/line_printer.h"
+#include "orchestrator/scheduler.h"
+
+namespace chunkreel {
+
+struct ProgressSnapshot {
+  int64_t frames_done = 0;
+  int64_t frames_total = 0;
+  double elapsed_s = 0;
+  int workers_busy = 0;
+  int workers_cap = 0;
+  int64_t memory_bytes = 0;
+  int chunks_done = 0;
+  int chunks_total = 0;
+};
+
+/// "[ 42%] 620/1470 frames  31.0 fps  ETA 0:27  workers 2/2  mem 412 MiB"
+std::string format_progress(const ProgressSnapshot& s);
+std::string format_bytes(int64_t bytes);
+std::string format_duration(double seconds);
+
+/// One point of the memory curve.
+struct MemorySample {
+  double t_s = 0;
+  int64_t bytes = 0;
+};
+
+class RenderStatus : public ScheduleObserver {
+ public:
+  RenderStatus(LinePrinter* printer, bool quiet, int64_t frames_total, int chunks_total,
+               int workers_cap);
+
+  void chunk_started(const WorkerTask& task) override;
+  void chunk_progress(int chunk, int64_t frames_done) override;
+  void chunk_finished(const ChunkRun& run) override;
+  void chunk_failed(int chunk, int attempt, const std::string& why, bool will_retry) override;
+  void tick(const CommandRunner& runner) override;
+
+  /// Ends the live line.
+  void finish();
+
+  int64_t concurrent_peak_bytes() const { return m_concurrent_peak; }
+  const std::vector<MemorySample>& memory_curve() const { return m_curve; }
+  const std::vector<std::string>& messages() const { return m_messages; }
+
+ private:
+  void show(bool force);
+  ProgressSnapshot snapshot() const;
+
+  LinePrinter* m_printer;
+  bool m_quiet;
+  int64_t m_frames_total;
+  int m_chunks_total;
+  int m_workers_cap;
+  int m_chunks_done = 0;
+  int m_busy = 0;
+  int64_t m_frames_finished = 0;           ///< in finished chunks
+  std::map<int, int64_t> m_frames_running;  ///< by running chunk
+  int64_t m_memory_now = 0;
+  int64_t m_concurrent_peak = 0;
+  std::vector<MemorySample> m_curve;
+  std::vector<std::string> m_messages;
+  std::chrono::steady_clock::time_point m_began;
+  std::chrono::steady_clock::time_point m_last_shown;
+};
+
+}  // namespace chunkreel

@@ -1,0 +1,118 @@
+#include "orchestrator/scheduler.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+namespace chunkreel {
+
+ChunkQueue::ChunkQueue(std::vector<ScheduledChunk> chunks) {
+  // Costliest first, so the longest chunk cannot become the tail; ties keep
+  // show order.
+  std::stable_sort(chunks.begin(), chunks.end(),
+                   [](const ScheduledChunk& a, const ScheduledChunk& b) { return a.cost > b.cost; });
+  m_ready.assign(chunks.begin(), chunks.end());
+  m_total = static_cast<int>(chunks.size());
+}
+
+ScheduledChunk ChunkQueue::take() {
+  ScheduledChunk next = m_ready.front();
+  m_ready.pop_front();
+  return next;
+}
+
+void ChunkQueue::retry(const ScheduledChunk& chunk) { m_ready.push_front(chunk); }
+
+ScheduleResult run_schedule(std::vector<ScheduledChunk> chunks, CommandRunner& runner,
+                            const ScheduleOptions& options, ScheduleObserver& observer,
+                            const std::atomic<bool>& interrupted) {
+  using Clock = std::chrono::steady_clock;
+  const auto began = Clock::now();
+  auto now_s = [&] { return std::chrono::duration<double>(Clock::now() - began).count(); };
+
+  ScheduleResult result;
+  ChunkQueue queue(std::move(chunks));
+  std::map<int, ScheduledChunk> by_chunk;
+  std::map<int, int> attempts;
+  std::map<int, WorkerTask> running;  // by chunk
+  std::map<int, double> started_at;
+  std::vector<bool> slot_busy;
+  auto last_tick = began;
+
+  auto free_slot = [&] {
+    for (size_t i = 0; i < slot_busy.size(); ++i)
+      if (!slot_busy[i]) return static_cast<int>(i);
+    slot_busy.push_back(false);
+    return static_cast<int>(slot_busy.size() - 1);
+  };
+
+  while (!queue.all_finished()) {
+    if (interrupted.load()) {
+      runner.abort_all();
+      result.interrupted = true;
+      return result;
+    }
+    while (queue.has_ready() && runner.can_run_more() && result.failure.empty()) {
+      ScheduledChunk next = queue.take();
+      by_chunk[next.chunk] = next;
+      WorkerTask task;
+      task.chunk = next.chunk;
+      task.attempt = ++attempts[next.chunk];
+      task.slot = free_slot();
+      task.job_path = next.job_path;
+      Expected<void> started = runner.start(task);
+      if (!started) {
+        result.failure = started.error().message;
+        break;
+      }
+      slot_busy[task.slot] = true;
+      running[task.chunk] = task;
+      started_at[task.chunk] = now_s();
+      observer.chunk_started(task);
+    }
+    if (!result.failure.empty() && runner.running() == 0) return result;
+
+    WorkerEvent event;
+    const bool got = runner.wait(&event, std::chrono::milliseconds(100));
+    if (Clock::now() - last_tick >= std::chrono::milliseconds(100)) {
+      last_tick = Clock::now();
+      observer.tick(runner);
+    }
+    if (!got) continue;
+    if (event.kind == WorkerEvent::Kind::k_progress) {
+      observer.chunk_progress(event.chunk, event.frames_done);
+      continue;
+    }
+    const WorkerTask task = running[event.chunk];
+    running.erase(event.chunk);
+    slot_busy[task.slot] = false;
+    if (event.success) {
+      ChunkRun run;
+      run.chunk = event.chunk;
+      run.attempts = task.attempt;
+      run.slot = task.slot;
+      run.start_s = started_at[event.chunk];
+      run.end_s = now_s();
+      run.stats = event.stats;
+      result.runs.push_back(run);
+      queue.finished();
+      observer.chunk_finished(run);
+      continue;
+    }
+    const bool will_retry = task.attempt <= options.retries && result.failure.empty();
+    observer.chunk_failed(event.chunk, task.attempt, event.failure, will_retry);
+    if (will_retry) {
+      queue.retry(by_chunk[event.chunk]);
+    } else {
+      if (result.failure.empty())
+        result.failure = "chunk " + std::to_string(event.chunk) + " failed after " +
+                         std::to_string(task.attempt) + " attempt" +
+                         (task.attempt == 1 ? "" : "s") + ": " + event.failure;
+      // Let the running chunks finish so their work is kept; start no more.
+      if (runner.running() == 0) return result;
+    }
+  }
+  return result;
+}
+
+}  // namespace chunkreel

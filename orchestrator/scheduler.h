@@ -1,0 +1,79 @@
+#pragma once
+// The main loop, in ninja's shape: start chunk jobs while the runner has
+// room, wait for one event, record it, and count failures against a retry
+// budget. `ChunkQueue` is the plan as data (what runs next, what finished);
+// `run_schedule` is the loop around a CommandRunner.
+
+#include <atomic>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "orchestrator/command_runner.h"
+
+namespace chunkreel {
+
+struct ScheduledChunk {
+  int chunk = 0;
+  std::string job_path;
+  double cost = 0;
+};
+
+/// One chunk's history, as the report shows it.
+struct ChunkRun {
+  int chunk = 0;
+  int attempts = 0;
+  int slot = 0;
+  double start_s = 0;  ///< of the successful attempt, since the schedule began
+  double end_s = 0;
+  WorkerStats stats;
+};
+
+/// Ready queue in longest-processing-time order, with retries.
+class ChunkQueue {
+ public:
+  explicit ChunkQueue(std::vector<ScheduledChunk> chunks);
+
+  bool has_ready() const { return !m_ready.empty(); }
+  /// Takes the costliest ready chunk.
+  ScheduledChunk take();
+  /// Puts a failed chunk back at the front: a retry.
+  void retry(const ScheduledChunk& chunk);
+  bool all_finished() const { return m_finished == m_total; }
+  void finished() { ++m_finished; }
+  int total() const { return m_total; }
+
+ private:
+  std::deque<ScheduledChunk> m_ready;
+  int m_total = 0;
+  int m_finished = 0;
+};
+
+/// What the loop tells whoever watches (the status line, the report).
+class ScheduleObserver {
+ public:
+  virtual ~ScheduleObserver() = default;
+  virtual void chunk_started(const WorkerTask&) {}
+  virtual void chunk_progress(int /*chunk*/, int64_t /*frames_done*/) {}
+  virtual void chunk_finished(const ChunkRun&) {}
+  virtual void chunk_failed(int /*chunk*/, int /*attempt*/, const std::string& /*why*/,
+                            bool /*will_retry*/) {}
+  /// Called about every 100 ms while workers run.
+  virtual void tick(const CommandRunner&) {}
+};
+
+struct ScheduleOptions {
+  int retries = 2;  ///< extra attempts per chunk after the first
+};
+
+struct ScheduleResult {
+  std::vector<ChunkRun> runs;  ///< finished chunks, in completion order
+  bool interrupted = false;
+  std::string failure;  ///< set when a chunk ran out of attempts
+};
+
+ScheduleResult run_schedule(std::vector<ScheduledChunk> chunks, CommandRunner& runner,
+                            const ScheduleOptions& options, ScheduleObserver& observer,
+                            const std::atomic<bool>& interrupted);
+
+}  // namespace chunkreel

@@ -1,0 +1,44 @@
+#pragma once
+// The real CommandRunner: `chunkreel-worker JOB.json` processes spawned with
+// Boost.Process. Each worker gets its own process group (so a terminal's
+// Ctrl-C reaches the orchestrator, which then stops them) and a parent-death
+// signal (so no worker outlives an orchestrator that was killed hard). Their
+// stdout carries JSON progress lines; the tail of their stderr is kept for
+// error messages.
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "orchestrator/command_runner.h"
+
+namespace chunkreel {
+
+class WorkerPool : public CommandRunner {
+ public:
+  WorkerPool(std::string worker_path, int capacity);
+  ~WorkerPool() override;
+
+  bool can_run_more() const override;
+  Expected<void> start(const WorkerTask& task) override;
+  bool wait(WorkerEvent* event, std::chrono::milliseconds timeout) override;
+  int running() const override;
+  void abort_all() override;
+  std::vector<int64_t> live_rss_bytes() const override;
+
+ private:
+  struct Worker;
+  void read_output(Worker& worker, bool is_stderr);
+  void reap_finished();
+
+  std::string m_worker_path;
+  int m_capacity;
+  std::vector<std::unique_ptr<Worker>> m_workers;
+  std::deque<WorkerEvent> m_events;
+};
+
+/// The worker executable beside the running program.
+std::string worker_executable_path();
+
+}  // namespace chunkreel

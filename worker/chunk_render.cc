@@ -1,0 +1,56 @@
+#include "worker/chunk_render.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "common/encoder_settings.h"
+#include "worker/chunk_writer.h"
+#include "worker/colour_convert.h"
+#include "worker/encoder.h"
+#include "worker/frame_renderer.h"
+#include "worker/slide_images.h"
+
+namespace chunkreel {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+Expected<ChunkStats> render_chunk(const ChunkJob& job, const ProgressFn& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  ChunkStats stats;
+  auto encoder = H264Encoder::open(encoder_config(job.output, job.threads));
+  if (!encoder) return encoder.error();
+  auto writer = ChunkWriter::open(job.chunk_path, encoder.value()->context());
+  if (!writer) return writer.error();
+
+  SlideImages images(job.slides, job.output);
+  FrameRenderer renderer(job.slides, job.output, &images);
+  PlanarImage picture;
+  ChunkWriter* out = writer.value().get();
+  auto sink = [out](AVPacket* packet) { return out->write(packet); };
+
+  for (int64_t i = 0; i < job.frame_count; ++i) {
+    renderer.render(job.first_frame + i, &picture);
+    if (i == 0) stats.startup_s = seconds_since(start);
+    convert_to_yuv420(picture, encoder.value()->frame());
+    Expected<void> sent = encoder.value()->encode(i, sink);
+    if (!sent) return sent.error();
+    if (progress) progress(i + 1);
+  }
+  Expected<void> flushed = encoder.value()->flush(sink);
+  if (!flushed) return flushed.error();
+  Expected<void> committed = out->commit();
+  if (!committed) return committed.error();
+
+  std::error_code ec;
+  stats.frames = job.frame_count;
+  stats.bytes = static_cast<int64_t>(std::filesystem::file_size(job.chunk_path, ec));
+  stats.wall_s = seconds_since(start);
+  return stats;
+}
+
+}  // namespace chunkreel

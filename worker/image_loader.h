@@ -1,0 +1,25 @@
+#pragma once
+// Decoding an image file into the renderer's planar float format, once per
+// slide: decode with libavcodec, reduce to the resolution the slide's motion
+// can use (a Lanczos area reduction, so nothing aliases later), apply the
+// EXIF orientation, and composite any alpha over the background colour.
+
+#include <string>
+
+#include "common/error.h"
+#include "common/timeline.h"
+#include "worker/planar_image.h"
+
+namespace chunkreel {
+
+struct ImageRequest {
+  std::string path;
+  int orientation = 1;     ///< EXIF orientation 1..8
+  int target_width = 0;    ///< size wanted, display orientation
+  int target_height = 0;
+  Colour background;       ///< what transparent pixels become
+};
+
+Expected<PlanarImage> load_image(const ImageRequest& request);
+
+}  // namespace chunkreel

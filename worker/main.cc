@@ -1,0 +1,78 @@
+// chunkreel-worker JOB.json: renders one chunk job and reports on stdout as
+// JSON lines: {"event":"progress",...} while working and {"event":"done",...}
+// at the end. Errors go to stderr; the exit code is 0 only for a whole chunk.
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+extern "C" {
+#include <libavutil/log.h>
+}
+
+#include "common/chunk_job.h"
+#include "common/error.h"
+#include "worker/chunk_render.h"
+
+namespace {
+
+using chunkreel::ExitCode;
+using chunkreel::Fatal;
+
+double cpu_seconds(const rusage& usage) {
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+void emit(const nlohmann::json& line) {
+  std::cout << line.dump() << '\n' << std::flush;
+}
+
+int run(int argc, char** argv) {
+  if (argc != 2) throw Fatal(ExitCode::k_invalid_input, "usage: chunkreel-worker JOB.json");
+  auto job = chunkreel::read_chunk_job(argv[1]);
+  if (!job) throw Fatal(ExitCode::k_invalid_input, job.error().message);
+  const chunkreel::ChunkJob& j = job.value();
+
+  // Progress lines at most every 0.2 s (and on the last frame) keep the pipe quiet.
+  auto last = std::chrono::steady_clock::now();
+  auto progress = [&](int64_t done) {
+    auto now = std::chrono::steady_clock::now();
+    if (done != j.frame_count && now - last < std::chrono::milliseconds(200)) return;
+    last = now;
+    emit({{"event", "progress"}, {"chunk", j.chunk_index}, {"frames_done", done},
+          {"frames", j.frame_count}});
+  };
+  auto stats = chunkreel::render_chunk(j, progress);
+  if (!stats) throw Fatal(ExitCode::k_render_failed, stats.error().message);
+
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  emit({{"event", "done"},
+        {"chunk", j.chunk_index},
+        {"frames", stats.value().frames},
+        {"bytes", stats.value().bytes},
+        {"startup_s", stats.value().startup_s},
+        {"wall_s", stats.value().wall_s},
+        {"cpu_s", cpu_seconds(usage)},
+        {"peak_rss_bytes", static_cast<int64_t>(usage.ru_maxrss) * 1024}});
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  av_log_set_level(AV_LOG_ERROR);
+  try {
+    return run(argc, argv);
+  } catch (const Fatal& e) {
+    std::fprintf(stderr, "chunkreel-worker: error: %s\n", e.what());
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "chunkreel-worker: error: %s\n", e.what());
+    return static_cast<int>(ExitCode::k_render_failed);
+  }
+}

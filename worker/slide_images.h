@@ -1,0 +1,49 @@
+#pragma once
+// The decoded, prefiltered pictures of a chunk's slides.
+//
+// A worker holds only the slides it is showing: a picture is loaded when a
+// frame first needs it, the next slide's picture is decoded on a prefetch
+// thread meanwhile, and pictures behind the current frame are released. What
+// a slide's picture looks like depends only on the slide itself (file,
+// orientation, fit, motion, output size), never on the chunk, which keeps
+// frames identical however the show is split.
+
+#include <future>
+#include <memory>
+#include <vector>
+
+#include "common/chunk_job.h"
+#include "worker/planar_image.h"
+
+namespace chunkreel {
+
+struct PreparedSlide {
+  PlanarImage picture;
+  double scale_x = 1;  ///< picture pixels per image pixel
+  double scale_y = 1;
+};
+
+/// The prefiltered size of a slide's picture (display orientation).
+void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* width,
+                      int* height);
+
+class SlideImages {
+ public:
+  SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output);
+  ~SlideImages();
+
+  /// The picture of slides[position]; throws Fatal if it cannot be decoded.
+  const PreparedSlide& get(int position);
+  /// Drops pictures of slides before `position`.
+  void release_before(int position);
+
+ private:
+  void start_load(int position);
+
+  const std::vector<JobSlide>& m_slides;
+  const OutputSettings& m_output;
+  std::vector<std::future<std::shared_ptr<PreparedSlide>>> m_pending;
+  std::vector<std::shared_ptr<PreparedSlide>> m_ready;
+};
+
+}  // namespace chunkreel
