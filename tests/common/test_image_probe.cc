@@ -1,0 +1,107 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "common/image_probe.h"
+#include "tests/test_support.h"
+
+using namespace chunkreel;
+using Catch::Matchers::Contains;
+
+namespace {
+
+void make_image(const std::string& path, const std::string& size, const std::string& extra = "") {
+  auto r = test::run("ffmpeg -v error -y -f lavfi -i testsrc2=size=" + size + ":rate=1 " + extra +
+                     " -frames:v 1 " + test::quote(path));
+  REQUIRE(r.exit_code == 0);
+}
+
+// A TIFF/EXIF block holding only an orientation tag, big-endian or little.
+std::string exif_block(int orientation, bool little) {
+  std::string t = little ? std::string("II*\0", 4) : std::string("MM\0*", 4);
+  auto u16 = [&](int v) {
+    if (little) { t += char(v & 0xFF); t += char(v >> 8); }
+    else { t += char(v >> 8); t += char(v & 0xFF); }
+  };
+  auto u32 = [&](int v) {
+    if (little) { u16(v & 0xFFFF); u16(v >> 16); }
+    else { u16(v >> 16); u16(v & 0xFFFF); }
+  };
+  u32(8);        // IFD0 offset
+  u16(1);        // one entry
+  u16(0x0112);   // Orientation
+  u16(3);        // SHORT
+  u32(1);        // count
+  u16(orientation);
+  u16(0);
+  u32(0);        // no next IFD
+  return t;
+}
+
+// Inserts an APP1 Exif segment right after the JPEG's SOI marker.
+void add_exif(const std::string& path, int orientation, bool little) {
+  std::string jpeg = test::read_text(path);
+  std::string payload = std::string("Exif\0\0", 6) + exif_block(orientation, little);
+  size_t length = payload.size() + 2;
+  std::string segment = "\xFF\xE1";
+  segment += char(length >> 8);
+  segment += char(length & 0xFF);
+  segment += payload;
+  jpeg.insert(2, segment);
+  test::write_text(path, jpeg);
+}
+
+}  // namespace
+
+TEST_CASE("JPEG, PNG and WebP sizes come from their headers") {
+  test::TempDir dir;
+  make_image(dir / "a.jpg", "320x240");
+  make_image(dir / "b.png", "64x48");
+  make_image(dir / "c.webp", "100x60");
+  make_image(dir / "d.webp", "100x60", "-lossless 1");
+  auto a = probe_image(dir / "a.jpg");
+  REQUIRE(a.ok());
+  CHECK(a.value().format == ImageFormat::k_jpeg);
+  CHECK(a.value().width() == 320);
+  CHECK(a.value().height() == 240);
+  auto b = probe_image(dir / "b.png");
+  REQUIRE(b.ok());
+  CHECK(b.value().format == ImageFormat::k_png);
+  CHECK(b.value().width() == 64);
+  for (const char* webp : {"c.webp", "d.webp"}) {
+    auto c = probe_image(dir / webp);
+    REQUIRE(c.ok());
+    CHECK(c.value().format == ImageFormat::k_webp);
+    CHECK(c.value().width() == 100);
+    CHECK(c.value().height() == 60);
+  }
+}
+
+TEST_CASE("EXIF orientation is read in both byte orders and swaps sizes for 5..8") {
+  test::TempDir dir;
+  for (int orientation = 1; orientation <= 8; ++orientation) {
+    for (bool little : {true, false}) {
+      std::string path = dir / ("o" + std::to_string(orientation) + (little ? "l" : "b") + ".jpg");
+      make_image(path, "64x32");
+      add_exif(path, orientation, little);
+      auto info = probe_image(path);
+      REQUIRE(info.ok());
+      CHECK(info.value().orientation == orientation);
+      CHECK(info.value().width() == (orientation >= 5 ? 32 : 64));
+    }
+  }
+}
+
+TEST_CASE("bad image files are refused by name and reason") {
+  test::TempDir dir;
+  CHECK_THAT(probe_image(dir / "missing.jpg").error().message, Contains("no such file"));
+  std::filesystem::create_directory(dir / "folder.jpg");
+  CHECK_THAT(probe_image(dir / "folder.jpg").error().message, Contains("is a folder"));
+  test::write_text(dir / "empty.jpg", "");
+  CHECK_THAT(probe_image(dir / "empty.jpg").error().message, Contains("is empty"));
+  test::write_text(dir / "text.jpg", "this is not a picture at all\n");
+  CHECK_THAT(probe_image(dir / "text.jpg").error().message, Contains("not a JPEG, PNG or WebP"));
+  make_image(dir / "whole.jpg", "320x240");
+  test::write_text(dir / "cut.jpg", test::read_text(dir / "whole.jpg").substr(0, 40));
+  CHECK_THAT(probe_image(dir / "cut.jpg").error().message, Contains("truncated"));
+}

@@ -1,0 +1,91 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "common/chunk_job.h"
+#include "common/image_probe.h"
+#include "common/show_timing.h"
+#include "orchestrator/concat.h"
+#include "tests/test_support.h"
+
+using namespace chunkreel;
+
+namespace {
+
+// A job rendering `frames` frames of one generated photo.
+ChunkJob job_for(const std::string& image, const std::string& chunk_path, int64_t first,
+                 int64_t frames, const std::string& preset) {
+  ChunkJob job;
+  job.chunk_index = 0;
+  job.first_frame = first;
+  job.frame_count = frames;
+  job.output.width = 160;
+  job.output.height = 90;
+  job.output.video.preset = preset;
+  job.chunk_path = chunk_path;
+  JobSlide slide;
+  slide.span = {0, 0.0, 10.0, 0.0, 0.0};
+  slide.image = image;
+  auto info = probe_image(image);
+  REQUIRE(info.ok());
+  slide.image_width = info.value().width();
+  slide.image_height = info.value().height();
+  job.slides = {slide};
+  return job;
+}
+
+void run_worker(const ChunkJob& job, const std::string& job_path) {
+  REQUIRE(write_chunk_job(job, job_path).ok());
+  auto r = test::run(test::quote(test::worker_path()) + " " + test::quote(job_path));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Matchers::Contains("\"event\":\"done\""));
+}
+
+}  // namespace
+
+TEST_CASE("chunks with identical settings join and a chunk encoded differently is refused by name") {
+  test::TempDir dir;
+  auto made = test::run("ffmpeg -v error -f lavfi -i testsrc2=size=320x240:rate=1 -frames:v 1 " +
+                        test::quote(dir / "p.jpg"));
+  REQUIRE(made.exit_code == 0);
+  run_worker(job_for(dir / "p.jpg", dir / "c0.mp4", 0, 20, "veryfast"), dir / "j0.json");
+  run_worker(job_for(dir / "p.jpg", dir / "c1.mp4", 20, 20, "veryfast"), dir / "j1.json");
+  run_worker(job_for(dir / "p.jpg", dir / "c2.mp4", 40, 20, "ultrafast"), dir / "j2.json");
+
+  CHECK(check_chunks_match({dir / "c0.mp4", dir / "c1.mp4"}).ok());
+  JoinInput input;
+  input.chunk_paths = {dir / "c0.mp4", dir / "c1.mp4"};
+  input.chunk_first_frames = {0, 20};
+  input.chunk_frame_counts = {20, 20};
+  input.fps = Rational{30, 1};
+  auto joined = join_chunks(input, dir / "joined.mp4");
+  REQUIRE(joined.ok());
+  CHECK(joined.value().video_packets == 40);
+
+  auto refused = check_chunks_match({dir / "c0.mp4", dir / "c1.mp4", dir / "c2.mp4"});
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.error().message, Catch::Matchers::Contains("chunk 2 (c2.mp4)"));
+  input.chunk_paths.push_back(dir / "c2.mp4");
+  input.chunk_first_frames.push_back(40);
+  input.chunk_frame_counts.push_back(20);
+  CHECK_FALSE(join_chunks(input, dir / "bad.mp4").ok());
+  CHECK_FALSE(std::filesystem::exists(dir / "bad.mp4"));
+  CHECK_FALSE(std::filesystem::exists(dir / "bad.mp4.tmp"));
+}
+
+TEST_CASE("a chunk missing frames is refused at the join") {
+  test::TempDir dir;
+  auto made = test::run("ffmpeg -v error -f lavfi -i testsrc2=size=320x240:rate=1 -frames:v 1 " +
+                        test::quote(dir / "p.jpg"));
+  REQUIRE(made.exit_code == 0);
+  run_worker(job_for(dir / "p.jpg", dir / "c0.mp4", 0, 15, "veryfast"), dir / "j0.json");
+  JoinInput input;
+  input.chunk_paths = {dir / "c0.mp4"};
+  input.chunk_first_frames = {0};
+  input.chunk_frame_counts = {16};
+  input.fps = Rational{30, 1};
+  auto joined = join_chunks(input, dir / "out.mp4");
+  REQUIRE_FALSE(joined.ok());
+  CHECK_THAT(joined.error().message, Catch::Matchers::Contains("holds 15 frames, expected 16"));
+}

@@ -1,0 +1,95 @@
+#include <catch2/catch.hpp>
+
+#include "orchestrator/planner.h"
+
+using namespace chunkreel;
+
+namespace {
+
+ShowTiming timing_of(std::vector<std::pair<double, double>> slides, Rational fps) {
+  std::vector<Slide> list;
+  for (auto [d, x] : slides) {
+    Slide s;
+    s.duration = d;
+    s.transition.type = x > 0 ? TransitionType::k_crossfade : TransitionType::k_cut;
+    s.transition.duration = x;
+    list.push_back(s);
+  }
+  return compute_timing(list, fps);
+}
+
+// Chunks cover every frame once, in order, and never start inside a transition.
+void check_partition(const ShowTiming& t, Rational fps, const std::vector<ChunkPlan>& chunks) {
+  REQUIRE_FALSE(chunks.empty());
+  int64_t next = 0;
+  for (const ChunkPlan& c : chunks) {
+    CHECK(c.first_frame == next);
+    CHECK(c.frame_count > 0);
+    CHECK_FALSE(frame_in_transition(t, fps, c.first_frame));
+    next = c.first_frame + c.frame_count;
+  }
+  CHECK(next == t.frames);
+}
+
+}  // namespace
+
+TEST_CASE("short slides are grouped into chunks near the target length") {
+  const Rational fps{30, 1};
+  std::vector<std::pair<double, double>> slides(40, {2.0, 0.5});
+  ShowTiming t = timing_of(slides, fps);
+  auto chunks = split_into_chunks(t, fps, 300);  // 10 s
+  check_partition(t, fps, chunks);
+  CHECK(chunks.size() == 6);  // 60.5 s / 10 s
+  // Boundaries land on slide boundaries: the first frame after a crossfade.
+  std::vector<int64_t> boundaries = slide_boundaries(t, fps);
+  for (size_t i = 1; i < chunks.size(); ++i)
+    CHECK(std::find(boundaries.begin(), boundaries.end(), chunks[i].first_frame) != boundaries.end());
+  for (const ChunkPlan& c : chunks) CHECK(c.frame_count == Approx(300).margin(60));
+}
+
+TEST_CASE("a long slide is split at frame boundaries") {
+  const Rational fps{30, 1};
+  ShowTiming t = timing_of({{2, 1}, {60, 1}, {2, 0}}, fps);
+  auto chunks = split_into_chunks(t, fps, 300);
+  check_partition(t, fps, chunks);
+  CHECK(chunks.size() == 6);
+  int inside_long_slide = 0;
+  for (const ChunkPlan& c : chunks) inside_long_slide += c.first_slide == 1 && c.last_slide == 1;
+  CHECK(inside_long_slide >= 3);
+}
+
+TEST_CASE("no chunk starts inside a transition, even with long crossfades") {
+  const Rational fps{30000, 1001};
+  std::vector<std::pair<double, double>> slides;
+  for (int i = 0; i < 30; ++i) slides.push_back({3.0 + (i % 3), 1.5});
+  ShowTiming t = timing_of(slides, fps);
+  for (int64_t target : {15, 45, 90, 200, 1000, 100000}) {
+    auto chunks = split_into_chunks(t, fps, target);
+    check_partition(t, fps, chunks);
+    // Each chunk lists the slides its frames show.
+    for (const ChunkPlan& c : chunks) {
+      SlideRange r = slides_for_frames(t, fps, c.first_frame, c.frame_count);
+      CHECK(c.first_slide == r.first);
+      CHECK(c.last_slide == r.last);
+    }
+  }
+}
+
+TEST_CASE("a slide made wholly of transitions offers no boundary") {
+  const Rational fps{10, 1};
+  // Slide 1 is 2 s with 1 s in and 1 s out: always in a transition.
+  ShowTiming t = timing_of({{4, 1}, {2, 1}, {4, 0}}, fps);
+  auto chunks = split_into_chunks(t, fps, 5);
+  check_partition(t, fps, chunks);
+}
+
+TEST_CASE("a target longer than the show gives one chunk") {
+  const Rational fps{30, 1};
+  ShowTiming t = timing_of({{3, 1}, {3, 0}}, fps);
+  auto chunks = split_into_chunks(t, fps, 10000);
+  REQUIRE(chunks.size() == 1);
+  CHECK(chunks[0].frame_count == t.frames);
+  CHECK(chunks[0].first_slide == 0);
+  CHECK(chunks[0].last_slide == 1);
+  CHECK(chunks[0].transition_frames == 30);
+}

@@ -1,0 +1,125 @@
+#include <catch2/catch.hpp>
+
+#include <deque>
+#include <map>
+
+#include "orchestrator/scheduler.h"
+
+using namespace chunkreel;
+
+namespace {
+
+// A runner that starts nothing: each started task finishes on the next
+// wait(), failing as often as the test says.
+class FakeRunner : public CommandRunner {
+ public:
+  explicit FakeRunner(int capacity) : m_capacity(capacity) {}
+
+  bool can_run_more() const override { return static_cast<int>(m_running.size()) < m_capacity; }
+  Expected<void> start(const WorkerTask& task) override {
+    m_running.push_back(task);
+    started.push_back(task);
+    max_running = std::max(max_running, static_cast<int>(m_running.size()));
+    return {};
+  }
+  bool wait(WorkerEvent* event, std::chrono::milliseconds) override {
+    if (m_running.empty()) return false;
+    WorkerTask task = m_running.front();
+    m_running.pop_front();
+    event->kind = WorkerEvent::Kind::k_finished;
+    event->chunk = task.chunk;
+    event->success = failures[task.chunk]-- <= 0;
+    if (!event->success) event->failure = "worker was killed by SIGKILL";
+    event->stats.frames = 10;
+    event->stats.wall_s = 1;
+    return true;
+  }
+  int running() const override { return static_cast<int>(m_running.size()); }
+  void abort_all() override {
+    aborted = true;
+    m_running.clear();
+  }
+
+  std::map<int, int> failures;  ///< failures to give before succeeding
+  std::vector<WorkerTask> started;
+  int max_running = 0;
+  bool aborted = false;
+
+ private:
+  int m_capacity;
+  std::deque<WorkerTask> m_running;
+};
+
+class RecordingObserver : public ScheduleObserver {
+ public:
+  void chunk_failed(int chunk, int, const std::string&, bool will_retry) override {
+    failed.push_back({chunk, will_retry});
+  }
+  std::vector<std::pair<int, bool>> failed;
+};
+
+std::vector<ScheduledChunk> chunks_with_costs(std::vector<double> costs) {
+  std::vector<ScheduledChunk> chunks;
+  for (size_t i = 0; i < costs.size(); ++i)
+    chunks.push_back({static_cast<int>(i), "job" + std::to_string(i), costs[i]});
+  return chunks;
+}
+
+}  // namespace
+
+TEST_CASE("the worker cap holds and costly chunks start first") {
+  FakeRunner runner(2);
+  RecordingObserver observer;
+  std::atomic<bool> interrupted{false};
+  ScheduleResult result = run_schedule(chunks_with_costs({1, 5, 3, 9, 2}), runner, {}, observer, interrupted);
+  CHECK(result.failure.empty());
+  CHECK(result.runs.size() == 5);
+  CHECK(runner.max_running == 2);
+  REQUIRE(runner.started.size() == 5);
+  CHECK(runner.started[0].chunk == 3);  // cost 9
+  CHECK(runner.started[1].chunk == 1);  // cost 5
+  CHECK(runner.started[2].chunk == 2);  // cost 3
+  // Slots are reused, never more than the cap.
+  for (const WorkerTask& t : runner.started) CHECK(t.slot < 2);
+}
+
+TEST_CASE("a failed chunk is retried with the same job and its attempts counted") {
+  FakeRunner runner(2);
+  runner.failures[1] = 2;
+  RecordingObserver observer;
+  std::atomic<bool> interrupted{false};
+  ScheduleOptions options;
+  options.retries = 2;
+  ScheduleResult result = run_schedule(chunks_with_costs({1, 1, 1}), runner, options, observer, interrupted);
+  CHECK(result.failure.empty());
+  REQUIRE(result.runs.size() == 3);
+  for (const ChunkRun& run : result.runs) CHECK(run.attempts == (run.chunk == 1 ? 3 : 1));
+  int starts_of_1 = 0;
+  for (const WorkerTask& t : runner.started) starts_of_1 += t.chunk == 1 && t.job_path == "job1";
+  CHECK(starts_of_1 == 3);
+  CHECK(observer.failed.size() == 2);
+}
+
+TEST_CASE("when retries run out the run stops, naming the chunk, and keeps finished ones") {
+  FakeRunner runner(1);
+  runner.failures[2] = 10;
+  RecordingObserver observer;
+  std::atomic<bool> interrupted{false};
+  ScheduleOptions options;
+  options.retries = 1;
+  ScheduleResult result = run_schedule(chunks_with_costs({3, 2, 5}), runner, options, observer, interrupted);
+  CHECK_THAT(result.failure, Catch::Matchers::Contains("chunk 2 failed after 2 attempts"));
+  CHECK_THAT(result.failure, Catch::Matchers::Contains("SIGKILL"));
+  CHECK(observer.failed.back() == std::make_pair(2, false));
+  // Chunk 2 was costliest so ran first; nothing else started after it gave up.
+  CHECK(result.runs.empty());
+}
+
+TEST_CASE("an interrupt stops every worker") {
+  FakeRunner runner(2);
+  RecordingObserver observer;
+  std::atomic<bool> interrupted{true};
+  ScheduleResult result = run_schedule(chunks_with_costs({1, 2}), runner, {}, observer, interrupted);
+  CHECK(result.interrupted);
+  CHECK(runner.aborted);
+}
