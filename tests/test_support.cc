@@ -91,4 +91,66 @@ std::vector<std::string> frame_md5s(const std::string& file) {
   return md5s;
 }
 
+void save_image(const RgbImage& image, const std::string& path, bool deep,
+                const std::string& ffmpeg_options) {
+  const std::string ppm = path + ".ppm";
+  {
+    std::ofstream out(ppm, std::ios::binary);
+    out << "P6\n" << image.width << " " << image.height << "\n" << (deep ? 65535 : 255) << "\n";
+    for (double v : image.pixels) {
+      v = v < 0 ? 0 : v > 1 ? 1 : v;
+      if (deep) {
+        unsigned value = static_cast<unsigned>(v * 65535 + 0.5);
+        out.put(static_cast<char>(value >> 8));
+        out.put(static_cast<char>(value & 0xFF));
+      } else {
+        out.put(static_cast<char>(static_cast<unsigned>(v * 255 + 0.5)));
+      }
+    }
+  }
+  CommandResult r = run("ffmpeg -v error -y -i " + quote(ppm) + " " + ffmpeg_options + " " + quote(path));
+  std::filesystem::remove(ppm);
+  if (r.exit_code != 0) throw std::runtime_error("ffmpeg could not write " + path + ": " + r.output);
+}
+
+void add_exif_orientation(const std::string& jpeg_path, int orientation, bool little) {
+  std::string t = little ? std::string("II*\0", 4) : std::string("MM\0*", 4);
+  auto u16 = [&](unsigned v) {
+    char a = static_cast<char>(v & 0xFF), b = static_cast<char>((v >> 8) & 0xFF);
+    if (little) { t += a; t += b; } else { t += b; t += a; }
+  };
+  auto u32 = [&](unsigned v) {
+    if (little) { u16(v & 0xFFFF); u16(v >> 16); } else { u16(v >> 16); u16(v & 0xFFFF); }
+  };
+  u32(8);       // offset of IFD0
+  u16(1);       // one entry
+  u16(0x0112);  // Orientation
+  u16(3);       // SHORT
+  u32(1);       // one value
+  u16(static_cast<unsigned>(orientation));
+  u16(0);
+  u32(0);       // no further IFD
+  std::string payload = std::string("Exif\0\0", 6) + t;
+  std::string segment = "\xFF\xE1";
+  segment += static_cast<char>((payload.size() + 2) >> 8);
+  segment += static_cast<char>((payload.size() + 2) & 0xFF);
+  segment += payload;
+  std::string jpeg = read_text(jpeg_path);
+  jpeg.insert(2, segment);
+  write_text(jpeg_path, jpeg);
+}
+
+YuvVideo decode_yuv(const std::string& file, int width, int height) {
+  CommandResult r = run("ffmpeg -v error -i " + quote(file) + " -map 0:v -f rawvideo -pix_fmt yuv420p -");
+  if (r.exit_code != 0) throw std::runtime_error("ffmpeg could not decode " + file);
+  YuvVideo video;
+  video.width = width;
+  video.height = height;
+  const size_t frame_bytes = static_cast<size_t>(width) * height * 3 / 2;
+  for (size_t at = 0; at + frame_bytes <= r.output.size(); at += frame_bytes)
+    video.frames.emplace_back(r.output.begin() + static_cast<ptrdiff_t>(at),
+                              r.output.begin() + static_cast<ptrdiff_t>(at + frame_bytes));
+  return video;
+}
+
 }  // namespace chunkreel::test

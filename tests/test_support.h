@@ -48,4 +48,42 @@ std::string ffprobe(const std::string& args, const std::string& file);
 /// The per-frame md5s of a video's decoded frames, in order.
 std::vector<std::string> frame_md5s(const std::string& file);
 
+/// An 8- or 16-bit RGB picture for making test images.
+struct RgbImage {
+  int width = 0;
+  int height = 0;
+  std::vector<double> pixels;  ///< r, g, b per pixel, each in [0, 1]
+  RgbImage(int w, int h) : width(w), height(h), pixels(static_cast<size_t>(w) * h * 3, 0.0) {}
+  void set(int x, int y, double r, double g, double b) {
+    size_t at = (static_cast<size_t>(y) * width + x) * 3;
+    pixels[at] = r;
+    pixels[at + 1] = g;
+    pixels[at + 2] = b;
+  }
+};
+
+/// Writes `image` as a PPM (16-bit when `deep`) and converts it with ffmpeg
+/// to `path`, whose extension picks the format; `ffmpeg_options` go before
+/// the output name.
+void save_image(const RgbImage& image, const std::string& path, bool deep = true,
+                const std::string& ffmpeg_options = "");
+
+/// Inserts an EXIF APP1 segment with `orientation` after a JPEG's SOI.
+void add_exif_orientation(const std::string& jpeg_path, int orientation, bool little_endian);
+
+/// Decoded yuv420p frames of a video, read raw (no conversion).
+struct YuvVideo {
+  int width = 0;
+  int height = 0;
+  std::vector<std::vector<uint8_t>> frames;
+  int y(size_t f, int x, int row) const { return frames[f][static_cast<size_t>(row) * width + x]; }
+  int u(size_t f, int x, int row) const {
+    return frames[f][static_cast<size_t>(width) * height + static_cast<size_t>(row) * (width / 2) + x];
+  }
+  int v(size_t f, int x, int row) const {
+    return frames[f][static_cast<size_t>(width) * height * 5 / 4 + static_cast<size_t>(row) * (width / 2) + x];
+  }
+};
+YuvVideo decode_yuv(const std::string& file, int width, int height);
+
 }  // namespace chunkreel::test

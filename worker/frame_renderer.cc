@@ -46,7 +46,8 @@ void FrameRenderer::render_slide(int position, double t, PlanarImage* out) {
                    window.width * prepared.scale_x, Kernel::k_catmull_rom, edge, &m_fx);
   make_filter_bank(picture.height, m_output.height, window.y * prepared.scale_y,
                    window.height * prepared.scale_y, Kernel::k_catmull_rom, edge, &m_fy);
-  resample(picture, m_fx, m_fy, m_background, &m_scratch, out);
+  resample(picture, m_fx, m_fy, m_background, &m_scratch, out,
+           slide.fit == Fit::k_contain_blur ? &prepared.backdrop : nullptr);
 }
 
 }  // namespace chunkreel

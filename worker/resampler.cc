@@ -75,7 +75,8 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
 }
 
 void resample(const PlanarImage& source, const FilterBank& fx, const FilterBank& fy,
-              const float background[3], ResampleScratch* scratch, PlanarImage* out) {
+              const float background[3], ResampleScratch* scratch, PlanarImage* out,
+              const PlanarImage* backdrop) {
   const int out_w = out->width;
   const int out_h = out->height;
   const int row_first = fy.first.front();
@@ -117,8 +118,13 @@ void resample(const PlanarImage& source, const FilterBank& fx, const FilterBank&
       }
       if (any_uncovered) {
         const float cy = fy.coverage[y];
-        const float bg = background[c];
-        for (int x = 0; x < out_w; ++x) dst[x] += bg * (1.0f - fx.coverage[x] * cy);
+        if (backdrop) {
+          const float* behind = backdrop->row(c, y);
+          for (int x = 0; x < out_w; ++x) dst[x] += behind[x] * (1.0f - fx.coverage[x] * cy);
+        } else {
+          const float bg = background[c];
+          for (int x = 0; x < out_w; ++x) dst[x] += bg * (1.0f - fx.coverage[x] * cy);
+        }
       }
     }
   }

@@ -36,9 +36,11 @@ struct ResampleScratch {
 };
 
 /// out = source resampled through fx (columns) and fy (rows); where coverage
-/// is below 1 the remainder is filled with `background` (RGB in [0, 1]).
-/// `out` must already have the output size.
+/// is below 1 the remainder is filled with `background` (RGB in [0, 1]), or
+/// with the matching pixels of `backdrop` when one is given (same size as
+/// `out`). `out` must already have the output size.
 void resample(const PlanarImage& source, const FilterBank& fx, const FilterBank& fy,
-              const float background[3], ResampleScratch* scratch, PlanarImage* out);
+              const float background[3], ResampleScratch* scratch, PlanarImage* out,
+              const PlanarImage* backdrop = nullptr);
 
 }  // namespace chunkreel

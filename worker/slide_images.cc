@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "worker/image_loader.h"
+#include "worker/resampler.h"
 #include "worker/view_window.h"
 
 namespace chunkreel {
@@ -22,10 +23,59 @@ std::shared_ptr<PreparedSlide> prepare(const JobSlide& slide, const OutputSettin
   prepared->picture = std::move(picture.value());
   prepared->scale_x = static_cast<double>(request.target_width) / slide.image_width;
   prepared->scale_y = static_cast<double>(request.target_height) / slide.image_height;
+  if (slide.fit == Fit::k_contain_blur)
+    prepared->backdrop = make_blur_backdrop(prepared->picture, output.width, output.height);
   return prepared;
 }
 
+// Three box blurs approximate a Gaussian; edges repeat the border pixel.
+void box_blur(std::vector<float>& plane, int w, int h, int radius) {
+  std::vector<float> line;
+  auto blur_line = [&](float* data, int n, int stride) {
+    line.resize(n);
+    for (int i = 0; i < n; ++i) line[i] = data[static_cast<size_t>(i) * stride];
+    for (int i = 0; i < n; ++i) {
+      float sum = 0;
+      for (int k = -radius; k <= radius; ++k) sum += line[std::clamp(i + k, 0, n - 1)];
+      data[static_cast<size_t>(i) * stride] = sum / (2 * radius + 1);
+    }
+  };
+  for (int y = 0; y < h; ++y) blur_line(plane.data() + static_cast<size_t>(y) * w, w, 1);
+  for (int x = 0; x < w; ++x) blur_line(plane.data() + x, h, w);
+}
+
 }  // namespace
+
+PlanarImage make_blur_backdrop(const PlanarImage& picture, int output_width, int output_height) {
+  // Cover-fit the picture into a tiny frame (1/16 of the output), blur it
+  // there, darken it, and scale it back up: cheap, and smooth at any size.
+  const int small_w = std::max(8, output_width / 16);
+  const int small_h = std::max(8, output_height / 16);
+  const double aspect = double(output_width) / output_height;
+  const double window_w = std::min<double>(picture.width, picture.height * aspect);
+  const double window_h = window_w / aspect;
+  const float no_background[3] = {0, 0, 0};
+  FilterBank fx, fy;
+  ResampleScratch scratch;
+  PlanarImage small;
+  small.resize(small_w, small_h);
+  make_filter_bank(picture.width, small_w, (picture.width - window_w) / 2, window_w,
+                   Kernel::k_catmull_rom, EdgeMode::k_clamp, &fx);
+  make_filter_bank(picture.height, small_h, (picture.height - window_h) / 2, window_h,
+                   Kernel::k_catmull_rom, EdgeMode::k_clamp, &fy);
+  resample(picture, fx, fy, no_background, &scratch, &small);
+  constexpr float k_darken = 0.55f;
+  for (auto& plane : small.planes) {
+    for (int pass = 0; pass < 3; ++pass) box_blur(plane, small_w, small_h, 1);
+    for (float& v : plane) v *= k_darken;
+  }
+  PlanarImage backdrop;
+  backdrop.resize(output_width, output_height);
+  make_filter_bank(small_w, output_width, 0, small_w, Kernel::k_catmull_rom, EdgeMode::k_clamp, &fx);
+  make_filter_bank(small_h, output_height, 0, small_h, Kernel::k_catmull_rom, EdgeMode::k_clamp, &fy);
+  resample(small, fx, fy, no_background, &scratch, &backdrop);
+  return backdrop;
+}
 
 void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* width,
                       int* height) {

@@ -19,9 +19,15 @@ namespace chunkreel {
 
 struct PreparedSlide {
   PlanarImage picture;
+  /// contain-blur only: the blurred, darkened cover-fitted copy shown
+  /// behind the contained picture, at output size (it does not move).
+  PlanarImage backdrop;
   double scale_x = 1;  ///< picture pixels per image pixel
   double scale_y = 1;
 };
+
+/// The contain-blur backdrop of `picture` at the output size.
+PlanarImage make_blur_backdrop(const PlanarImage& picture, int output_width, int output_height);
 
 /// The prefiltered size of a slide's picture (display orientation).
 void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* width,

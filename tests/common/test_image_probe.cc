@@ -16,44 +16,9 @@ void make_image(const std::string& path, const std::string& size, const std::str
   REQUIRE(r.exit_code == 0);
 }
 
-// A TIFF/EXIF block holding only an orientation tag, big-endian or little.
-std::string exif_block(int orientation, bool little) {
-  std::string t = little ? std::string("II*\0", 4) : std::string("MM\0*", 4);
-  auto u16 = [&](int v) {
-    if (little) { t += char(v & 0xFF); t += char(v >> 8); }
-    else { t += char(v >> 8); t += char(v & 0xFF); }
-  };
-  auto u32 = [&](int v) {
-    if (little) { u16(v & 0xFFFF); u16(v >> 16); }
-    else { u16(v >> 16); u16(v & 0xFFFF); }
-  };
-  u32(8);        // IFD0 offset
-  u16(1);        // one entry
-  u16(0x0112);   // Orientation
-  u16(3);        // SHORT
-  u32(1);        // count
-  u16(orientation);
-  u16(0);
-  u32(0);        // no next IFD
-  return t;
-}
-
-// Inserts an APP1 Exif segment right after the JPEG's SOI marker.
-void add_exif(const std::string& path, int orientation, bool little) {
-  std::string jpeg = test::read_text(path);
-  std::string payload = std::string("Exif\0\0", 6) + exif_block(orientation, little);
-  size_t length = payload.size() + 2;
-  std::string segment = "\xFF\xE1";
-  segment += char(length >> 8);
-  segment += char(length & 0xFF);
-  segment += payload;
-  jpeg.insert(2, segment);
-  test::write_text(path, jpeg);
-}
-
 }  // namespace
 
-TEST_CASE("JPEG, PNG and WebP sizes come from their headers") {
+TEST_CASE("JPEG and PNG and WebP sizes come from their headers") {
   test::TempDir dir;
   make_image(dir / "a.jpg", "320x240");
   make_image(dir / "b.png", "64x48");
@@ -83,7 +48,7 @@ TEST_CASE("EXIF orientation is read in both byte orders and swaps sizes for 5..8
     for (bool little : {true, false}) {
       std::string path = dir / ("o" + std::to_string(orientation) + (little ? "l" : "b") + ".jpg");
       make_image(path, "64x32");
-      add_exif(path, orientation, little);
+      test::add_exif_orientation(path, orientation, little);
       auto info = probe_image(path);
       REQUIRE(info.ok());
       CHECK(info.value().orientation == orientation);

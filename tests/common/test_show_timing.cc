@@ -66,7 +66,7 @@ TEST_CASE("slides for a frame range include a transition's outgoing slide") {
   CHECK_FALSE(frame_in_transition(t, fps, 19));
 }
 
-TEST_CASE("easing curves start at 0, end at 1 and are monotonic") {
+TEST_CASE("easing curves start at 0 and end at 1 and are monotonic") {
   for (Easing e : {Easing::k_linear, Easing::k_ease_in, Easing::k_ease_out, Easing::k_ease_in_out}) {
     CHECK(ease(e, 0) == 0);
     CHECK(ease(e, 1) == 1);

@@ -165,7 +165,7 @@ TEST_CASE("NTSC frame rate: 30000/1001 keeps exact frame steps") {
   for (size_t i = 1; i < pts.size(); ++i) CHECK(pts[i] - pts[i - 1] == Approx(1001.0 / 30000).margin(1e-4));
 }
 
-TEST_CASE("an invalid project exits 2, names the culprit and writes nothing") {
+TEST_CASE("an invalid project exits 2 and names the culprit and writes nothing") {
   test::TempDir dir;
   const std::string project =
       test::make_sample(dir / "show", "--slides 3 --size 192x108 --photo 400x300 --seconds 1.5 --no-audio");

@@ -58,7 +58,7 @@ TEST_CASE("a long slide is split at frame boundaries") {
   CHECK(inside_long_slide >= 3);
 }
 
-TEST_CASE("no chunk starts inside a transition, even with long crossfades") {
+TEST_CASE("no chunk starts inside a transition even with long crossfades") {
   const Rational fps{30000, 1001};
   std::vector<std::pair<double, double>> slides;
   for (int i = 0; i < 30; ++i) slides.push_back({3.0 + (i % 3), 1.5});

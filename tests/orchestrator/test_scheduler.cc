@@ -100,7 +100,7 @@ TEST_CASE("a failed chunk is retried with the same job and its attempts counted"
   CHECK(observer.failed.size() == 2);
 }
 
-TEST_CASE("when retries run out the run stops, naming the chunk, and keeps finished ones") {
+TEST_CASE("when retries run out the run stops naming the chunk and keeps finished ones") {
   FakeRunner runner(1);
   runner.failures[2] = 10;
   RecordingObserver observer;

@@ -5,7 +5,7 @@
 
 using namespace chunkreel;
 
-TEST_CASE("the progress line shows percent, frames, speed, ETA, workers and memory") {
+TEST_CASE("the progress line shows percent frames speed ETA workers and memory") {
   ProgressSnapshot s;
   s.frames_done = 620;
   s.frames_total = 1470;

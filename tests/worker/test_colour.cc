@@ -52,7 +52,7 @@ TEST_CASE("solid patches convert within one level of the formula") {
   }
 }
 
-TEST_CASE("a shallow gradient is dithered, not banded") {
+TEST_CASE("a shallow gradient is dithered and not banded") {
   // 0.3 levels of change across 64 pixels: plain rounding gives one flat value.
   PlanarImage img;
   img.resize(64, 8);
