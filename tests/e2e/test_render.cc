@@ -81,13 +81,13 @@ TEST_CASE("a small show renders with 2 workers into a correct file") {
 
   const double fps = 30;
   const int64_t frames = std::llround(expected_duration(project) * fps);
-  SECTION("exactly round(T * fps) frames, 1/fps apart") {
+  {  // exactly round(T * fps) frames, 1/fps apart
     std::vector<double> pts = packet_times(out, "v:0");
     REQUIRE(static_cast<int64_t>(pts.size()) == frames);
     for (size_t i = 1; i < pts.size(); ++i) CHECK(pts[i] - pts[i - 1] == Approx(1 / fps).margin(1e-4));
     CHECK(pts.front() == Approx(0).margin(1e-6));
   }
-  SECTION("H.264 High, yuv420p, BT.709 tagged") {
+  {  // H.264 High, yuv420p, BT.709 tagged
     std::string v = test::ffprobe("-select_streams v:0 -show_entries "
                                   "stream=codec_name,profile,pix_fmt,color_space,color_range "
                                   "-of default=nw=1",
@@ -98,7 +98,7 @@ TEST_CASE("a small show renders with 2 workers into a correct file") {
     CHECK_THAT(v, Catch::Matchers::Contains("color_space=bt709"));
     CHECK_THAT(v, Catch::Matchers::Contains("color_range=tv"));
   }
-  SECTION("AAC audio as long as the video, within one AAC frame") {
+  {  // AAC audio as long as the video, within one AAC frame
     std::string a = test::ffprobe("-select_streams a:0 -show_entries stream=codec_name,sample_rate,channels,duration -of default=nw=1", out);
     CHECK_THAT(a, Catch::Matchers::Contains("codec_name=aac"));
     CHECK_THAT(a, Catch::Matchers::Contains("sample_rate=48000"));
@@ -106,7 +106,7 @@ TEST_CASE("a small show renders with 2 workers into a correct file") {
     double audio_s = std::stod(a.substr(a.find("duration=") + 9));
     CHECK(std::fabs(audio_s - frames / fps) <= 1024.0 / 48000 + 1e-6);
   }
-  SECTION("faststart: the index precedes the media data") {
+  {  // faststart: the index precedes the media data
     std::vector<std::string> boxes = top_level_boxes(out);
     auto moov = std::find(boxes.begin(), boxes.end(), "moov");
     auto mdat = std::find(boxes.begin(), boxes.end(), "mdat");
@@ -114,12 +114,12 @@ TEST_CASE("a small show renders with 2 workers into a correct file") {
     REQUIRE(mdat != boxes.end());
     CHECK(moov < mdat);
   }
-  SECTION("decodes without a single error") {
+  {  // decodes without a single error
     auto r = test::run("ffmpeg -v error -xerror -i " + test::quote(out) + " -f null -");
     CHECK(r.exit_code == 0);
     CHECK(r.output.empty());
   }
-  SECTION("the run was chunked, the report adds up, and nothing is left behind") {
+  {  // the run was chunked, the report adds up, and nothing is left behind
     json report = json::parse(test::read_text(dir / "r.json"));
     CHECK(report["plan"]["chunk_count"].get<int>() > 2);
     CHECK(report["plan"]["workers"] == 2);
