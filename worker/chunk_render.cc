@@ -29,14 +29,13 @@ Expected<ChunkStats> render_chunk(const ChunkJob& job, const ProgressFn& progres
 
   SlideImages images(job.slides, job.output);
   FrameRenderer renderer(job.slides, job.output, &images);
-  PlanarImage picture;
   ChunkWriter* out = writer.value().get();
   auto sink = [out](AVPacket* packet) { return out->write(packet); };
 
   for (int64_t i = 0; i < job.frame_count; ++i) {
-    renderer.render(job.first_frame + i, &picture);
+    const Picture& picture = renderer.render(job.first_frame + i);
     if (i == 0) stats.startup_s = seconds_since(start);
-    convert_to_yuv420(picture, encoder.value()->frame());
+    quantise_to_frame(picture, encoder.value()->frame());
     Expected<void> sent = encoder.value()->encode(i, sink);
     if (!sent) return sent.error();
     if (progress) progress(i + 1);

@@ -8,14 +8,10 @@ extern "C" {
 #include <libavutil/frame.h>
 }
 
-#include "worker/planar_image.h"
+#include "worker/picture.h"
 
 namespace chunkreel {
 namespace {
-
-constexpr float k_kr = 0.2126f;
-constexpr float k_kb = 0.0722f;
-constexpr float k_kg = 1.0f - k_kr - k_kb;
 
 // 8x8 Bayer matrix; (value + 0.5) / 64 - 0.5 is a zero-mean offset in
 // (-0.5, 0.5). Static in time so still areas stay still (and compress well).
@@ -26,67 +22,49 @@ constexpr uint8_t k_bayer[8][8] = {
     {15, 47, 7, 39, 13, 45, 5, 37}, {63, 31, 55, 23, 61, 29, 53, 21},
 };
 
-inline uint8_t quantise(float value, float dither) {
-  float v = value + dither + 0.5f;
-  v = std::clamp(v, 0.0f, 255.0f);
-  return static_cast<uint8_t>(v);
+// out = round(scale * v + offset + dither), clamped to 0..255; the dither
+// (and the 0.5 that turns truncation into rounding) is folded into one
+// repeating row pattern so the loop vectorises.
+__attribute__((target_clones("avx2", "default")))
+void quantise_row(const float* v, int n, float scale, const float* offsets, uint8_t* out) {
+  for (int x = 0; x < n; ++x) {
+    float q = scale * v[x] + offsets[x];
+    q = q < 0.0f ? 0.0f : (q > 255.0f ? 255.0f : q);
+    out[x] = static_cast<uint8_t>(q);
+  }
 }
 
-inline float dither_at(int x, int y) { return (k_bayer[y & 7][x & 7] + 0.5f) / 64.0f - 0.5f; }
+void quantise_plane(const Plane& plane, float scale, float offset, int phase, uint8_t* data,
+                    int linesize) {
+  // The eight row patterns of offsets, built once per plane.
+  thread_local std::vector<float> offsets;
+  const size_t w = static_cast<size_t>(plane.width);
+  offsets.resize(8 * w);
+  for (int r = 0; r < 8; ++r) {
+    const uint8_t* pattern = k_bayer[(r + phase) & 7];
+    for (size_t x = 0; x < w; ++x)
+      offsets[r * w + x] = offset + (pattern[(x + phase) & 7] + 0.5f) / 64.0f;
+  }
+  for (int y = 0; y < plane.height; ++y)
+    quantise_row(plane.row(y), plane.width, scale, offsets.data() + (y & 7) * w,
+                 data + static_cast<ptrdiff_t>(y) * linesize);
+}
 
 }  // namespace
 
 void bt709_limited(double r, double g, double b, double* y, double* cb, double* cr) {
-  double rn = r / 255, gn = g / 255, bn = b / 255;
-  double luma = k_kr * rn + k_kg * gn + k_kb * bn;
-  *y = 16 + 219 * luma;
-  *cb = 128 + 224 * (bn - luma) / (2 * (1 - k_kb));
-  *cr = 128 + 224 * (rn - luma) / (2 * (1 - k_kr));
+  const YCbCr v = to_ycbcr(static_cast<float>(r / 255), static_cast<float>(g / 255),
+                           static_cast<float>(b / 255));
+  *y = 16 + 219.0 * v.y;
+  *cb = 128 + 224.0 * v.cb;
+  *cr = 128 + 224.0 * v.cr;
 }
 
-void convert_to_yuv420(const PlanarImage& rgb, AVFrame* frame) {
-  const int w = rgb.width;
-  const int h = rgb.height;
-  const float y_scale = 219.0f;
-  const float cb_scale = 224.0f / (2 * (1 - k_kb));
-  const float cr_scale = 224.0f / (2 * (1 - k_kr));
-
-  for (int y = 0; y < h; ++y) {
-    const float* r = rgb.row(0, y);
-    const float* g = rgb.row(1, y);
-    const float* b = rgb.row(2, y);
-    uint8_t* out = frame->data[0] + static_cast<ptrdiff_t>(y) * frame->linesize[0];
-    for (int x = 0; x < w; ++x) {
-      float luma = k_kr * r[x] + k_kg * g[x] + k_kb * b[x];
-      out[x] = quantise(16.0f + y_scale * luma, dither_at(x, y));
-    }
-  }
-
-  // Chroma: average the two rows, then [1 2 1] / 4 around each even column.
-  thread_local std::vector<float> pair[3];
-  for (auto& p : pair) p.resize(static_cast<size_t>(w));
-  for (int cy = 0; cy < h / 2; ++cy) {
-    for (int c = 0; c < 3; ++c) {
-      const float* top = rgb.row(c, 2 * cy);
-      const float* bottom = rgb.row(c, 2 * cy + 1);
-      float* p = pair[c].data();
-      for (int x = 0; x < w; ++x) p[x] = 0.5f * (top[x] + bottom[x]);
-    }
-    uint8_t* u = frame->data[1] + static_cast<ptrdiff_t>(cy) * frame->linesize[1];
-    uint8_t* v = frame->data[2] + static_cast<ptrdiff_t>(cy) * frame->linesize[2];
-    for (int cx = 0; cx < w / 2; ++cx) {
-      const int x = 2 * cx;
-      const int left = x > 0 ? x - 1 : 0;
-      const int right = x + 1 < w ? x + 1 : w - 1;
-      float s[3];
-      for (int c = 0; c < 3; ++c)
-        s[c] = 0.25f * (pair[c][left] + 2 * pair[c][x] + pair[c][right]);
-      float luma = k_kr * s[0] + k_kg * s[1] + k_kb * s[2];
-      float d = dither_at(cx + 3, cy + 5);
-      u[cx] = quantise(128.0f + cb_scale * (s[2] - luma), d);
-      v[cx] = quantise(128.0f + cr_scale * (s[0] - luma), -d);
-    }
-  }
+void quantise_to_frame(const Picture& picture, AVFrame* frame) {
+  quantise_plane(picture.y, 219.0f, 16.0f, 0, frame->data[0], frame->linesize[0]);
+  // Chroma planes take shifted dither phases so their patterns do not align.
+  quantise_plane(picture.cb, 224.0f, 128.0f, 3, frame->data[1], frame->linesize[1]);
+  quantise_plane(picture.cr, 224.0f, 128.0f, 5, frame->data[2], frame->linesize[2]);
 }
 
 }  // namespace chunkreel

@@ -9,31 +9,30 @@ FrameRenderer::FrameRenderer(const std::vector<JobSlide>& slides, const OutputSe
                              SlideImages* images)
     : m_slides(slides), m_output(output), m_images(images) {
   for (const JobSlide& slide : slides) m_spans.push_back(slide.span);
-  m_background[0] = output.background.r / 255.0f;
-  m_background[1] = output.background.g / 255.0f;
-  m_background[2] = output.background.b / 255.0f;
+  m_background = to_ycbcr(output.background.r / 255.0f, output.background.g / 255.0f,
+                          output.background.b / 255.0f);
+  m_frame.resize(output.width, output.height);
   m_outgoing.resize(output.width, output.height);
   m_incoming.resize(output.width, output.height);
 }
 
-void FrameRenderer::render(int64_t index, PlanarImage* out) {
-  if (out->width != m_output.width || out->height != m_output.height)
-    out->resize(m_output.width, m_output.height);
+const Picture& FrameRenderer::render(int64_t index) {
   const double t = frame_time(index, m_output.fps);
   const FrameContent content = content_at(m_spans, t);
   const int first_needed = content.in_transition ? content.span - 1 : content.span;
   m_images->release_before(first_needed);
   if (!content.in_transition) {
-    render_slide(content.span, t, out);
-    return;
+    render_slide(content.span, t, &m_frame);
+    return m_frame;
   }
   render_slide(content.span - 1, t, &m_outgoing);
   render_slide(content.span, t, &m_incoming);
   compose_transition(m_slides[content.span - 1].out_transition, content.progress, m_outgoing,
-                     m_incoming, m_background, out);
+                     m_incoming, m_background, &m_frame);
+  return m_frame;
 }
 
-void FrameRenderer::render_slide(int position, double t, PlanarImage* out) {
+void FrameRenderer::render_slide(int position, double t, Picture* out) {
   const JobSlide& slide = m_slides[position];
   const PreparedSlide& prepared = m_images->get(position);
   const double p = ease(slide.motion.easing, slide_progress(slide.span, t));
@@ -41,13 +40,10 @@ void FrameRenderer::render_slide(int position, double t, PlanarImage* out) {
   const Window window = view_window(slide.image_width, slide.image_height, slide.fit, view,
                                     m_output.width, m_output.height);
   const EdgeMode edge = slide.fit == Fit::k_cover ? EdgeMode::k_clamp : EdgeMode::k_transparent;
-  const PlanarImage& picture = prepared.picture;
-  make_filter_bank(picture.width, m_output.width, window.x * prepared.scale_x,
-                   window.width * prepared.scale_x, Kernel::k_catmull_rom, edge, &m_fx);
-  make_filter_bank(picture.height, m_output.height, window.y * prepared.scale_y,
-                   window.height * prepared.scale_y, Kernel::k_catmull_rom, edge, &m_fy);
-  resample(picture, m_fx, m_fy, m_background, &m_scratch, out,
-           slide.fit == Fit::k_contain_blur ? &prepared.backdrop : nullptr);
+  resample_picture(prepared.picture, window.x * prepared.scale_x, window.y * prepared.scale_y,
+                   window.width * prepared.scale_x, window.height * prepared.scale_y, edge,
+                   m_background, slide.fit == Fit::k_contain_blur ? &prepared.backdrop : nullptr,
+                   &m_filters, out);
 }
 
 }  // namespace chunkreel

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "common/chunk_job.h"
-#include "worker/planar_image.h"
+#include "worker/picture.h"
 #include "worker/resampler.h"
 #include "worker/slide_images.h"
 
@@ -21,21 +21,20 @@ class FrameRenderer {
   FrameRenderer(const std::vector<JobSlide>& slides, const OutputSettings& output,
                 SlideImages* images);
 
-  /// Renders frame `index` (a show-global index) into `out`, which is
-  /// resized to the output size.
-  void render(int64_t index, PlanarImage* out);
+  /// Renders frame `index` (a show-global index). The picture stays valid
+  /// until the next call.
+  const Picture& render(int64_t index);
 
  private:
-  void render_slide(int position, double t, PlanarImage* out);
+  void render_slide(int position, double t, Picture* out);
 
   const std::vector<JobSlide>& m_slides;
   const OutputSettings& m_output;
   SlideImages* m_images;
   std::vector<SlideSpan> m_spans;
-  float m_background[3];
-  FilterBank m_fx, m_fy;
-  ResampleScratch m_scratch;
-  PlanarImage m_outgoing, m_incoming;
+  YCbCr m_background;
+  PictureFilters m_filters;
+  Picture m_frame, m_outgoing, m_incoming;
 };
 
 }  // namespace chunkreel

@@ -85,7 +85,7 @@ inline void orient(int orientation, int sx, int sy, int sw, int sh, int* dx, int
 
 }  // namespace
 
-Expected<PlanarImage> load_image(const ImageRequest& request) {
+Expected<Picture> load_image(const ImageRequest& request) {
   Expected<FramePtr> decoded = decode_first_frame(request.path);
   if (!decoded) return decoded.error();
   const AVFrame& frame = *decoded.value();
@@ -117,8 +117,10 @@ Expected<PlanarImage> load_image(const ImageRequest& request) {
   int dst_strides[4] = {stride, 0, 0, 0};
   sws_scale(sws.get(), frame.data, frame.linesize, 0, frame.height, dst_planes, dst_strides);
 
-  PlanarImage image;
-  image.resize(request.target_width, request.target_height);
+  Picture picture;
+  picture.resize(request.target_width, request.target_height);
+  std::fill(picture.cb.data.begin(), picture.cb.data.end(), 0.0f);
+  std::fill(picture.cr.data.begin(), picture.cr.data.end(), 0.0f);
   const float bg[3] = {request.background.r / 255.0f, request.background.g / 255.0f,
                        request.background.b / 255.0f};
   const float scale = 1.0f / 65535.0f;
@@ -127,13 +129,25 @@ Expected<PlanarImage> load_image(const ImageRequest& request) {
     for (int sx = 0; sx < stored_w; ++sx, px += 4) {
       int dx = 0, dy = 0;
       orient(request.orientation, sx, sy, stored_w, stored_h, &dx, &dy);
-      size_t at = static_cast<size_t>(dy) * image.width + dx;
-      float alpha = has_alpha ? px[3] * scale : 1.0f;
-      for (int c = 0; c < 3; ++c)
-        image.planes[c][at] = px[c] * scale * alpha + bg[c] * (1.0f - alpha);
+      const float alpha = has_alpha ? px[3] * scale : 1.0f;
+      float rgb[3];
+      for (int c = 0; c < 3; ++c) rgb[c] = px[c] * scale * alpha + bg[c] * (1.0f - alpha);
+      const YCbCr v = to_ycbcr(rgb[0], rgb[1], rgb[2]);
+      picture.y.row(dy)[dx] = v.y;
+      picture.cb.row(dy / 2)[dx / 2] += v.cb;
+      picture.cr.row(dy / 2)[dx / 2] += v.cr;
     }
   }
-  return image;
+  // Each chroma sample sums the (up to) four pixels it covers.
+  for (int cy = 0; cy < picture.cb.height; ++cy) {
+    const int rows = std::min(2, picture.height() - 2 * cy);
+    for (int cx = 0; cx < picture.cb.width; ++cx) {
+      const float inverse = 1.0f / (rows * std::min(2, picture.width() - 2 * cx));
+      picture.cb.row(cy)[cx] *= inverse;
+      picture.cr.row(cy)[cx] *= inverse;
+    }
+  }
+  return picture;
 }
 
 }  // namespace chunkreel

@@ -1,14 +1,15 @@
 #pragma once
-// Decoding an image file into the renderer's planar float format, once per
+// Decoding an image file into the renderer's Y'CbCr float format, once per
 // slide: decode with libavcodec, reduce to the resolution the slide's motion
-// can use (a Lanczos area reduction, so nothing aliases later), apply the
-// EXIF orientation, and composite any alpha over the background colour.
+// can use (a Lanczos reduction, so nothing aliases later), apply the EXIF
+// orientation, composite any alpha over the background colour, and convert
+// to BT.709 Y'CbCr with chroma averaged over 2x2 pixels.
 
 #include <string>
 
 #include "common/error.h"
 #include "common/timeline.h"
-#include "worker/planar_image.h"
+#include "worker/picture.h"
 
 namespace chunkreel {
 
@@ -20,6 +21,6 @@ struct ImageRequest {
   Colour background;       ///< what transparent pixels become
 };
 
-Expected<PlanarImage> load_image(const ImageRequest& request);
+Expected<Picture> load_image(const ImageRequest& request);
 
 }  // namespace chunkreel

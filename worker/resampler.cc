@@ -2,9 +2,31 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace chunkreel {
 namespace {
+
+constexpr int k_block = BlockedPlane::k_rows;
+typedef float Lanes __attribute__((vector_size(k_block * sizeof(float))));
+
+[[gnu::always_inline]] inline Lanes load_lanes(const float* p) {
+  Lanes v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+[[gnu::always_inline]] inline void store_lanes(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
+
+typedef uint16_t Codes __attribute__((vector_size(k_block * sizeof(uint16_t))));
+typedef int32_t Ints __attribute__((vector_size(k_block * sizeof(int32_t))));
+
+// Eight 16-bit samples as floats.
+[[gnu::always_inline]] inline Lanes load_codes(const uint16_t* p) {
+  Codes c;
+  std::memcpy(&c, p, sizeof c);
+  return __builtin_convertvector(__builtin_convertvector(c, Ints), Lanes);
+}
 
 double catmull_rom(double x) {
   x = std::fabs(x);
@@ -27,10 +49,126 @@ double evaluate(Kernel kernel, double x) {
   return kernel == Kernel::k_lanczos3 ? lanczos3(x) : catmull_rom(x);
 }
 
+// One output column of the horizontal pass: 8 rows at once. Taps are summed
+// in two interleaved chains, which halves the dependency chain; the order is
+// fixed, so every target clone gives the same bits.
+template <int Taps>
+[[gnu::always_inline]] inline Lanes filter_column(const uint16_t* s, const float* w, int taps) {
+  Lanes even = {}, odd = {};
+  const int n = Taps > 0 ? Taps : taps;
+  int t = 0;
+  for (; t + 1 < n; t += 2) {
+    even += w[t] * load_codes(s + static_cast<size_t>(t) * k_block);
+    odd += w[t + 1] * load_codes(s + static_cast<size_t>(t + 1) * k_block);
+  }
+  if (t < n) even += w[t] * load_codes(s + static_cast<size_t>(t) * k_block);
+  return even + odd;
+}
+
+// Filtered codes become values: scale * sum + offset * (the weight that
+// fell inside the source).
+template <int Taps>
+[[gnu::always_inline]] inline void horizontal_block(const uint16_t* src, float scale, float offset,
+                                                    const FilterBank& fx, float* dst) {
+  const int out_w = static_cast<int>(fx.first.size());
+  const int taps = fx.taps;
+  for (int x = 0; x < out_w; ++x) {
+    const uint16_t* s = src + static_cast<size_t>(fx.first[x]) * k_block;
+    const float* w = fx.weights.data() + static_cast<size_t>(x) * taps;
+    const Lanes value = scale * filter_column<Taps>(s, w, taps) + offset * fx.coverage[x];
+    store_lanes(dst + static_cast<size_t>(x) * k_block, value);
+  }
+}
+
+// Transposes the 8x8 tile a[i][r] (column i, row r) into rows b[r][i].
+[[gnu::always_inline]] inline void transpose8(const Lanes a[8], Lanes b[8]) {
+  Lanes t[8], u[8];
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = __builtin_shufflevector(a[i], a[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+    t[i + 1] = __builtin_shufflevector(a[i], a[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+  }
+  for (int i = 0; i < 8; i += 4) {
+    u[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+    u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+  }
+  for (int r = 0; r < 4; ++r) {
+    b[r] = __builtin_shufflevector(u[r], u[r + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+    b[r + 4] = __builtin_shufflevector(u[r], u[r + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+  }
+}
+
+// Horizontal pass over one block of 8 source rows, written out as 8 plain
+// rows (row r of the block to rows[r]). The common tap counts get unrolled
+// loops; helpers are always inlined so each target clone has its own code.
+__attribute__((target_clones("avx2", "default")))
+void horizontal_pass(const BlockedPlane& source, int block, const FilterBank& fx, float* tile,
+                     float* const rows[8]) {
+  const uint16_t* src = source.block(block);
+  const float scale = source.scale;
+  const float offset = source.offset;
+  switch (fx.taps) {
+    case 4: horizontal_block<4>(src, scale, offset, fx, tile); break;
+    case 5: horizontal_block<5>(src, scale, offset, fx, tile); break;
+    case 6: horizontal_block<6>(src, scale, offset, fx, tile); break;
+    case 7: horizontal_block<7>(src, scale, offset, fx, tile); break;
+    case 8: horizontal_block<8>(src, scale, offset, fx, tile); break;
+    default: horizontal_block<0>(src, scale, offset, fx, tile); break;
+  }
+  const int width = static_cast<int>(fx.first.size());
+  int x = 0;
+  for (; x + k_block <= width; x += k_block) {
+    Lanes columns[k_block], tile_rows[k_block];
+    for (int i = 0; i < k_block; ++i) columns[i] = load_lanes(tile + static_cast<size_t>(x + i) * k_block);
+    transpose8(columns, tile_rows);
+    for (int r = 0; r < k_block; ++r) store_lanes(rows[r] + x, tile_rows[r]);
+  }
+  for (; x < width; ++x)
+    for (int r = 0; r < k_block; ++r) rows[r][x] = tile[static_cast<size_t>(x) * k_block + r];
+}
+
+// One output row of the vertical pass: four vectors of samples at a time,
+// all taps summed in registers, one store per sample; then background where
+// coverage is incomplete.
+__attribute__((target_clones("avx2", "default")))
+void vertical_row(const float* const* rows, const float* w, int taps, int width,
+                  const float* coverage_x, float coverage_y, float background,
+                  const float* backdrop, float* dst) {
+  constexpr int k_wide = 4 * k_block;
+  int x = 0;
+  for (; x + k_wide <= width; x += k_wide) {
+    Lanes a0 = {}, a1 = {}, a2 = {}, a3 = {};
+    for (int t = 0; t < taps; ++t) {
+      const float* r = rows[t] + x;
+      const float wt = w[t];
+      a0 += wt * load_lanes(r);
+      a1 += wt * load_lanes(r + k_block);
+      a2 += wt * load_lanes(r + 2 * k_block);
+      a3 += wt * load_lanes(r + 3 * k_block);
+    }
+    store_lanes(dst + x, a0);
+    store_lanes(dst + x + k_block, a1);
+    store_lanes(dst + x + 2 * k_block, a2);
+    store_lanes(dst + x + 3 * k_block, a3);
+  }
+  for (; x < width; ++x) {
+    float acc = 0;
+    for (int t = 0; t < taps; ++t) acc += w[t] * rows[t][x];
+    dst[x] = acc;
+  }
+  if (!coverage_x) return;
+  if (backdrop) {
+    for (x = 0; x < width; ++x) dst[x] += backdrop[x] * (1.0f - coverage_x[x] * coverage_y);
+  } else {
+    for (x = 0; x < width; ++x) dst[x] += background * (1.0f - coverage_x[x] * coverage_y);
+  }
+}
+
 }  // namespace
 
 void make_filter_bank(int source_size, int output_size, double window_start, double window_size,
-                      Kernel kernel, EdgeMode edge, FilterBank* bank) {
+                      Kernel kernel, EdgeMode edge, FilterBank* bank, double output_offset) {
   const double step = window_size / output_size;  // source samples per output sample
   const double stretch = std::max(1.0, step);
   const double radius = kernel_radius(kernel) * stretch;
@@ -43,8 +181,8 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
 
   std::vector<double> raw;
   for (int i = 0; i < output_size; ++i) {
-    // Centre of output sample i in source coordinates (sample centres at +0.5).
-    const double u = window_start + (i + 0.5) * step - 0.5;
+    // Where output sample i lies, in source coordinates (sample centres at +0.5).
+    const double u = window_start + (i + output_offset) * step - 0.5;
     const int lo = static_cast<int>(std::ceil(u - radius));
     const int hi = static_cast<int>(std::floor(u + radius));
     raw.assign(hi - lo + 1, 0.0);
@@ -66,7 +204,7 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
         if (edge == EdgeMode::k_transparent) continue;
         target = std::clamp(j, 0, source_size - 1);
       }
-      if (target - first < 0 || target - first >= taps) continue;  // outside a tiny source
+      if (target - first < 0 || target - first >= taps) continue;  // beyond a tiny source
       w[target - first] += static_cast<float>(weight);
       inside += weight;
     }
@@ -74,60 +212,61 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
   }
 }
 
-void resample(const PlanarImage& source, const FilterBank& fx, const FilterBank& fy,
-              const float background[3], ResampleScratch* scratch, PlanarImage* out,
-              const PlanarImage* backdrop) {
+void resample(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy,
+              float background, ResampleScratch* scratch, Plane* out, const Plane* backdrop) {
+  // The horizontal pass fills a small ring of rows just ahead of the
+  // vertical pass, so the intermediate stays in cache instead of making a
+  // round trip through memory for the whole frame.
   const int out_w = out->width;
-  const int out_h = out->height;
-  const int row_first = fy.first.front();
-  const int row_last = std::min(source.height - 1, fy.first.back() + fy.taps - 1);
-  const int row_count = row_last - row_first + 1;
-  scratch->rows.resize(static_cast<size_t>(row_count) * out_w);
-  const int tx = fx.taps;
-  const int ty = fy.taps;
+  const int taps_y = fy.taps;
+  const int ring_rows = ((taps_y + k_block - 1) / k_block + 1) * k_block;
+  scratch->rows.resize(static_cast<size_t>(ring_rows) * out_w);
+  scratch->blocked.resize(static_cast<size_t>(k_block) * out_w);
+  auto ring_row = [&](int r) { return scratch->rows.data() + static_cast<size_t>(r % ring_rows) * out_w; };
+
   bool any_uncovered = false;
   for (float c : fx.coverage) any_uncovered |= c < 0.9999f;
   for (float c : fy.coverage) any_uncovered |= c < 0.9999f;
 
-  for (int c = 0; c < 3; ++c) {
-    // Horizontal pass over the source rows the vertical filters will read.
-    for (int r = 0; r < row_count; ++r) {
-      const float* src = source.row(c, row_first + r);
-      float* dst = scratch->rows.data() + static_cast<size_t>(r) * out_w;
-      const int* first = fx.first.data();
-      const float* weights = fx.weights.data();
-      for (int x = 0; x < out_w; ++x) {
-        const float* s = src + first[x];
-        const float* w = weights + static_cast<size_t>(x) * tx;
-        float acc = 0;
-        for (int t = 0; t < tx; ++t) acc += w[t] * s[t];
-        dst[x] = acc;
-      }
+  int next_block = fy.first.front() / k_block;
+  const float* row_pointers[64];
+  std::vector<const float*> many_rows;
+  const float** tap_rows = taps_y <= 64 ? row_pointers : (many_rows.resize(taps_y), many_rows.data());
+  for (int y = 0; y < out->height; ++y) {
+    const int first = fy.first[y];
+    const int last = first + taps_y - 1;
+    while (next_block * k_block <= last) {
+      float* targets[k_block];
+      for (int r = 0; r < k_block; ++r) targets[r] = ring_row(next_block * k_block + r);
+      horizontal_pass(source, next_block, fx, scratch->blocked.data(), targets);
+      ++next_block;
     }
-    // Vertical pass: whole rows at a time, which vectorises.
-    for (int y = 0; y < out_h; ++y) {
-      float* dst = out->row(c, y);
-      const float* w = fy.weights.data() + static_cast<size_t>(y) * ty;
-      const int base = fy.first[y] - row_first;
-      std::fill(dst, dst + out_w, 0.0f);
-      for (int t = 0; t < ty; ++t) {
-        if (w[t] == 0.0f) continue;
-        const float wt = w[t];
-        const float* src = scratch->rows.data() + static_cast<size_t>(base + t) * out_w;
-        for (int x = 0; x < out_w; ++x) dst[x] += wt * src[x];
-      }
-      if (any_uncovered) {
-        const float cy = fy.coverage[y];
-        if (backdrop) {
-          const float* behind = backdrop->row(c, y);
-          for (int x = 0; x < out_w; ++x) dst[x] += behind[x] * (1.0f - fx.coverage[x] * cy);
-        } else {
-          const float bg = background[c];
-          for (int x = 0; x < out_w; ++x) dst[x] += bg * (1.0f - fx.coverage[x] * cy);
-        }
-      }
-    }
+    for (int t = 0; t < taps_y; ++t) tap_rows[t] = ring_row(first + t);
+    vertical_row(tap_rows, fy.weights.data() + static_cast<size_t>(y) * taps_y, taps_y, out_w,
+                 any_uncovered ? fx.coverage.data() : nullptr, fy.coverage[y], background,
+                 backdrop ? backdrop->row(y) : nullptr, out->row(y));
   }
+}
+
+void resample_picture(const SourcePicture& source, double x, double y, double width,
+                      double height, EdgeMode edge, const YCbCr& background,
+                      const Picture* backdrop, PictureFilters* f, Picture* out) {
+  const Kernel kernel = Kernel::k_catmull_rom;
+  make_filter_bank(source.y.width, out->y.width, x, width, kernel, edge, &f->luma_x);
+  make_filter_bank(source.y.height, out->y.height, y, height, kernel, edge, &f->luma_y);
+  resample(source.y, f->luma_x, f->luma_y, background.y, &f->scratch, &out->y,
+           backdrop ? &backdrop->y : nullptr);
+  // Chroma sample i of the output sits on luma column 2i (left-sited): a
+  // quarter of a chroma pitch from the window's edge; rows sit between luma
+  // rows 2j and 2j+1, half a pitch in. Source chroma is at half scale.
+  make_filter_bank(source.cb.width, out->cb.width, x / 2, width / 2, kernel, edge, &f->chroma_x,
+                   0.25);
+  make_filter_bank(source.cb.height, out->cb.height, y / 2, height / 2, kernel, edge,
+                   &f->chroma_y, 0.5);
+  resample(source.cb, f->chroma_x, f->chroma_y, background.cb, &f->scratch, &out->cb,
+           backdrop ? &backdrop->cb : nullptr);
+  resample(source.cr, f->chroma_x, f->chroma_y, background.cr, &f->scratch, &out->cr,
+           backdrop ? &backdrop->cr : nullptr);
 }
 
 }  // namespace chunkreel

@@ -1,17 +1,23 @@
 #pragma once
-// Separable resampling of a window of a picture onto the output grid.
+// Separable resampling of a window of a source plane onto an output grid.
 //
 // For each output column (and, separately, row) a FilterBank holds the first
 // source index and a fixed number of weights, computed once per frame from
 // the floating-point window, never per pixel. When the window is larger than
-// the output the kernel is stretched by the reduction factor, so downscaling
-// integrates over the source instead of aliasing. Taps outside the picture
-// are either clamped to its edge (cover) or dropped and accounted for as
+// the output the kernel is stretched by the reduction factor, so shrinking
+// integrates over the source instead of aliasing. Taps outside the source are
+// either clamped to its edge (cover) or dropped and accounted for as
 // background coverage (contain), which gives antialiased letterbox edges.
+//
+// The horizontal pass runs on the source's 8-row blocks (BlockedPlane), so
+// each filter tap is one 8-wide multiply-add with no gathers; the result is
+// transposed back to rows and the vertical pass runs along rows. Both passes
+// accumulate taps in a fixed order and the file is built without FP
+// contraction, so every CPU variant produces bit-identical pixels.
 
 #include <vector>
 
-#include "worker/planar_image.h"
+#include "worker/picture.h"
 
 namespace chunkreel {
 
@@ -22,25 +28,42 @@ struct FilterBank {
   int taps = 0;
   std::vector<int> first;        ///< first source index, per output index
   std::vector<float> weights;    ///< `taps` weights per output index
-  std::vector<float> coverage;   ///< in-picture weight per output index (1 when clamped)
+  std::vector<float> coverage;   ///< in-source weight per output index (1 when clamped)
 };
 
 /// Maps `output_size` samples onto the source span [window_start,
-/// window_start + window_size) of a source of `source_size` samples.
+/// window_start + window_size) of a source of `source_size` samples. Output
+/// sample i sits at (i + output_offset) output pitches from the window's
+/// start: 0.5 for centred samples, 0.25 for left-sited 4:2:0 chroma.
 void make_filter_bank(int source_size, int output_size, double window_start, double window_size,
-                      Kernel kernel, EdgeMode edge, FilterBank* bank);
+                      Kernel kernel, EdgeMode edge, FilterBank* bank, double output_offset = 0.5);
 
 /// Working memory reused from frame to frame.
 struct ResampleScratch {
+  std::vector<float> blocked;
   std::vector<float> rows;
 };
 
-/// out = source resampled through fx (columns) and fy (rows); where coverage
-/// is below 1 the remainder is filled with `background` (RGB in [0, 1]), or
-/// with the matching pixels of `backdrop` when one is given (same size as
-/// `out`). `out` must already have the output size.
-void resample(const PlanarImage& source, const FilterBank& fx, const FilterBank& fy,
-              const float background[3], ResampleScratch* scratch, PlanarImage* out,
-              const PlanarImage* backdrop = nullptr);
+/// out = source resampled through fx (columns) and fy (rows). Where
+/// coverage is below 1 the remainder is filled with `background`, or with
+/// the matching samples of `backdrop` (same size as `out`) when given.
+/// `out` must already have the output size.
+void resample(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy,
+              float background, ResampleScratch* scratch, Plane* out,
+              const Plane* backdrop = nullptr);
+
+/// Filters and scratch for resampling whole pictures, reused frame to frame.
+struct PictureFilters {
+  FilterBank luma_x, luma_y, chroma_x, chroma_y;
+  ResampleScratch scratch;
+};
+
+/// Resamples the window (x, y, width, height, in source luma pixels) of
+/// `source` onto `out`, whose size sets the output grid. Output chroma is
+/// left-sited (MPEG-2) horizontally and centred vertically, as 4:2:0 H.264
+/// expects; source chroma covers 2x2 luma pixels, centred.
+void resample_picture(const SourcePicture& source, double x, double y, double width,
+                      double height, EdgeMode edge, const YCbCr& background,
+                      const Picture* backdrop, PictureFilters* filters, Picture* out);
 
 }  // namespace chunkreel

@@ -17,10 +17,10 @@ std::shared_ptr<PreparedSlide> prepare(const JobSlide& slide, const OutputSettin
   request.orientation = slide.orientation;
   request.background = output.background;
   prefiltered_size(slide, output, &request.target_width, &request.target_height);
-  Expected<PlanarImage> picture = load_image(request);
+  Expected<Picture> picture = load_image(request);
   if (!picture) throw Fatal(ExitCode::k_render_failed, picture.error().message);
   auto prepared = std::make_shared<PreparedSlide>();
-  prepared->picture = std::move(picture.value());
+  prepared->picture = SourcePicture::from(picture.value());
   prepared->scale_x = static_cast<double>(request.target_width) / slide.image_width;
   prepared->scale_y = static_cast<double>(request.target_height) / slide.image_height;
   if (slide.fit == Fit::k_contain_blur)
@@ -28,8 +28,8 @@ std::shared_ptr<PreparedSlide> prepare(const JobSlide& slide, const OutputSettin
   return prepared;
 }
 
-// Three box blurs approximate a Gaussian; edges repeat the border pixel.
-void box_blur(std::vector<float>& plane, int w, int h, int radius) {
+// Three box blurs approximate a Gaussian; edges repeat the border sample.
+void box_blur(Plane& plane, int radius) {
   std::vector<float> line;
   auto blur_line = [&](float* data, int n, int stride) {
     line.resize(n);
@@ -40,40 +40,38 @@ void box_blur(std::vector<float>& plane, int w, int h, int radius) {
       data[static_cast<size_t>(i) * stride] = sum / (2 * radius + 1);
     }
   };
-  for (int y = 0; y < h; ++y) blur_line(plane.data() + static_cast<size_t>(y) * w, w, 1);
-  for (int x = 0; x < w; ++x) blur_line(plane.data() + x, h, w);
+  for (int y = 0; y < plane.height; ++y) blur_line(plane.row(y), plane.width, 1);
+  for (int x = 0; x < plane.width; ++x) blur_line(plane.data.data() + x, plane.height, plane.width);
 }
 
 }  // namespace
 
-PlanarImage make_blur_backdrop(const PlanarImage& picture, int output_width, int output_height) {
+Picture make_blur_backdrop(const SourcePicture& picture, int output_width, int output_height) {
   // Cover-fit the picture into a tiny frame (1/16 of the output), blur it
   // there, darken it, and scale it back up: cheap, and smooth at any size.
-  const int small_w = std::max(8, output_width / 16);
-  const int small_h = std::max(8, output_height / 16);
+  const int small_w = std::max(8, output_width / 16) & ~1;
+  const int small_h = std::max(8, output_height / 16) & ~1;
   const double aspect = double(output_width) / output_height;
-  const double window_w = std::min<double>(picture.width, picture.height * aspect);
+  const double window_w = std::min<double>(picture.y.width, picture.y.height * aspect);
   const double window_h = window_w / aspect;
-  const float no_background[3] = {0, 0, 0};
-  FilterBank fx, fy;
-  ResampleScratch scratch;
-  PlanarImage small;
+  const YCbCr black{0, 0, 0};
+  PictureFilters filters;
+  Picture small;
   small.resize(small_w, small_h);
-  make_filter_bank(picture.width, small_w, (picture.width - window_w) / 2, window_w,
-                   Kernel::k_catmull_rom, EdgeMode::k_clamp, &fx);
-  make_filter_bank(picture.height, small_h, (picture.height - window_h) / 2, window_h,
-                   Kernel::k_catmull_rom, EdgeMode::k_clamp, &fy);
-  resample(picture, fx, fy, no_background, &scratch, &small);
-  constexpr float k_darken = 0.55f;
-  for (auto& plane : small.planes) {
-    for (int pass = 0; pass < 3; ++pass) box_blur(plane, small_w, small_h, 1);
-    for (float& v : plane) v *= k_darken;
+  resample_picture(picture, (picture.y.width - window_w) / 2, (picture.y.height - window_h) / 2,
+                   window_w, window_h, EdgeMode::k_clamp, black, nullptr, &filters, &small);
+  constexpr float k_darken = 0.55f;  // Y'CbCr is linear in R'G'B': this darkens all three
+  SourcePicture blurred;
+  for (int i = 0; i < 3; ++i) {
+    Plane& plane = small.plane(i);
+    for (int pass = 0; pass < 3; ++pass) box_blur(plane, 1);
+    for (float& v : plane.data) v *= k_darken;
   }
-  PlanarImage backdrop;
+  blurred = SourcePicture::from(small);
+  Picture backdrop;
   backdrop.resize(output_width, output_height);
-  make_filter_bank(small_w, output_width, 0, small_w, Kernel::k_catmull_rom, EdgeMode::k_clamp, &fx);
-  make_filter_bank(small_h, output_height, 0, small_h, Kernel::k_catmull_rom, EdgeMode::k_clamp, &fy);
-  resample(small, fx, fy, no_background, &scratch, &backdrop);
+  resample_picture(blurred, 0, 0, small_w, small_h, EdgeMode::k_clamp, black, nullptr, &filters,
+                   &backdrop);
   return backdrop;
 }
 

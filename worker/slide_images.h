@@ -13,21 +13,21 @@
 #include <vector>
 
 #include "common/chunk_job.h"
-#include "worker/planar_image.h"
+#include "worker/picture.h"
 
 namespace chunkreel {
 
 struct PreparedSlide {
-  PlanarImage picture;
-  /// contain-blur only: the blurred, darkened cover-fitted copy shown
-  /// behind the contained picture, at output size (it does not move).
-  PlanarImage backdrop;
+  SourcePicture picture;
   double scale_x = 1;  ///< picture pixels per image pixel
   double scale_y = 1;
+  /// contain-blur only: the blurred, darkened cover-fitted copy shown
+  /// behind the contained picture, at output size (it does not move).
+  Picture backdrop;
 };
 
 /// The contain-blur backdrop of `picture` at the output size.
-PlanarImage make_blur_backdrop(const PlanarImage& picture, int output_width, int output_height);
+Picture make_blur_backdrop(const SourcePicture& picture, int output_width, int output_height);
 
 /// The prefiltered size of a slide's picture (display orientation).
 void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* width,

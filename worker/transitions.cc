@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace chunkreel {
 namespace {
@@ -11,54 +12,71 @@ double smoothstep(double x) {
   return x * x * (3 - 2 * x);
 }
 
-void blend(const PlanarImage& a, const PlanarImage& b, float wb, PlanarImage* out) {
+float channel(const YCbCr& c, int plane) { return plane == 0 ? c.y : plane == 1 ? c.cb : c.cr; }
+
+void blend(const Picture& a, const Picture& b, float wb, Picture* out) {
   const float wa = 1.0f - wb;
-  for (int c = 0; c < 3; ++c) {
-    const float* pa = a.planes[c].data();
-    const float* pb = b.planes[c].data();
-    float* po = out->planes[c].data();
-    const size_t n = a.planes[c].size();
-    for (size_t i = 0; i < n; ++i) po[i] = wa * pa[i] + wb * pb[i];
+  for (int i = 0; i < 3; ++i) {
+    const float* pa = a.plane(i).data.data();
+    const float* pb = b.plane(i).data.data();
+    float* po = out->plane(i).data.data();
+    const size_t n = a.plane(i).data.size();
+    for (size_t k = 0; k < n; ++k) po[k] = wa * pa[k] + wb * pb[k];
   }
 }
 
-void blend_with_colour(const PlanarImage& a, const float colour[3], float wc, PlanarImage* out) {
+void blend_with_colour(const Picture& a, const YCbCr& colour, float wc, Picture* out) {
   const float wa = 1.0f - wc;
-  for (int c = 0; c < 3; ++c) {
-    const float* pa = a.planes[c].data();
-    float* po = out->planes[c].data();
-    const float add = wc * colour[c];
-    const size_t n = a.planes[c].size();
-    for (size_t i = 0; i < n; ++i) po[i] = wa * pa[i] + add;
+  for (int i = 0; i < 3; ++i) {
+    const float* pa = a.plane(i).data.data();
+    float* po = out->plane(i).data.data();
+    const float add = wc * channel(colour, i);
+    const size_t n = a.plane(i).data.size();
+    for (size_t k = 0; k < n; ++k) po[k] = wa * pa[k] + add;
   }
 }
 
-// Weight of b along one axis for a wipe whose soft edge sits at `edge`;
-// `b_after` says whether b lies on the high side of the edge.
-void wipe_weights(int size, double progress, bool b_after, std::vector<float>* weights) {
-  const double soft = std::max(1.0, k_wipe_softness * size);
-  const double travel = size + soft;
-  weights->resize(size);
-  for (int i = 0; i < size; ++i) {
-    const double x = i + 0.5;
-    double edge = b_after ? size + soft / 2 - progress * travel : -soft / 2 + progress * travel;
-    double toward_b = b_after ? (x - edge) / soft + 0.5 : (edge - x) / soft + 0.5;
+// Weight of b at each sample along one axis of a wipe. `luma_size` is the
+// frame's size along the axis, `position(i)` a sample's centre in luma
+// pixels; `b_after` says whether b comes in from the high side.
+template <typename Position>
+void wipe_weights(int samples, int luma_size, double progress, bool b_after, Position position,
+                  std::vector<float>* weights) {
+  const double soft = std::max(1.0, k_wipe_softness * luma_size);
+  const double travel = luma_size + soft;
+  const double edge = b_after ? luma_size + soft / 2 - progress * travel
+                              : -soft / 2 + progress * travel;
+  weights->resize(samples);
+  for (int i = 0; i < samples; ++i) {
+    const double x = position(i);
+    const double toward_b = b_after ? (x - edge) / soft + 0.5 : (edge - x) / soft + 0.5;
     (*weights)[i] = static_cast<float>(smoothstep(toward_b));
   }
 }
 
-void wipe(const PlanarImage& a, const PlanarImage& b, double p, bool horizontal, bool b_after,
-          PlanarImage* out) {
+void wipe(const Picture& a, const Picture& b, double p, bool horizontal, bool b_after,
+          Picture* out) {
   std::vector<float> weights;
-  wipe_weights(horizontal ? a.width : a.height, p, b_after, &weights);
-  for (int c = 0; c < 3; ++c) {
-    for (int y = 0; y < a.height; ++y) {
-      const float* pa = a.row(c, y);
-      const float* pb = b.row(c, y);
-      float* po = out->row(c, y);
-      for (int x = 0; x < a.width; ++x) {
+  for (int i = 0; i < 3; ++i) {
+    const Plane& pa = a.plane(i);
+    const Plane& pb = b.plane(i);
+    Plane& po = out->plane(i);
+    const bool chroma = i > 0;
+    // Luma samples sit at centres; 4:2:0 chroma on even columns (left-sited)
+    // and between row pairs.
+    if (horizontal)
+      wipe_weights(pa.width, a.width(), p, b_after,
+                   [chroma](int k) { return chroma ? 2.0 * k + 0.5 : k + 0.5; }, &weights);
+    else
+      wipe_weights(pa.height, a.height(), p, b_after,
+                   [chroma](int k) { return chroma ? 2.0 * k + 1.0 : k + 0.5; }, &weights);
+    for (int y = 0; y < pa.height; ++y) {
+      const float* ra = pa.row(y);
+      const float* rb = pb.row(y);
+      float* ro = po.row(y);
+      for (int x = 0; x < pa.width; ++x) {
         const float w = horizontal ? weights[x] : weights[y];
-        po[x] = pa[x] + w * (pb[x] - pa[x]);
+        ro[x] = ra[x] + w * (rb[x] - ra[x]);
       }
     }
   }
@@ -74,21 +92,24 @@ inline float sample(const float* row, int width, double s) {
 
 // The incoming slide pushes the outgoing one out; `leftward` is the direction
 // of travel.
-void push(const PlanarImage& a, const PlanarImage& b, double p, bool leftward, PlanarImage* out) {
-  const int w = a.width;
-  const double shift = p * w;  // how far both pictures have travelled
-  for (int c = 0; c < 3; ++c) {
-    for (int y = 0; y < a.height; ++y) {
-      const float* pa = a.row(c, y);
-      const float* pb = b.row(c, y);
-      float* po = out->row(c, y);
+void push(const Picture& a, const Picture& b, double p, bool leftward, Picture* out) {
+  for (int i = 0; i < 3; ++i) {
+    const Plane& pa = a.plane(i);
+    const Plane& pb = b.plane(i);
+    Plane& po = out->plane(i);
+    const int w = pa.width;
+    const double shift = p * w;  // how far both pictures have travelled, in this plane's samples
+    for (int y = 0; y < pa.height; ++y) {
+      const float* ra = pa.row(y);
+      const float* rb = pb.row(y);
+      float* ro = po.row(y);
       for (int x = 0; x < w; ++x) {
         if (leftward) {
           const double in_a = x + shift;  // a's column shown at x
-          po[x] = in_a <= w - 1 ? sample(pa, w, in_a) : sample(pb, w, in_a - w);
+          ro[x] = in_a <= w - 1 ? sample(ra, w, in_a) : sample(rb, w, in_a - w);
         } else {
           const double in_a = x - shift;
-          po[x] = in_a >= 0 ? sample(pa, w, in_a) : sample(pb, w, in_a + w);
+          ro[x] = in_a >= 0 ? sample(ra, w, in_a) : sample(rb, w, in_a + w);
         }
       }
     }
@@ -97,8 +118,8 @@ void push(const PlanarImage& a, const PlanarImage& b, double p, bool leftward, P
 
 }  // namespace
 
-void compose_transition(TransitionType type, double progress, const PlanarImage& a,
-                        const PlanarImage& b, const float background[3], PlanarImage* out) {
+void compose_transition(TransitionType type, double progress, const Picture& a,
+                        const Picture& b, const YCbCr& background, Picture* out) {
   const double p = std::clamp(progress, 0.0, 1.0);
   switch (type) {
     case TransitionType::k_cut:

@@ -8,28 +8,25 @@ using namespace chunkreel;
 
 namespace {
 
-PlanarImage pattern(int w, int h, float (*f)(int, int)) {
-  PlanarImage img;
-  img.resize(w, h);
-  for (int c = 0; c < 3; ++c)
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) img.row(c, y)[x] = f(x, y);
-  return img;
+Plane pattern(int w, int h, float (*f)(int, int)) {
+  Plane plane;
+  plane.resize(w, h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) plane.row(y)[x] = f(x, y);
+  return plane;
 }
 
-PlanarImage run_resample(const PlanarImage& src, int out_w, int out_h, double x, double y,
-                         double w, double h, EdgeMode edge, const float bg[3]) {
+Plane run_resample(const Plane& src, int out_w, int out_h, double x, double y, double w, double h,
+                   EdgeMode edge, float background = 0, float high = 1) {
   FilterBank fx, fy;
   make_filter_bank(src.width, out_w, x, w, Kernel::k_catmull_rom, edge, &fx);
   make_filter_bank(src.height, out_h, y, h, Kernel::k_catmull_rom, edge, &fy);
-  PlanarImage out;
+  Plane out;
   out.resize(out_w, out_h);
   ResampleScratch scratch;
-  resample(src, fx, fy, bg, &scratch, &out);
+  resample(BlockedPlane::from(src, 0, high), fx, fy, background, &scratch, &out);
   return out;
 }
-
-const float k_black[3] = {0, 0, 0};
 
 }  // namespace
 
@@ -47,33 +44,62 @@ TEST_CASE("filter weights sum to one and stay inside the source") {
   }
 }
 
+TEST_CASE("blocked planes keep every sample to 16 bits and pad with the last row") {
+  Plane src = pattern(5, 11, [](int x, int y) { return float(100 * y + x); });
+  BlockedPlane b = BlockedPlane::from(src, 0, 2000);
+  auto value = [&](int block, int at) { return b.block(block)[at] * b.scale + b.offset; };
+  CHECK(b.blocks() == 2);
+  CHECK(value(1, 3 * 8 + 2) == Approx(1003).margin(0.02));  // x 3, row 10
+  CHECK(value(1, 3 * 8 + 7) == Approx(1003).margin(0.02));  // row 15 repeats row 10
+  CHECK(value(0, 4 * 8 + 5) == Approx(504).margin(0.02));
+  BlockedPlane chroma = BlockedPlane::from(pattern(4, 4, [](int x, int) { return x * 0.3f - 0.45f; }), -0.5f, 0.5f);
+  CHECK(chroma.block(0)[3 * 8] * chroma.scale + chroma.offset == Approx(0.45).margin(1e-4));
+}
+
 TEST_CASE("a whole-pixel window at scale 1 reproduces the source") {
-  PlanarImage src = pattern(40, 30, [](int x, int y) { return float((x * 7 + y * 13) % 17) / 17; });
-  PlanarImage out = run_resample(src, 20, 10, 5, 7, 20, 10, EdgeMode::k_clamp, k_black);
+  Plane src = pattern(40, 30, [](int x, int y) { return float((x * 7 + y * 13) % 17) / 17; });
+  Plane out = run_resample(src, 20, 10, 5, 7, 20, 10, EdgeMode::k_clamp);
   for (int y = 0; y < 10; ++y)
-    for (int x = 0; x < 20; ++x) CHECK(out.row(0, y)[x] == Approx(src.row(0, y + 7)[x + 5]).margin(1e-5));
+    for (int x = 0; x < 20; ++x) CHECK(out.row(y)[x] == Approx(src.row(y + 7)[x + 5]).margin(2e-5));
 }
 
 TEST_CASE("a sub-pixel shift moves a linear ramp by exactly that much") {
-  PlanarImage src = pattern(64, 8, [](int x, int) { return float(x) / 64; });
-  PlanarImage out = run_resample(src, 32, 8, 10.3, 0, 32, 8, EdgeMode::k_clamp, k_black);
-  for (int x = 0; x < 32; ++x) CHECK(out.row(0, 4)[x] == Approx((x + 10.3) / 64).margin(1e-5));
+  Plane src = pattern(64, 20, [](int x, int y) { return float(x) / 128 + float(y) / 512; });
+  Plane out = run_resample(src, 32, 10, 10.3, 4.6, 32, 10, EdgeMode::k_clamp);
+  for (int y = 2; y < 8; ++y)
+    for (int x = 0; x < 32; ++x) CHECK(out.row(y)[x] == Approx((x + 10.3) / 128 + (y + 4.6) / 512).margin(2e-5));
 }
 
 TEST_CASE("downscaling a fine checkerboard averages instead of aliasing") {
-  PlanarImage src = pattern(400, 400, [](int x, int y) { return float((x + y) % 2); });
-  // 400 -> 37 pixels: a point sampler would show a strong beat pattern.
-  PlanarImage out = run_resample(src, 37, 37, 0, 0, 400, 400, EdgeMode::k_clamp, k_black);
+  Plane src = pattern(400, 400, [](int x, int y) { return float((x + y) % 2); });
+  // 400 -> 37 samples: a point sampler would show a strong beat pattern.
+  Plane out = run_resample(src, 37, 37, 0, 0, 400, 400, EdgeMode::k_clamp);
   for (int y = 2; y < 35; ++y)
-    for (int x = 2; x < 35; ++x) CHECK(out.row(1, y)[x] == Approx(0.5).margin(0.02));
+    for (int x = 2; x < 35; ++x) CHECK(out.row(y)[x] == Approx(0.5).margin(0.02));
 }
 
-TEST_CASE("transparent edges fill with the background colour") {
-  PlanarImage src = pattern(10, 10, [](int, int) { return 1.0f; });
-  const float grey[3] = {0.25f, 0.25f, 0.25f};
+TEST_CASE("transparent edges fill with the background") {
+  Plane src = pattern(10, 10, [](int, int) { return 1.0f; });
   // A window twice the image's width, centred: a quarter of the output each side is background.
-  PlanarImage out = run_resample(src, 40, 20, -5, 0, 20, 10, EdgeMode::k_transparent, grey);
-  CHECK(out.row(0, 10)[2] == Approx(0.25).margin(1e-4));
-  CHECK(out.row(0, 10)[20] == Approx(1.0).margin(1e-4));
-  CHECK(out.row(0, 10)[37] == Approx(0.25).margin(1e-4));
+  Plane out = run_resample(src, 40, 20, -5, 0, 20, 10, EdgeMode::k_transparent, 0.25f);
+  CHECK(out.row(10)[2] == Approx(0.25).margin(1e-4));
+  CHECK(out.row(10)[20] == Approx(1.0).margin(1e-4));
+  CHECK(out.row(10)[37] == Approx(0.25).margin(1e-4));
+}
+
+TEST_CASE("left-sited chroma samples sit on even luma columns") {
+  // A ramp in luma-pixel units: chroma sample i must read the value at luma
+  // position 2i + 0.5 (the centre of luma column 2i).
+  SourcePicture source;
+  Plane luma = pattern(64, 16, [](int x, int) { return float(x + 0.5); });
+  Plane chroma = pattern(32, 8, [](int x, int) { return float(2 * x + 1); });  // centres of 2x2 cells
+  source.y = BlockedPlane::from(luma, 0, 100);
+  source.cb = BlockedPlane::from(chroma, 0, 100);
+  source.cr = BlockedPlane::from(chroma, 0, 100);
+  Picture out;
+  out.resize(32, 8);
+  PictureFilters filters;
+  resample_picture(source, 16, 4, 32, 8, EdgeMode::k_clamp, YCbCr{0, 0, 0}, nullptr, &filters, &out);
+  for (int x = 2; x < 30; ++x) CHECK(out.y.row(4)[x] == Approx(16 + x + 0.5).margin(3e-3));
+  for (int i = 1; i < 15; ++i) CHECK(out.cb.row(2)[i] == Approx(16 + 2 * i + 0.5).margin(3e-3));
 }

@@ -1,0 +1,87 @@
+// Microbenchmark of the frame renderer: the per-frame cost of a 1080p Ken
+// Burns frame and a crossfade frame from 24-megapixel sources, beside the
+// cost of encoding one 1080p frame with libx264 veryfast on one thread, the
+// yardstick the render cost is judged against. Run: build/tests/frame_bench
+
+#define CATCH_CONFIG_MAIN
+#define CATCH_CONFIG_ENABLE_BENCHMARKING
+#include <catch2/catch.hpp>
+
+#include "common/encoder_settings.h"
+#include "tests/test_support.h"
+#include "worker/colour_convert.h"
+#include "worker/encoder.h"
+#include "worker/frame_renderer.h"
+#include "worker/slide_images.h"
+
+using namespace chunkreel;
+
+namespace {
+
+struct Fixture {
+  test::TempDir dir;
+  std::vector<JobSlide> slides;
+  OutputSettings output;
+
+  Fixture() {
+    for (int i = 0; i < 2; ++i) {
+      std::string path = dir / ("p" + std::to_string(i) + ".jpg");
+      auto r = test::run("ffmpeg -v error -f lavfi -i " + std::string(i ? "mandelbrot" : "testsrc2") +
+                         "=size=6000x4000:rate=1 -vf noise=alls=20:allf=u -frames:v 1 -q:v 3 " +
+                         test::quote(path));
+      REQUIRE(r.exit_code == 0);
+      JobSlide s;
+      s.span = {i, i * 4.0, 5.0, i ? 1.0 : 0.0, i ? 0.0 : 1.0};
+      s.image = path;
+      s.image_width = 6000;
+      s.image_height = 4000;
+      s.motion.from = {1.0, 0.5, 0.5};
+      s.motion.to = {1.25, 0.55, 0.45};
+      s.out_transition = TransitionType::k_crossfade;
+      slides.push_back(s);
+    }
+    output.width = 1920;
+    output.height = 1080;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("frame renderer cost at 1080p from 24-megapixel photos") {
+  Fixture f;
+  SlideImages images(f.slides, f.output);
+  FrameRenderer renderer(f.slides, f.output, &images);
+  auto encoder = H264Encoder::open(encoder_config(f.output, 1));
+  REQUIRE(encoder.ok());
+  renderer.render(30);   // load the pictures before timing
+  renderer.render(130);  // both slides, in the crossfade
+
+  int64_t frame = 30;
+  BENCHMARK("Ken Burns frame (render + quantise)") {
+    const Picture& p = renderer.render(frame++ % 90);
+    quantise_to_frame(p, encoder.value()->frame());
+    return p.y.data[0];
+  };
+  frame = 120;
+  BENCHMARK("crossfade frame (render + quantise)") {
+    const Picture& p = renderer.render(120 + frame++ % 30);
+    quantise_to_frame(p, encoder.value()->frame());
+    return p.y.data[0];
+  };
+  // The yardstick encodes 60 different rendered frames in turn, so x264
+  // sees motion as in a real show.
+  std::vector<FramePtr> frames;
+  for (int i = 0; i < 60; ++i) {
+    FramePtr copy = make_frame();
+    quantise_to_frame(renderer.render(30 + i), encoder.value()->frame());
+    av_frame_ref(copy.get(), encoder.value()->frame());
+    av_frame_make_writable(copy.get());
+    av_frame_copy(copy.get(), encoder.value()->frame());
+    frames.push_back(std::move(copy));
+  }
+  int64_t pts = 0;
+  BENCHMARK("x264 veryfast encode, 1 thread (yardstick)") {
+    av_frame_copy(encoder.value()->frame(), frames[pts % 60].get());
+    return encoder.value()->encode(pts++, [](AVPacket*) { return Expected<void>(); }).ok();
+  };
+}
