@@ -5,7 +5,6 @@
 
 #include "common/encoder_settings.h"
 #include "worker/chunk_writer.h"
-#include "worker/colour_convert.h"
 #include "worker/encoder.h"
 #include "worker/frame_renderer.h"
 #include "worker/slide_images.h"
@@ -33,9 +32,11 @@ Expected<ChunkStats> render_chunk(const ChunkJob& job, const ProgressFn& progres
   auto sink = [out](AVPacket* packet) { return out->write(packet); };
 
   for (int64_t i = 0; i < job.frame_count; ++i) {
-    const Picture& picture = renderer.render(job.first_frame + i);
+    // The encoder may still hold the previous frame's buffer.
+    if (int rc = av_frame_make_writable(encoder.value()->frame()); rc < 0)
+      return Error{"cannot reuse the frame buffer: " + av_error_text(rc)};
+    renderer.render(job.first_frame + i, encoder.value()->frame());
     if (i == 0) stats.startup_s = seconds_since(start);
-    quantise_to_frame(picture, encoder.value()->frame());
     Expected<void> sent = encoder.value()->encode(i, sink);
     if (!sent) return sent.error();
     if (progress) progress(i + 1);

@@ -22,9 +22,9 @@ constexpr uint8_t k_bayer[8][8] = {
     {15, 47, 7, 39, 13, 45, 5, 37}, {63, 31, 55, 23, 61, 29, 53, 21},
 };
 
-// out = round(scale * v + offset + dither), clamped to 0..255; the dither
-// (and the 0.5 that turns truncation into rounding) is folded into one
-// repeating row pattern so the loop vectorises.
+// out = round(scale * v + offset + dither), clamped to 0..255; the offset,
+// the dither and the 0.5 that turns truncation into rounding are folded into
+// one repeating row pattern so the loop vectorises.
 __attribute__((target_clones("avx2", "default")))
 void quantise_row(const float* v, int n, float scale, const float* offsets, uint8_t* out) {
   for (int x = 0; x < n; ++x) {
@@ -32,22 +32,6 @@ void quantise_row(const float* v, int n, float scale, const float* offsets, uint
     q = q < 0.0f ? 0.0f : (q > 255.0f ? 255.0f : q);
     out[x] = static_cast<uint8_t>(q);
   }
-}
-
-void quantise_plane(const Plane& plane, float scale, float offset, int phase, uint8_t* data,
-                    int linesize) {
-  // The eight row patterns of offsets, built once per plane.
-  thread_local std::vector<float> offsets;
-  const size_t w = static_cast<size_t>(plane.width);
-  offsets.resize(8 * w);
-  for (int r = 0; r < 8; ++r) {
-    const uint8_t* pattern = k_bayer[(r + phase) & 7];
-    for (size_t x = 0; x < w; ++x)
-      offsets[r * w + x] = offset + (pattern[(x + phase) & 7] + 0.5f) / 64.0f;
-  }
-  for (int y = 0; y < plane.height; ++y)
-    quantise_row(plane.row(y), plane.width, scale, offsets.data() + (y & 7) * w,
-                 data + static_cast<ptrdiff_t>(y) * linesize);
 }
 
 }  // namespace
@@ -60,11 +44,35 @@ void bt709_limited(double r, double g, double b, double* y, double* cb, double* 
   *cr = 128 + 224.0 * v.cr;
 }
 
-void quantise_to_frame(const Picture& picture, AVFrame* frame) {
-  quantise_plane(picture.y, 219.0f, 16.0f, 0, frame->data[0], frame->linesize[0]);
+FrameQuantiser::FrameQuantiser(int width, int height) : m_width(width) {
+  (void)height;
   // Chroma planes take shifted dither phases so their patterns do not align.
-  quantise_plane(picture.cb, 224.0f, 128.0f, 3, frame->data[1], frame->linesize[1]);
-  quantise_plane(picture.cr, 224.0f, 128.0f, 5, frame->data[2], frame->linesize[2]);
+  const int phases[3] = {0, 3, 5};
+  const float offsets[3] = {16.0f, 128.0f, 128.0f};
+  for (int plane = 0; plane < 3; ++plane) {
+    const size_t w = static_cast<size_t>(plane == 0 ? width : (width + 1) / 2);
+    m_offsets[plane].resize(8 * w);
+    for (int r = 0; r < 8; ++r) {
+      const uint8_t* pattern = k_bayer[(r + phases[plane]) & 7];
+      for (size_t x = 0; x < w; ++x)
+        m_offsets[plane][r * w + x] =
+            offsets[plane] + (pattern[(x + phases[plane]) & 7] + 0.5f) / 64.0f;
+    }
+  }
+}
+
+void FrameQuantiser::row(int plane, int y, const float* samples, AVFrame* frame) const {
+  const int w = plane == 0 ? m_width : (m_width + 1) / 2;
+  quantise_row(samples, w, plane == 0 ? 219.0f : 224.0f,
+               m_offsets[plane].data() + static_cast<size_t>(y & 7) * w,
+               frame->data[plane] + static_cast<ptrdiff_t>(y) * frame->linesize[plane]);
+}
+
+void quantise_to_frame(const Picture& picture, AVFrame* frame) {
+  const FrameQuantiser quantiser(picture.width(), picture.height());
+  for (int plane = 0; plane < 3; ++plane)
+    for (int y = 0; y < picture.plane(plane).height; ++y)
+      quantiser.row(plane, y, picture.plane(plane).row(y), frame);
 }
 
 }  // namespace chunkreel

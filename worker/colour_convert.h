@@ -4,13 +4,29 @@
 // values are rounded, with an ordered dither below one code value so smooth
 // gradients (skies) do not band.
 
+#include <vector>
+
 struct AVFrame;
 
 namespace chunkreel {
 
 struct Picture;
 
-/// `frame` must be an allocated yuv420p frame of the picture's size.
+/// Quantises rows into a yuv420p frame of the given luma size.
+class FrameQuantiser {
+ public:
+  FrameQuantiser(int width, int height);
+  /// Row `y` of plane `plane` (0 Y', 1 Cb', 2 Cr') into `frame`.
+  void row(int plane, int y, const float* samples, AVFrame* frame) const;
+
+ private:
+  int m_width;
+  /// Per plane, eight rows of (offset + dither + 0.5) for the repeating pattern.
+  std::vector<float> m_offsets[3];
+};
+
+/// Whole-picture form: `frame` must be an allocated yuv420p frame of the
+/// picture's size.
 void quantise_to_frame(const Picture& picture, AVFrame* frame);
 
 /// BT.709 limited-range YCbCr of an 8-bit R'G'B' triple, unrounded.

@@ -27,13 +27,10 @@ Expected<std::unique_ptr<H264Encoder>> H264Encoder::open(const EncoderConfig& co
 }
 
 Expected<void> H264Encoder::encode(int64_t pts, const PacketSink& sink) {
-  // The encoder may still reference the buffer of an earlier frame.
-  int rc = av_frame_make_writable(m_frame.get());
-  if (rc < 0) return Error{"cannot reuse the frame buffer: " + av_error_text(rc)};
   m_frame->pts = pts;
   // Every chunk must open with an IDR so it decodes on its own.
   m_frame->pict_type = pts == 0 ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
-  rc = avcodec_send_frame(m_ctx.get(), m_frame.get());
+  int rc = avcodec_send_frame(m_ctx.get(), m_frame.get());
   if (rc < 0) return Error{"encoding failed: " + av_error_text(rc)};
   return drain(sink);
 }

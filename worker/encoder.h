@@ -16,7 +16,8 @@ class H264Encoder {
 
   static Expected<std::unique_ptr<H264Encoder>> open(const EncoderConfig& config);
 
-  /// A yuv420p frame of the configured size, for the renderer to fill.
+  /// A yuv420p frame of the configured size, for the renderer to fill
+  /// (after av_frame_make_writable: the encoder may still hold the last one).
   AVFrame* frame() { return m_frame.get(); }
   /// Encodes frame() with presentation index `pts`; packets go to `sink`.
   Expected<void> encode(int64_t pts, const PacketSink& sink);

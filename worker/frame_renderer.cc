@@ -7,43 +7,64 @@ namespace chunkreel {
 
 FrameRenderer::FrameRenderer(const std::vector<JobSlide>& slides, const OutputSettings& output,
                              SlideImages* images)
-    : m_slides(slides), m_output(output), m_images(images) {
+    : m_slides(slides),
+      m_output(output),
+      m_images(images),
+      m_quantiser(output.width, output.height) {
   for (const JobSlide& slide : slides) m_spans.push_back(slide.span);
   m_background = to_ycbcr(output.background.r / 255.0f, output.background.g / 255.0f,
                           output.background.b / 255.0f);
-  m_frame.resize(output.width, output.height);
-  m_outgoing.resize(output.width, output.height);
-  m_incoming.resize(output.width, output.height);
+  m_mixed.resize(static_cast<size_t>(output.width));
 }
 
-const Picture& FrameRenderer::render(int64_t index) {
-  const double t = frame_time(index, m_output.fps);
-  const FrameContent content = content_at(m_spans, t);
-  const int first_needed = content.in_transition ? content.span - 1 : content.span;
-  m_images->release_before(first_needed);
-  if (!content.in_transition) {
-    render_slide(content.span, t, &m_frame);
-    return m_frame;
-  }
-  render_slide(content.span - 1, t, &m_outgoing);
-  render_slide(content.span, t, &m_incoming);
-  compose_transition(m_slides[content.span - 1].out_transition, content.progress, m_outgoing,
-                     m_incoming, m_background, &m_frame);
-  return m_frame;
-}
-
-void FrameRenderer::render_slide(int position, double t, Picture* out) {
+FrameRenderer::Window FrameRenderer::window_of(int position, double t) {
   const JobSlide& slide = m_slides[position];
   const PreparedSlide& prepared = m_images->get(position);
   const double p = ease(slide.motion.easing, slide_progress(slide.span, t));
   const ViewPoint view = interpolate_view(slide.motion, p);
-  const Window window = view_window(slide.image_width, slide.image_height, slide.fit, view,
-                                    m_output.width, m_output.height);
-  const EdgeMode edge = slide.fit == Fit::k_cover ? EdgeMode::k_clamp : EdgeMode::k_transparent;
-  resample_picture(prepared.picture, window.x * prepared.scale_x, window.y * prepared.scale_y,
-                   window.width * prepared.scale_x, window.height * prepared.scale_y, edge,
-                   m_background, slide.fit == Fit::k_contain_blur ? &prepared.backdrop : nullptr,
-                   &m_filters, out);
+  const chunkreel::Window w = view_window(slide.image_width, slide.image_height, slide.fit, view,
+                                          m_output.width, m_output.height);
+  return {w.x * prepared.scale_x,
+          w.y * prepared.scale_y,
+          w.width * prepared.scale_x,
+          w.height * prepared.scale_y,
+          slide.fit == Fit::k_cover ? EdgeMode::k_clamp : EdgeMode::k_transparent,
+          &prepared,
+          slide.fit == Fit::k_contain_blur ? &prepared.backdrop : nullptr};
+}
+
+void FrameRenderer::render(int64_t index, AVFrame* frame) {
+  const double t = frame_time(index, m_output.fps);
+  const FrameContent content = content_at(m_spans, t);
+  const int first_needed = content.in_transition ? content.span - 1 : content.span;
+  m_images->release_before(first_needed);
+  const int w = m_output.width;
+  const int h = m_output.height;
+
+  if (!content.in_transition) {
+    // Decode the next slide while this one plays alone; during transitions
+    // only the two slides on screen are held.
+    m_images->prefetch(content.span + 1);
+    const Window v = window_of(content.span, t);
+    resample_picture_rows(v.prepared->picture, v.x, v.y, v.width, v.height, v.edge,
+                          m_background, v.backdrop, &m_filters, w, h,
+                          [&](int plane, int y, const float* row) { m_quantiser.row(plane, y, row, frame); });
+    return;
+  }
+  if (m_outgoing.width() != w) m_outgoing.resize(w, h);
+  const Window out = window_of(content.span - 1, t);
+  resample_picture(out.prepared->picture, out.x, out.y, out.width, out.height, out.edge,
+                   m_background, out.backdrop, &m_filters, &m_outgoing);
+  const TransitionMixer mixer(m_slides[content.span - 1].out_transition, content.progress, w, h,
+                              m_background);
+  const Window in = window_of(content.span, t);
+  resample_picture_rows(in.prepared->picture, in.x, in.y, in.width, in.height, in.edge,
+                        m_background, in.backdrop, &m_filters, w, h,
+                        [&](int plane, int y, const float* row) {
+                          const Plane& a = m_outgoing.plane(plane);
+                          mixer.mix_row(plane, y, a.row(y), row, a.width, m_mixed.data());
+                          m_quantiser.row(plane, y, m_mixed.data(), frame);
+                        });
 }
 
 }  // namespace chunkreel

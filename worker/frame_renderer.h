@@ -4,15 +4,21 @@
 // A frame's pixels depend only on the slides it shows and its index, never on
 // which chunk renders it; that is what makes chunked renders identical to
 // one-piece renders. Each slide is sampled through its floating-point view
-// window with separable filters; transitions mix two such renders.
+// window with separable filters, and rows go straight into the encoder's
+// frame: a solo slide's rows are quantised as they are produced, and in a
+// transition the incoming slide's rows are mixed with the outgoing slide's
+// (rendered first, in float) and quantised the same way.
 
 #include <cstdint>
 #include <vector>
 
 #include "common/chunk_job.h"
+#include "worker/colour_convert.h"
 #include "worker/picture.h"
 #include "worker/resampler.h"
 #include "worker/slide_images.h"
+
+struct AVFrame;
 
 namespace chunkreel {
 
@@ -21,20 +27,28 @@ class FrameRenderer {
   FrameRenderer(const std::vector<JobSlide>& slides, const OutputSettings& output,
                 SlideImages* images);
 
-  /// Renders frame `index` (a show-global index). The picture stays valid
-  /// until the next call.
-  const Picture& render(int64_t index);
+  /// Renders frame `index` (a show-global index) into `frame`, an allocated
+  /// yuv420p frame of the output size.
+  void render(int64_t index, AVFrame* frame);
 
  private:
-  void render_slide(int position, double t, Picture* out);
+  struct Window {
+    double x, y, width, height;
+    EdgeMode edge;
+    const PreparedSlide* prepared;
+    const Picture* backdrop;
+  };
+  Window window_of(int position, double t);
 
   const std::vector<JobSlide>& m_slides;
   const OutputSettings& m_output;
   SlideImages* m_images;
   std::vector<SlideSpan> m_spans;
   YCbCr m_background;
+  FrameQuantiser m_quantiser;
   PictureFilters m_filters;
-  Picture m_frame, m_outgoing, m_incoming;
+  Picture m_outgoing;           ///< a transition's outgoing slide
+  std::vector<float> m_mixed;   ///< one mixed row
 };
 
 }  // namespace chunkreel

@@ -85,7 +85,7 @@ inline void orient(int orientation, int sx, int sy, int sw, int sh, int* dx, int
 
 }  // namespace
 
-Expected<Picture> load_image(const ImageRequest& request) {
+Expected<SourcePicture> load_image(const ImageRequest& request) {
   Expected<FramePtr> decoded = decode_first_frame(request.path);
   if (!decoded) return decoded.error();
   const AVFrame& frame = *decoded.value();
@@ -117,13 +117,28 @@ Expected<Picture> load_image(const ImageRequest& request) {
   int dst_strides[4] = {stride, 0, 0, 0};
   sws_scale(sws.get(), frame.data, frame.linesize, 0, frame.height, dst_planes, dst_strides);
 
-  Picture picture;
-  picture.resize(request.target_width, request.target_height);
-  std::fill(picture.cb.data.begin(), picture.cb.data.end(), 0.0f);
-  std::fill(picture.cr.data.begin(), picture.cr.data.end(), 0.0f);
+  // Luma goes straight into its 16-bit blocked plane; chroma is summed over
+  // 2x2 pixels at half resolution, then coded.
+  const int w = request.target_width;
+  const int h = request.target_height;
+  SourcePicture picture;
+  BlockedPlane& luma = picture.y;
+  luma.width = w;
+  luma.height = h;
+  luma.scale = 1.0f / 65535.0f;
+  luma.offset = 0.0f;
+  luma.data.resize(static_cast<size_t>(luma.blocks()) * w * BlockedPlane::k_rows);
+  Plane cb, cr;
+  cb.resize((w + 1) / 2, (h + 1) / 2);
+  cr.resize((w + 1) / 2, (h + 1) / 2);
+  std::fill(cb.data.begin(), cb.data.end(), 0.0f);
+  std::fill(cr.data.begin(), cr.data.end(), 0.0f);
   const float bg[3] = {request.background.r / 255.0f, request.background.g / 255.0f,
                        request.background.b / 255.0f};
   const float scale = 1.0f / 65535.0f;
+  auto luma_code = [&](int x, int y) -> uint16_t& {
+    return luma.data[(static_cast<size_t>(y / 8) * w + x) * 8 + (y % 8)];
+  };
   for (int sy = 0; sy < stored_h; ++sy) {
     const uint16_t* px = rgba.data() + static_cast<size_t>(sy) * stored_w * 4;
     for (int sx = 0; sx < stored_w; ++sx, px += 4) {
@@ -133,20 +148,26 @@ Expected<Picture> load_image(const ImageRequest& request) {
       float rgb[3];
       for (int c = 0; c < 3; ++c) rgb[c] = px[c] * scale * alpha + bg[c] * (1.0f - alpha);
       const YCbCr v = to_ycbcr(rgb[0], rgb[1], rgb[2]);
-      picture.y.row(dy)[dx] = v.y;
-      picture.cb.row(dy / 2)[dx / 2] += v.cb;
-      picture.cr.row(dy / 2)[dx / 2] += v.cr;
+      luma_code(dx, dy) = static_cast<uint16_t>(std::clamp(v.y * 65535.0f + 0.5f, 0.0f, 65535.0f));
+      cb.row(dy / 2)[dx / 2] += v.cb;
+      cr.row(dy / 2)[dx / 2] += v.cr;
     }
   }
+  rgba = {};
+  // Rows past the bottom of the last block repeat the last row.
+  for (int y = h; y < luma.blocks() * BlockedPlane::k_rows; ++y)
+    for (int x = 0; x < w; ++x) luma_code(x, y) = luma_code(x, h - 1);
   // Each chroma sample sums the (up to) four pixels it covers.
-  for (int cy = 0; cy < picture.cb.height; ++cy) {
-    const int rows = std::min(2, picture.height() - 2 * cy);
-    for (int cx = 0; cx < picture.cb.width; ++cx) {
-      const float inverse = 1.0f / (rows * std::min(2, picture.width() - 2 * cx));
-      picture.cb.row(cy)[cx] *= inverse;
-      picture.cr.row(cy)[cx] *= inverse;
+  for (int cy = 0; cy < cb.height; ++cy) {
+    const int rows = std::min(2, h - 2 * cy);
+    for (int cx = 0; cx < cb.width; ++cx) {
+      const float inverse = 1.0f / (rows * std::min(2, w - 2 * cx));
+      cb.row(cy)[cx] *= inverse;
+      cr.row(cy)[cx] *= inverse;
     }
   }
+  picture.cb = BlockedPlane::from(cb, -0.5f, 0.5f);
+  picture.cr = BlockedPlane::from(cr, -0.5f, 0.5f);
   return picture;
 }
 

@@ -21,6 +21,6 @@ struct ImageRequest {
   Colour background;       ///< what transparent pixels become
 };
 
-Expected<Picture> load_image(const ImageRequest& request);
+Expected<SourcePicture> load_image(const ImageRequest& request);
 
 }  // namespace chunkreel

@@ -212,16 +212,19 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
   }
 }
 
-void resample(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy,
-              float background, ResampleScratch* scratch, Plane* out, const Plane* backdrop) {
+void resample_rows(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy,
+                   float background, ResampleScratch* scratch, const Plane* backdrop,
+                   const RowSink& sink) {
   // The horizontal pass fills a small ring of rows just ahead of the
   // vertical pass, so the intermediate stays in cache instead of making a
   // round trip through memory for the whole frame.
-  const int out_w = out->width;
+  const int out_w = static_cast<int>(fx.first.size());
+  const int out_h = static_cast<int>(fy.first.size());
   const int taps_y = fy.taps;
   const int ring_rows = ((taps_y + k_block - 1) / k_block + 1) * k_block;
-  scratch->rows.resize(static_cast<size_t>(ring_rows) * out_w);
+  scratch->rows.resize(static_cast<size_t>(ring_rows + 1) * out_w);
   scratch->blocked.resize(static_cast<size_t>(k_block) * out_w);
+  float* row_out = scratch->rows.data() + static_cast<size_t>(ring_rows) * out_w;
   auto ring_row = [&](int r) { return scratch->rows.data() + static_cast<size_t>(r % ring_rows) * out_w; };
 
   bool any_uncovered = false;
@@ -232,7 +235,7 @@ void resample(const BlockedPlane& source, const FilterBank& fx, const FilterBank
   const float* row_pointers[64];
   std::vector<const float*> many_rows;
   const float** tap_rows = taps_y <= 64 ? row_pointers : (many_rows.resize(taps_y), many_rows.data());
-  for (int y = 0; y < out->height; ++y) {
+  for (int y = 0; y < out_h; ++y) {
     const int first = fy.first[y];
     const int last = first + taps_y - 1;
     while (next_block * k_block <= last) {
@@ -244,29 +247,51 @@ void resample(const BlockedPlane& source, const FilterBank& fx, const FilterBank
     for (int t = 0; t < taps_y; ++t) tap_rows[t] = ring_row(first + t);
     vertical_row(tap_rows, fy.weights.data() + static_cast<size_t>(y) * taps_y, taps_y, out_w,
                  any_uncovered ? fx.coverage.data() : nullptr, fy.coverage[y], background,
-                 backdrop ? backdrop->row(y) : nullptr, out->row(y));
+                 backdrop ? backdrop->row(y) : nullptr, row_out);
+    sink(y, row_out);
   }
+}
+
+void resample(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy,
+              float background, ResampleScratch* scratch, Plane* out, const Plane* backdrop) {
+  const size_t width = static_cast<size_t>(out->width);
+  resample_rows(source, fx, fy, background, scratch, backdrop,
+                [out, width](int y, const float* row) { std::copy(row, row + width, out->row(y)); });
+}
+
+void resample_picture_rows(const SourcePicture& source, double x, double y, double width,
+                           double height, EdgeMode edge, const YCbCr& background,
+                           const Picture* backdrop, PictureFilters* f, int out_width,
+                           int out_height, const PictureRowSink& sink) {
+  const Kernel kernel = Kernel::k_catmull_rom;
+  make_filter_bank(source.y.width, out_width, x, width, kernel, edge, &f->luma_x);
+  make_filter_bank(source.y.height, out_height, y, height, kernel, edge, &f->luma_y);
+  resample_rows(source.y, f->luma_x, f->luma_y, background.y, &f->scratch,
+                backdrop ? &backdrop->y : nullptr,
+                [&sink](int row, const float* samples) { sink(0, row, samples); });
+  // Chroma sample i of the output sits on luma column 2i (left-sited): a
+  // quarter of a chroma pitch from the window's edge; rows sit between luma
+  // rows 2j and 2j+1, half a pitch in. Source chroma is at half scale.
+  const int chroma_w = (out_width + 1) / 2;
+  const int chroma_h = (out_height + 1) / 2;
+  make_filter_bank(source.cb.width, chroma_w, x / 2, width / 2, kernel, edge, &f->chroma_x, 0.25);
+  make_filter_bank(source.cb.height, chroma_h, y / 2, height / 2, kernel, edge, &f->chroma_y, 0.5);
+  resample_rows(source.cb, f->chroma_x, f->chroma_y, background.cb, &f->scratch,
+                backdrop ? &backdrop->cb : nullptr,
+                [&sink](int row, const float* samples) { sink(1, row, samples); });
+  resample_rows(source.cr, f->chroma_x, f->chroma_y, background.cr, &f->scratch,
+                backdrop ? &backdrop->cr : nullptr,
+                [&sink](int row, const float* samples) { sink(2, row, samples); });
 }
 
 void resample_picture(const SourcePicture& source, double x, double y, double width,
                       double height, EdgeMode edge, const YCbCr& background,
-                      const Picture* backdrop, PictureFilters* f, Picture* out) {
-  const Kernel kernel = Kernel::k_catmull_rom;
-  make_filter_bank(source.y.width, out->y.width, x, width, kernel, edge, &f->luma_x);
-  make_filter_bank(source.y.height, out->y.height, y, height, kernel, edge, &f->luma_y);
-  resample(source.y, f->luma_x, f->luma_y, background.y, &f->scratch, &out->y,
-           backdrop ? &backdrop->y : nullptr);
-  // Chroma sample i of the output sits on luma column 2i (left-sited): a
-  // quarter of a chroma pitch from the window's edge; rows sit between luma
-  // rows 2j and 2j+1, half a pitch in. Source chroma is at half scale.
-  make_filter_bank(source.cb.width, out->cb.width, x / 2, width / 2, kernel, edge, &f->chroma_x,
-                   0.25);
-  make_filter_bank(source.cb.height, out->cb.height, y / 2, height / 2, kernel, edge,
-                   &f->chroma_y, 0.5);
-  resample(source.cb, f->chroma_x, f->chroma_y, background.cb, &f->scratch, &out->cb,
-           backdrop ? &backdrop->cb : nullptr);
-  resample(source.cr, f->chroma_x, f->chroma_y, background.cr, &f->scratch, &out->cr,
-           backdrop ? &backdrop->cr : nullptr);
+                      const Picture* backdrop, PictureFilters* filters, Picture* out) {
+  resample_picture_rows(source, x, y, width, height, edge, background, backdrop, filters,
+                        out->width(), out->height(), [out](int plane, int row, const float* samples) {
+                          Plane& p = out->plane(plane);
+                          std::copy(samples, samples + p.width, p.row(row));
+                        });
 }
 
 }  // namespace chunkreel

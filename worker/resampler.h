@@ -15,6 +15,7 @@
 // accumulate taps in a fixed order and the file is built without FP
 // contraction, so every CPU variant produces bit-identical pixels.
 
+#include <functional>
 #include <vector>
 
 #include "worker/picture.h"
@@ -44,6 +45,9 @@ struct ResampleScratch {
   std::vector<float> rows;
 };
 
+/// Receives finished output rows instead of a plane: (row index, samples).
+using RowSink = std::function<void(int y, const float* row)>;
+
 /// out = source resampled through fx (columns) and fy (rows). Where
 /// coverage is below 1 the remainder is filled with `background`, or with
 /// the matching samples of `backdrop` (same size as `out`) when given.
@@ -51,6 +55,12 @@ struct ResampleScratch {
 void resample(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy,
               float background, ResampleScratch* scratch, Plane* out,
               const Plane* backdrop = nullptr);
+
+/// The same, handing each row to `sink` as it is finished (the row is only
+/// valid during the call), for output sizes fx.first.size() x fy.first.size().
+void resample_rows(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy,
+                   float background, ResampleScratch* scratch, const Plane* backdrop,
+                   const RowSink& sink);
 
 /// Filters and scratch for resampling whole pictures, reused frame to frame.
 struct PictureFilters {
@@ -65,5 +75,13 @@ struct PictureFilters {
 void resample_picture(const SourcePicture& source, double x, double y, double width,
                       double height, EdgeMode edge, const YCbCr& background,
                       const Picture* backdrop, PictureFilters* filters, Picture* out);
+
+/// The same, handing rows to `sink(plane, y, row)` (plane 0 is Y', 1 Cb', 2
+/// Cr') for an output of `width` x `height` luma samples.
+using PictureRowSink = std::function<void(int plane, int y, const float* row)>;
+void resample_picture_rows(const SourcePicture& source, double x, double y, double width,
+                           double height, EdgeMode edge, const YCbCr& background,
+                           const Picture* backdrop, PictureFilters* filters, int out_width,
+                           int out_height, const PictureRowSink& sink);
 
 }  // namespace chunkreel

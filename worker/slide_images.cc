@@ -17,10 +17,10 @@ std::shared_ptr<PreparedSlide> prepare(const JobSlide& slide, const OutputSettin
   request.orientation = slide.orientation;
   request.background = output.background;
   prefiltered_size(slide, output, &request.target_width, &request.target_height);
-  Expected<Picture> picture = load_image(request);
+  Expected<SourcePicture> picture = load_image(request);
   if (!picture) throw Fatal(ExitCode::k_render_failed, picture.error().message);
   auto prepared = std::make_shared<PreparedSlide>();
-  prepared->picture = SourcePicture::from(picture.value());
+  prepared->picture = std::move(picture.value());
   prepared->scale_x = static_cast<double>(request.target_width) / slide.image_width;
   prepared->scale_y = static_cast<double>(request.target_height) / slide.image_height;
   if (slide.fit == Fit::k_contain_blur)
@@ -95,7 +95,7 @@ SlideImages::~SlideImages() {
   }
 }
 
-void SlideImages::start_load(int position) {
+void SlideImages::prefetch(int position) {
   if (position < 0 || position >= static_cast<int>(m_slides.size())) return;
   if (m_ready[position] || m_pending[position].valid()) return;
   const JobSlide& slide = m_slides[position];
@@ -106,10 +106,9 @@ void SlideImages::start_load(int position) {
 
 const PreparedSlide& SlideImages::get(int position) {
   if (!m_ready[position]) {
-    start_load(position);
+    prefetch(position);
     m_ready[position] = m_pending[position].get();  // rethrows a load's Fatal
   }
-  start_load(position + 1);
   return *m_ready[position];
 }
 

@@ -40,12 +40,12 @@ class SlideImages {
 
   /// The picture of slides[position]; throws Fatal if it cannot be decoded.
   const PreparedSlide& get(int position);
+  /// Starts decoding slides[position] on a prefetch thread, if not already.
+  void prefetch(int position);
   /// Drops pictures of slides before `position`.
   void release_before(int position);
 
  private:
-  void start_load(int position);
-
   const std::vector<JobSlide>& m_slides;
   const OutputSettings& m_output;
   std::vector<std::future<std::shared_ptr<PreparedSlide>>> m_pending;

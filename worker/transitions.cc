@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <vector>
 
 namespace chunkreel {
 namespace {
@@ -14,73 +13,30 @@ double smoothstep(double x) {
 
 float channel(const YCbCr& c, int plane) { return plane == 0 ? c.y : plane == 1 ? c.cb : c.cr; }
 
-void blend(const Picture& a, const Picture& b, float wb, Picture* out) {
-  const float wa = 1.0f - wb;
-  for (int i = 0; i < 3; ++i) {
-    const float* pa = a.plane(i).data.data();
-    const float* pb = b.plane(i).data.data();
-    float* po = out->plane(i).data.data();
-    const size_t n = a.plane(i).data.size();
-    for (size_t k = 0; k < n; ++k) po[k] = wa * pa[k] + wb * pb[k];
-  }
+bool is_wipe(TransitionType t) {
+  return t == TransitionType::k_wipe_left || t == TransitionType::k_wipe_right ||
+         t == TransitionType::k_wipe_up || t == TransitionType::k_wipe_down;
 }
 
-void blend_with_colour(const Picture& a, const YCbCr& colour, float wc, Picture* out) {
-  const float wa = 1.0f - wc;
-  for (int i = 0; i < 3; ++i) {
-    const float* pa = a.plane(i).data.data();
-    float* po = out->plane(i).data.data();
-    const float add = wc * channel(colour, i);
-    const size_t n = a.plane(i).data.size();
-    for (size_t k = 0; k < n; ++k) po[k] = wa * pa[k] + add;
-  }
+// Does b come in from the high side (right, bottom) of the axis it crosses?
+bool from_high_side(TransitionType t) {
+  return t == TransitionType::k_wipe_left || t == TransitionType::k_wipe_up;
 }
 
-// Weight of b at each sample along one axis of a wipe. `luma_size` is the
-// frame's size along the axis, `position(i)` a sample's centre in luma
-// pixels; `b_after` says whether b comes in from the high side.
-template <typename Position>
-void wipe_weights(int samples, int luma_size, double progress, bool b_after, Position position,
-                  std::vector<float>* weights) {
-  const double soft = std::max(1.0, k_wipe_softness * luma_size);
-  const double travel = luma_size + soft;
-  const double edge = b_after ? luma_size + soft / 2 - progress * travel
-                              : -soft / 2 + progress * travel;
-  weights->resize(samples);
-  for (int i = 0; i < samples; ++i) {
-    const double x = position(i);
-    const double toward_b = b_after ? (x - edge) / soft + 0.5 : (edge - x) / soft + 0.5;
-    (*weights)[i] = static_cast<float>(smoothstep(toward_b));
-  }
+// Weight of b at position `x` (luma pixels) across a wipe whose frame is
+// `size` long on that axis.
+float wipe_weight(double x, int size, double progress, bool b_after) {
+  const double soft = std::max(1.0, k_wipe_softness * size);
+  const double travel = size + soft;
+  const double edge = b_after ? size + soft / 2 - progress * travel : -soft / 2 + progress * travel;
+  const double toward_b = b_after ? (x - edge) / soft + 0.5 : (edge - x) / soft + 0.5;
+  return static_cast<float>(smoothstep(toward_b));
 }
 
-void wipe(const Picture& a, const Picture& b, double p, bool horizontal, bool b_after,
-          Picture* out) {
-  std::vector<float> weights;
-  for (int i = 0; i < 3; ++i) {
-    const Plane& pa = a.plane(i);
-    const Plane& pb = b.plane(i);
-    Plane& po = out->plane(i);
-    const bool chroma = i > 0;
-    // Luma samples sit at centres; 4:2:0 chroma on even columns (left-sited)
-    // and between row pairs.
-    if (horizontal)
-      wipe_weights(pa.width, a.width(), p, b_after,
-                   [chroma](int k) { return chroma ? 2.0 * k + 0.5 : k + 0.5; }, &weights);
-    else
-      wipe_weights(pa.height, a.height(), p, b_after,
-                   [chroma](int k) { return chroma ? 2.0 * k + 1.0 : k + 0.5; }, &weights);
-    for (int y = 0; y < pa.height; ++y) {
-      const float* ra = pa.row(y);
-      const float* rb = pb.row(y);
-      float* ro = po.row(y);
-      for (int x = 0; x < pa.width; ++x) {
-        const float w = horizontal ? weights[x] : weights[y];
-        ro[x] = ra[x] + w * (rb[x] - ra[x]);
-      }
-    }
-  }
-}
+// Where sample k of a plane lies in luma pixels: luma at centres, 4:2:0
+// chroma on even columns (left-sited) and between row pairs.
+double column_position(bool chroma, int k) { return chroma ? 2.0 * k + 0.5 : k + 0.5; }
+double row_position(bool chroma, int k) { return chroma ? 2.0 * k + 1.0 : k + 0.5; }
 
 // Sample a row at fractional position s, linear between neighbours.
 inline float sample(const float* row, int width, double s) {
@@ -90,69 +46,93 @@ inline float sample(const float* row, int width, double s) {
   return i + 1 < width ? row[i] + f * (row[i + 1] - row[i]) : row[i];
 }
 
-// The incoming slide pushes the outgoing one out; `leftward` is the direction
-// of travel.
-void push(const Picture& a, const Picture& b, double p, bool leftward, Picture* out) {
-  for (int i = 0; i < 3; ++i) {
-    const Plane& pa = a.plane(i);
-    const Plane& pb = b.plane(i);
-    Plane& po = out->plane(i);
-    const int w = pa.width;
-    const double shift = p * w;  // how far both pictures have travelled, in this plane's samples
-    for (int y = 0; y < pa.height; ++y) {
-      const float* ra = pa.row(y);
-      const float* rb = pb.row(y);
-      float* ro = po.row(y);
-      for (int x = 0; x < w; ++x) {
-        if (leftward) {
-          const double in_a = x + shift;  // a's column shown at x
-          ro[x] = in_a <= w - 1 ? sample(ra, w, in_a) : sample(rb, w, in_a - w);
-        } else {
-          const double in_a = x - shift;
-          ro[x] = in_a >= 0 ? sample(ra, w, in_a) : sample(rb, w, in_a + w);
-        }
-      }
+}  // namespace
+
+TransitionMixer::TransitionMixer(TransitionType type, double progress, int width, int height,
+                                 const YCbCr& background)
+    : m_type(type), m_width(width), m_height(height), m_background(background) {
+  const double p = std::clamp(progress, 0.0, 1.0);
+  // Wipes and pushes start and stop gently; fades are linear in time.
+  const bool eased = is_wipe(type) || type == TransitionType::k_slide_left ||
+                     type == TransitionType::k_slide_right;
+  m_progress = eased ? smoothstep(p) : p;
+  if (type == TransitionType::k_wipe_left || type == TransitionType::k_wipe_right) {
+    for (int chroma = 0; chroma < 2; ++chroma) {
+      const int samples = chroma ? (width + 1) / 2 : width;
+      m_column_weights[chroma].resize(samples);
+      for (int k = 0; k < samples; ++k)
+        m_column_weights[chroma][k] =
+            wipe_weight(column_position(chroma, k), width, m_progress, from_high_side(type));
     }
   }
 }
 
-}  // namespace
+void TransitionMixer::mix_row(int plane, int y, const float* a, const float* b, int samples,
+                              float* out) const {
+  const bool chroma = plane > 0;
+  switch (m_type) {
+    case TransitionType::k_cut:
+      std::copy(b, b + samples, out);
+      return;
+    case TransitionType::k_crossfade: {
+      const float wb = static_cast<float>(m_progress), wa = 1.0f - wb;
+      for (int x = 0; x < samples; ++x) out[x] = wa * a[x] + wb * b[x];
+      return;
+    }
+    case TransitionType::k_fade_black: {
+      // A dip through the background colour: out to it, then in from it.
+      const bool first_half = m_progress < 0.5;
+      const float wc = static_cast<float>(first_half ? 2 * m_progress : 2 - 2 * m_progress);
+      const float add = wc * channel(m_background, plane);
+      const float* from = first_half ? a : b;
+      for (int x = 0; x < samples; ++x) out[x] = (1.0f - wc) * from[x] + add;
+      return;
+    }
+    case TransitionType::k_wipe_left:
+    case TransitionType::k_wipe_right: {
+      const float* w = m_column_weights[chroma].data();
+      for (int x = 0; x < samples; ++x) out[x] = a[x] + w[x] * (b[x] - a[x]);
+      return;
+    }
+    case TransitionType::k_wipe_up:
+    case TransitionType::k_wipe_down: {
+      const float w = wipe_weight(row_position(chroma, y), m_height, m_progress,
+                                  from_high_side(m_type));
+      for (int x = 0; x < samples; ++x) out[x] = a[x] + w * (b[x] - a[x]);
+      return;
+    }
+    case TransitionType::k_slide_left:
+    case TransitionType::k_slide_right: {
+      // Both pictures travel by the same distance; b's row is copied first
+      // because `out` may alias it.
+      thread_local std::vector<float> incoming;
+      incoming.assign(b, b + samples);
+      const double shift = m_progress * samples;
+      const bool leftward = m_type == TransitionType::k_slide_left;
+      for (int x = 0; x < samples; ++x) {
+        if (leftward) {
+          const double in_a = x + shift;  // a's sample shown at x
+          out[x] = in_a <= samples - 1 ? sample(a, samples, in_a)
+                                       : sample(incoming.data(), samples, in_a - samples);
+        } else {
+          const double in_a = x - shift;
+          out[x] = in_a >= 0 ? sample(a, samples, in_a)
+                             : sample(incoming.data(), samples, in_a + samples);
+        }
+      }
+      return;
+    }
+  }
+}
 
 void compose_transition(TransitionType type, double progress, const Picture& a,
                         const Picture& b, const YCbCr& background, Picture* out) {
-  const double p = std::clamp(progress, 0.0, 1.0);
-  switch (type) {
-    case TransitionType::k_cut:
-      blend(a, b, 1.0f, out);
-      return;
-    case TransitionType::k_crossfade:
-      blend(a, b, static_cast<float>(p), out);
-      return;
-    case TransitionType::k_fade_black:
-      // A dip through the background colour: out to it, then in from it.
-      if (p < 0.5)
-        blend_with_colour(a, background, static_cast<float>(2 * p), out);
-      else
-        blend_with_colour(b, background, static_cast<float>(2 - 2 * p), out);
-      return;
-    case TransitionType::k_wipe_left:
-      wipe(a, b, smoothstep(p), true, true, out);
-      return;
-    case TransitionType::k_wipe_right:
-      wipe(a, b, smoothstep(p), true, false, out);
-      return;
-    case TransitionType::k_wipe_up:
-      wipe(a, b, smoothstep(p), false, true, out);
-      return;
-    case TransitionType::k_wipe_down:
-      wipe(a, b, smoothstep(p), false, false, out);
-      return;
-    case TransitionType::k_slide_left:
-      push(a, b, smoothstep(p), true, out);
-      return;
-    case TransitionType::k_slide_right:
-      push(a, b, smoothstep(p), false, out);
-      return;
+  const TransitionMixer mixer(type, progress, a.width(), a.height(), background);
+  for (int plane = 0; plane < 3; ++plane) {
+    const Plane& pa = a.plane(plane);
+    for (int y = 0; y < pa.height; ++y)
+      mixer.mix_row(plane, y, pa.row(y), b.plane(plane).row(y), pa.width,
+                    out->plane(plane).row(y));
   }
 }
 
