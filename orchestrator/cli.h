@@ -6,11 +6,12 @@
 #include <vector>
 
 #include "common/error.h"
+#include "orchestrator/folder_show.h"
 
 namespace chunkreel {
 
 struct RenderOptions {
-  std::string project;
+  std::string project;          ///< a project file, or a folder of photos
   std::string output;
   int workers = 0;              ///< 0: automatic
   int threads_per_worker = 0;   ///< 0: automatic
@@ -19,11 +20,16 @@ struct RenderOptions {
   std::string work_dir;         ///< empty: OUTPUT.parts beside the output
   bool keep_chunks = false;
   int retries = 2;
+  double stall_timeout_s = 120;  ///< kill a worker silent this long
   bool quiet = false;
   int64_t max_pixels = 100'000'000;
+  int64_t memory_budget = 0;    ///< 0: none given (stay inside available memory)
+  std::string config;           ///< --config FILE, already applied
+  bool json = false;            ///< plan: print JSON
+  FolderOptions folder;         ///< for a show made from a folder
 };
 
-enum class CommandKind { k_render, k_help, k_version };
+enum class CommandKind { k_render, k_plan, k_init, k_help, k_version };
 
 struct Command {
   CommandKind kind = CommandKind::k_help;
@@ -31,6 +37,7 @@ struct Command {
 };
 
 /// Parses argv (without the program name). Errors describe the bad argument.
+/// A --config file fills in whatever the flags leave automatic.
 Expected<Command> parse_command_line(const std::vector<std::string>& args);
 
 const char* usage_text();

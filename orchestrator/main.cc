@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
         return 0;
       case CommandKind::k_render:
         return run_render(command.value().render);
+      case CommandKind::k_plan:
+        return run_plan(command.value().render);
+      case CommandKind::k_init:
+        return run_init(command.value().render);
     }
     return 0;
   } catch (const Fatal& e) {

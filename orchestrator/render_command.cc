@@ -16,10 +16,13 @@
 #include "orchestrator/concat.h"
 #include "orchestrator/interrupt.h"
 #include "orchestrator/line_printer.h"
+#include "orchestrator/memory_model.h"
 #include "orchestrator/project_check.h"
 #include "orchestrator/render_plan.h"
 #include "orchestrator/render_status.h"
+#include "orchestrator/folder_show.h"
 #include "orchestrator/report.h"
+#include "orchestrator/report_html.h"
 #include "orchestrator/scheduler.h"
 #include "orchestrator/worker_pool.h"
 
@@ -82,7 +85,51 @@ class AudioTask {
   std::thread m_thread;
 };
 
+// r.json -> r.html beside it.
+std::string html_path_for(const std::string& report) {
+  fs::path path(report);
+  return (path.extension() == ".json" ? path.replace_extension(".html") : fs::path(report + ".html"))
+      .string();
+}
+
+// The project a command names (a file or a folder), validated, or Fatal.
+Project load_project(const RenderOptions& options) {
+  std::error_code ec;
+  auto timeline = fs::is_directory(options.project, ec)
+                      ? timeline_from_folder(options.project, options.folder)
+                      : load_timeline(options.project);
+  if (!timeline) throw Fatal(ExitCode::k_invalid_input, timeline.error().message);
+  CheckOptions check;
+  check.max_pixels = options.max_pixels;
+  auto checked = check_project(std::move(timeline.value()), check);
+  if (!checked) throw Fatal(ExitCode::k_invalid_input, checked.error().message);
+  return std::move(checked.value());
+}
+
 }  // namespace
+
+int run_plan(const RenderOptions& options) {
+  const Project project = load_project(options);
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto plan = make_render_plan(project, options, cores, available_memory_bytes());
+  if (!plan) throw Fatal(ExitCode::k_invalid_input, plan.error().message);
+  if (options.json)
+    std::printf("%s\n", plan_json(project, plan.value()).dump(2).c_str());
+  else
+    std::fputs(describe_plan(project, plan.value()).c_str(), stdout);
+  return 0;
+}
+
+int run_init(const RenderOptions& options) {
+  auto timeline = timeline_from_folder(options.project, options.folder);
+  if (!timeline) throw Fatal(ExitCode::k_invalid_input, timeline.error().message);
+  const fs::path project = fs::absolute(options.output);
+  Expected<void> written = write_file_atomically(
+      project.string(), timeline_as_project(timeline.value(), project.parent_path().string()));
+  if (!written) throw Fatal(ExitCode::k_invalid_input, written.error().message);
+  std::printf("%s\n", project.string().c_str());
+  return 0;
+}
 
 int run_render(const RenderOptions& options) {
   const std::atomic<bool>& interrupted = install_interrupt_handlers();
@@ -90,19 +137,15 @@ int run_render(const RenderOptions& options) {
   LinePrinter printer;
 
   // 1. Validate everything before any worker starts.
-  auto timeline = load_timeline(options.project);
-  if (!timeline) throw Fatal(ExitCode::k_invalid_input, timeline.error().message);
-  CheckOptions check;
-  check.max_pixels = options.max_pixels;
-  auto checked = check_project(std::move(timeline.value()), check);
-  if (!checked) throw Fatal(ExitCode::k_invalid_input, checked.error().message);
-  const Project& project = checked.value();
+  const Project project = load_project(options);
   check_output_location(options.output);
   const auto t_validated = Clock::now();
 
   // 2. Plan and write the jobs.
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  RenderPlan plan = make_render_plan(project, options, cores);
+  auto planned = make_render_plan(project, options, cores, available_memory_bytes());
+  if (!planned) throw Fatal(ExitCode::k_invalid_input, planned.error().message);
+  const RenderPlan& plan = planned.value();
   const std::string output = fs::absolute(options.output).lexically_normal().string();
   const std::string work_dir =
       options.work_dir.empty() ? output + ".parts" : fs::absolute(options.work_dir).string();
@@ -116,7 +159,7 @@ int run_render(const RenderOptions& options) {
     const std::string job_path = (fs::path(work_dir) / job_file_name(chunk.index)).string();
     Expected<void> written = write_chunk_job(job, job_path);
     if (!written) throw Fatal(ExitCode::k_render_failed, written.error().message);
-    scheduled.push_back({chunk.index, job_path, chunk.cost});
+    scheduled.push_back({chunk.index, job_path, chunk.cost, plan.chunk_peak_bytes[chunk.index]});
     chunk_paths.push_back(job.chunk_path);
   }
   const auto t_planned = Clock::now();
@@ -130,11 +173,13 @@ int run_render(const RenderOptions& options) {
   // 3. Render, with the soundtrack encoded alongside.
   const double video_duration = frame_time(project.timing.frames, project.timeline.output.fps);
   AudioTask audio(project.timeline, video_duration, (fs::path(work_dir) / "audio.m4a").string());
-  WorkerPool pool(worker_executable_path(), plan.workers);
+  WorkerPool pool(worker_executable_path(), plan.workers,
+                  std::chrono::milliseconds(static_cast<int64_t>(options.stall_timeout_s * 1000)));
   RenderStatus status(&printer, options.quiet, project.timing.frames,
                       static_cast<int>(plan.chunks.size()), plan.workers);
   ScheduleOptions schedule_options;
   schedule_options.retries = options.retries;
+  schedule_options.memory_budget = plan.memory_budget;
   ScheduleResult schedule = run_schedule(scheduled, pool, schedule_options, status, interrupted);
   status.finish();
   const auto t_rendered = Clock::now();
@@ -172,6 +217,7 @@ int run_render(const RenderOptions& options) {
   facts.threads_per_worker = plan.threads_per_worker;
   facts.chunks = plan.chunks;
   facts.runs = schedule.runs;
+  facts.attempts = schedule.attempts;
   facts.phases.validate_s = seconds_between(t_start, t_validated);
   facts.phases.plan_s = seconds_between(t_validated, t_planned);
   facts.phases.render_s = seconds_between(t_planned, t_rendered);
@@ -183,20 +229,17 @@ int run_render(const RenderOptions& options) {
   facts.orchestrator_peak_rss_bytes = own_peak_rss();
   facts.concurrent_peak_rss_bytes = status.concurrent_peak_bytes();
   facts.memory_curve = status.memory_curve();
+  facts.memory_budget_bytes = plan.budget_given ? plan.memory_budget : 0;
+  const nlohmann::json report = build_report(facts);
   if (!options.report.empty()) {
-    Expected<void> written =
-        write_file_atomically(options.report, build_report(facts).dump(2) + "\n");
+    Expected<void> written = write_file_atomically(options.report, report.dump(2) + "\n");
+    if (written) written = write_file_atomically(html_path_for(options.report), report_html(report));
     if (!written) throw Fatal(ExitCode::k_render_failed, written.error().message);
   }
   if (!options.keep_chunks) fs::remove_all(work_dir, ec);
 
-  if (!options.quiet) {
-    printer.print_line(fmt::format("wrote {} ({}, {} frames, {})", output,
-                                   format_duration(video_duration), project.timing.frames,
-                                   format_bytes(facts.bytes)));
-    for (const Warning& w : find_warnings(facts))
-      printer.print_line(fmt::format("chunkreel: warning: {}: {}", w.code, w.message));
-  }
+  if (!options.quiet)
+    for (const std::string& line : summary_lines(report)) printer.print_line(line);
   return 0;
 }
 

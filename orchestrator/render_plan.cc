@@ -6,9 +6,34 @@
 
 #include <fmt/format.h>
 
+#include "orchestrator/memory_model.h"
+#include "orchestrator/render_status.h"
+
 namespace chunkreel {
 
-RenderPlan make_render_plan(const Project& project, const RenderOptions& options, int cores) {
+namespace {
+
+std::vector<int64_t> estimate_peaks(const Project& project, const std::vector<ChunkPlan>& chunks,
+                                    int threads) {
+  std::vector<int64_t> peaks;
+  for (const ChunkPlan& chunk : chunks) {
+    ChunkMemoryInput input;
+    input.output = &project.timeline.output;
+    input.threads = threads;
+    for (int i = chunk.first_slide; i <= chunk.last_slide; ++i) {
+      const Motion& m = project.timeline.slides[i].motion;
+      input.max_zoom = std::max({input.max_zoom, m.from.zoom, m.to.zoom});
+      input.images.push_back(&project.images[i]);
+    }
+    peaks.push_back(estimate_chunk_peak(input));
+  }
+  return peaks;
+}
+
+}  // namespace
+
+Expected<RenderPlan> make_render_plan(const Project& project, const RenderOptions& options,
+                                      int cores, int64_t available_memory) {
   RenderPlan plan;
   cores = std::max(1, cores);
   const double duration = project.timing.duration;
@@ -20,21 +45,93 @@ RenderPlan make_render_plan(const Project& project, const RenderOptions& options
     // About six chunks per worker keeps the tail short: the encode cost of a
     // chunk varies with its photos' detail, and the last chunk to finish runs
     // alone. Under 4 s a chunk's start-up (process, encoder, first decode)
-    // stops being small against its work; past 30 s chunks gain nothing.
+    // stops being small against its work, so a show shorter than two such
+    // chunks renders as one chunk with every core in its encoder; past 30 s
+    // chunks gain nothing.
     plan.chunk_seconds = std::clamp(duration / (6.0 * wanted_workers), 4.0, 30.0);
-    plan.reason = fmt::format("about 6 chunks per worker, each between 4 s and 30 s");
+    plan.reason = "about 6 chunks per worker, each between 4 s and 30 s, to keep the tail short";
   }
   const int64_t target_frames =
       std::max<int64_t>(1, frame_count(plan.chunk_seconds, project.timeline.output.fps));
   plan.chunks = split_into_chunks(project.timing, project.timeline.output.fps, target_frames);
+
+  // Memory: a budget from the user, or most of what the machine has free.
+  plan.budget_given = options.memory_budget > 0;
+  plan.memory_budget = plan.budget_given ? options.memory_budget
+                                         : static_cast<int64_t>(0.8 * available_memory);
+  const std::vector<int64_t> single_thread = estimate_peaks(project, plan.chunks, 1);
+  const int64_t largest = *std::max_element(single_thread.begin(), single_thread.end());
+  if (plan.memory_budget > 0 && largest > plan.memory_budget)
+    return Error{fmt::format(
+        "the memory budget of {} cannot hold even one worker: the largest chunk needs about "
+        "{}; the smallest budget that can work is {}",
+        format_bytes(plan.memory_budget), format_bytes(largest),
+        format_bytes(((largest >> 20) + 1) << 20))};
+
   plan.workers = std::min<int>(wanted_workers, static_cast<int>(plan.chunks.size()));
-  if (options.threads_per_worker > 0) {
-    plan.threads_per_worker = options.threads_per_worker;
-  } else {
-    plan.threads_per_worker = std::max(1, cores / plan.workers);
+  if (plan.memory_budget > 0) {
+    const int fit = static_cast<int>(std::max<int64_t>(1, plan.memory_budget / largest));
+    if (fit < plan.workers) {
+      plan.workers = fit;
+      plan.reason += fmt::format("; the memory budget holds {} worker{} at once", fit, fit == 1 ? "" : "s");
+    }
   }
-  if (plan.chunks.size() == 1) plan.reason += "; the show fits in one chunk";
+  plan.threads_per_worker = options.threads_per_worker > 0 ? options.threads_per_worker
+                                                           : std::max(1, cores / plan.workers);
+  if (plan.chunks.size() == 1)
+    plan.reason += "; the show is too short for parallel chunks to pay, so it renders as one "
+                   "chunk with every core in its encoder";
+  else if (options.threads_per_worker == 0)
+    plan.reason += fmt::format("; {} thread{} per worker keeps the threads at the {} cores",
+                               plan.threads_per_worker, plan.threads_per_worker == 1 ? "" : "s", cores);
+  plan.chunk_peak_bytes = estimate_peaks(project, plan.chunks, plan.threads_per_worker);
   return plan;
+}
+
+std::string describe_plan(const Project& project, const RenderPlan& plan) {
+  const OutputSettings& out = project.timeline.output;
+  std::string text = fmt::format(
+      "plan: {} frames ({}) at {}x{}, {} chunk{}, {} worker{} x {} thread{}\n", project.timing.frames,
+      format_duration(project.timing.duration), out.width, out.height, plan.chunks.size(),
+      plan.chunks.size() == 1 ? "" : "s", plan.workers, plan.workers == 1 ? "" : "s",
+      plan.threads_per_worker, plan.threads_per_worker == 1 ? "" : "s");
+  text += "why: " + plan.reason + "\n";
+  const int64_t largest = *std::max_element(plan.chunk_peak_bytes.begin(), plan.chunk_peak_bytes.end());
+  text += fmt::format("memory: budget {} ({}), largest chunk about {}\n", format_bytes(plan.memory_budget),
+                      plan.budget_given ? "given" : "80% of available", format_bytes(largest));
+  text += "chunk  first frame  frames  slides     cost   est. memory\n";
+  for (size_t i = 0; i < plan.chunks.size(); ++i) {
+    const ChunkPlan& c = plan.chunks[i];
+    text += fmt::format("{:5}  {:11}  {:6}  {:>4}-{:<4}  {:6.0f}  {:>11}\n", c.index, c.first_frame,
+                        c.frame_count, c.first_slide, c.last_slide, c.cost,
+                        format_bytes(plan.chunk_peak_bytes[i]));
+  }
+  return text;
+}
+
+nlohmann::json plan_json(const Project& project, const RenderPlan& plan) {
+  nlohmann::json chunks = nlohmann::json::array();
+  for (size_t i = 0; i < plan.chunks.size(); ++i) {
+    const ChunkPlan& c = plan.chunks[i];
+    chunks.push_back({{"index", c.index},
+                      {"first_frame", c.first_frame},
+                      {"frame_count", c.frame_count},
+                      {"first_slide", c.first_slide},
+                      {"last_slide", c.last_slide},
+                      {"transition_frames", c.transition_frames},
+                      {"cost", c.cost},
+                      {"estimated_peak_bytes", plan.chunk_peak_bytes[i]}});
+  }
+  return {{"frames", project.timing.frames},
+          {"duration_s", project.timing.duration},
+          {"workers", plan.workers},
+          {"threads_per_worker", plan.threads_per_worker},
+          {"chunk_seconds", plan.chunk_seconds},
+          {"chunk_count", plan.chunks.size()},
+          {"memory_budget_bytes", plan.memory_budget},
+          {"memory_budget_given", plan.budget_given},
+          {"reason", plan.reason},
+          {"chunks", chunks}};
 }
 
 std::string chunk_file_name(int chunk) { return fmt::format("chunk_{:05d}.mp4", chunk); }

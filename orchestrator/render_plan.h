@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/chunk_job.h"
 #include "orchestrator/cli.h"
 #include "orchestrator/planner.h"
@@ -17,10 +19,21 @@ struct RenderPlan {
   int threads_per_worker = 1;
   double chunk_seconds = 0;    ///< the length aimed at
   std::vector<ChunkPlan> chunks;
-  std::string reason;          ///< why these numbers, in a sentence
+  std::vector<int64_t> chunk_peak_bytes;  ///< estimated worker peak, per chunk
+  int64_t memory_budget = 0;   ///< what admission keeps the workers under
+  bool budget_given = false;   ///< from --memory-budget (else from available memory)
+  std::string reason;          ///< why these numbers, in a sentence or two
 };
 
-RenderPlan make_render_plan(const Project& project, const RenderOptions& options, int cores);
+/// Decides the plan. `available_memory` bounds it when no budget is given.
+/// Fails when not even one chunk fits the budget, naming the smallest
+/// budget that would work.
+Expected<RenderPlan> make_render_plan(const Project& project, const RenderOptions& options,
+                                      int cores, int64_t available_memory);
+
+/// The plan for people (`chunkreel plan`) and as JSON (`--json`).
+std::string describe_plan(const Project& project, const RenderPlan& plan);
+nlohmann::json plan_json(const Project& project, const RenderPlan& plan);
 
 /// The job of chunk `chunk`, writing its chunk into `work_dir`.
 ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const ChunkPlan& chunk,

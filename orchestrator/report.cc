@@ -1,5 +1,7 @@
 #include "orchestrator/report.h"
 
+#include "orchestrator/render_status.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -61,6 +63,10 @@ std::vector<Warning> find_warnings(const RunFacts& f) {
   if (f.runs.size() > 1 && p.load_imbalance > 2)
     warnings.push_back({"load_imbalance",
                         fmt::format("the longest chunk took {:.1f}x the mean", p.load_imbalance)});
+  if (f.memory_budget_bytes > 0 && f.concurrent_peak_rss_bytes > 0.9 * f.memory_budget_bytes)
+    warnings.push_back({"memory_near_budget",
+                        fmt::format("workers peaked at {:.0f}% of the memory budget",
+                                    100.0 * f.concurrent_peak_rss_bytes / f.memory_budget_bytes)});
   if (f.workers > 1 && p.efficiency < 0.6)
     warnings.push_back({"low_efficiency", fmt::format("parallel efficiency was {:.0f}%",
                                                       100 * p.efficiency)});
@@ -86,6 +92,12 @@ nlohmann::json build_report(const RunFacts& f) {
                   {"slides", slides},
                   {"attempts", 0},
                   {"reused", false}};
+    json attempt_log = json::array();
+    for (const AttemptRecord& a : f.attempts)
+      if (a.chunk == c.index)
+        attempt_log.push_back({{"attempt", a.attempt}, {"slot", a.slot}, {"start_s", a.start_s},
+                               {"end_s", a.end_s}, {"ok", a.ok}});
+    entry["attempt_log"] = attempt_log;
     if (auto it = runs.find(c.index); it != runs.end()) {
       const ChunkRun& r = *it->second;
       entry["attempts"] = r.attempts;
@@ -114,7 +126,8 @@ nlohmann::json build_report(const RunFacts& f) {
        {{"workers", f.workers},
         {"threads_per_worker", f.threads_per_worker},
         {"chunk_count", f.chunks.size()},
-        {"memory_budget_bytes", nullptr}}},
+        {"memory_budget_bytes",
+         f.memory_budget_bytes > 0 ? json(f.memory_budget_bytes) : json(nullptr)}}},
       {"phases",
        {{"validate_s", f.phases.validate_s},
         {"plan_s", f.phases.plan_s},
@@ -138,6 +151,29 @@ nlohmann::json build_report(const RunFacts& f) {
         {"load_imbalance", p.load_imbalance}}},
       {"warnings", warnings},
   };
+}
+
+std::vector<std::string> summary_lines(const nlohmann::json& r) {
+  const auto& out = r["output"];
+  const auto& par = r["parallel"];
+  const auto& memory = r["memory"];
+  std::vector<std::string> lines;
+  lines.push_back(fmt::format("wrote {} ({}, {} frames, {})", out["path"].get<std::string>(),
+                              format_duration(out["duration_s"].get<double>()),
+                              out["frames"].get<int64_t>(), format_bytes(out["bytes"].get<int64_t>())));
+  lines.push_back(fmt::format(
+      "  wall {:.1f} s, speedup {:.2f}x on {} worker{} (efficiency {:.0f}%, at most {:.2f}x for this plan)",
+      r["phases"]["total_s"].get<double>(), par["speedup"].get<double>(),
+      r["plan"]["workers"].get<int>(), r["plan"]["workers"].get<int>() == 1 ? "" : "s",
+      100 * par["efficiency"].get<double>(), par["max_speedup"].get<double>()));
+  lines.push_back(fmt::format("  peak memory {} (workers together), {} (largest worker), {} (orchestrator)",
+                              format_bytes(memory["concurrent_peak_rss_bytes"].get<int64_t>()),
+                              format_bytes(memory["workers_peak_rss_bytes"].get<int64_t>()),
+                              format_bytes(memory["orchestrator_peak_rss_bytes"].get<int64_t>())));
+  for (const auto& w : r["warnings"])
+    lines.push_back(fmt::format("chunkreel: warning: {}: {}", w["code"].get<std::string>(),
+                                w["message"].get<std::string>()));
+  return lines;
 }
 
 }  // namespace chunkreel

@@ -36,12 +36,14 @@ struct RunFacts {
   int threads_per_worker = 0;
   std::vector<ChunkPlan> chunks;
   std::vector<ChunkRun> runs;
+  std::vector<AttemptRecord> attempts;
   Phases phases;
   double audio_work_s = 0;  ///< the audio thread's own wall time
   double concat_wall_s = 0;
   int64_t orchestrator_peak_rss_bytes = 0;
   int64_t concurrent_peak_rss_bytes = 0;
   std::vector<MemorySample> memory_curve;
+  int64_t memory_budget_bytes = 0;  ///< 0: none
 };
 
 struct Warning {
@@ -51,5 +53,8 @@ struct Warning {
 
 std::vector<Warning> find_warnings(const RunFacts& facts);
 nlohmann::json build_report(const RunFacts& facts);
+
+/// The few lines printed at the end of a render.
+std::vector<std::string> summary_lines(const nlohmann::json& report);
 
 }  // namespace chunkreel

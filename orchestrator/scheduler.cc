@@ -38,6 +38,19 @@ ScheduleResult run_schedule(std::vector<ScheduledChunk> chunks, CommandRunner& r
   std::map<int, double> started_at;
   std::vector<bool> slot_busy;
   auto last_tick = began;
+  // Memory admission: the estimated peaks of the running chunks, corrected
+  // by what finished chunks actually used.
+  std::map<int, int64_t> admitted;  // by chunk
+  double max_ratio = 0;
+  auto corrected = [&](const ScheduledChunk& c) {
+    return static_cast<int64_t>(c.estimated_peak_bytes * result.estimate_correction);
+  };
+  auto fits = [&](const ScheduledChunk& c) {
+    if (options.memory_budget <= 0 || admitted.empty()) return true;
+    int64_t in_use = 0;
+    for (const auto& [chunk, bytes] : admitted) in_use += bytes;
+    return in_use + corrected(c) <= options.memory_budget;
+  };
 
   auto free_slot = [&] {
     for (size_t i = 0; i < slot_busy.size(); ++i)
@@ -52,7 +65,8 @@ ScheduleResult run_schedule(std::vector<ScheduledChunk> chunks, CommandRunner& r
       result.interrupted = true;
       return result;
     }
-    while (queue.has_ready() && runner.can_run_more() && result.failure.empty()) {
+    while (queue.has_ready() && runner.can_run_more() && result.failure.empty() &&
+           fits(queue.peek())) {
       ScheduledChunk next = queue.take();
       by_chunk[next.chunk] = next;
       WorkerTask task;
@@ -66,7 +80,9 @@ ScheduleResult run_schedule(std::vector<ScheduledChunk> chunks, CommandRunner& r
         break;
       }
       slot_busy[task.slot] = true;
+      admitted[task.chunk] = corrected(next);
       running[task.chunk] = task;
+      result.max_running = std::max(result.max_running, static_cast<int>(running.size()));
       started_at[task.chunk] = now_s();
       observer.chunk_started(task);
     }
@@ -85,8 +101,16 @@ ScheduleResult run_schedule(std::vector<ScheduledChunk> chunks, CommandRunner& r
     }
     const WorkerTask task = running[event.chunk];
     running.erase(event.chunk);
+    admitted.erase(event.chunk);
     slot_busy[task.slot] = false;
+    result.attempts.push_back(
+        {event.chunk, task.attempt, task.slot, started_at[event.chunk], now_s(), event.success});
     if (event.success) {
+      const int64_t estimate = by_chunk[event.chunk].estimated_peak_bytes;
+      if (estimate > 0 && event.stats.peak_rss_bytes > 0) {
+        max_ratio = std::max(max_ratio, double(event.stats.peak_rss_bytes) / double(estimate));
+        result.estimate_correction = 1.1 * max_ratio;
+      }
       ChunkRun run;
       run.chunk = event.chunk;
       run.attempts = task.attempt;

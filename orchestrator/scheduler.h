@@ -17,6 +17,7 @@ struct ScheduledChunk {
   int chunk = 0;
   std::string job_path;
   double cost = 0;
+  int64_t estimated_peak_bytes = 0;  ///< for memory admission
 };
 
 /// One chunk's history, as the report shows it.
@@ -35,6 +36,8 @@ class ChunkQueue {
   explicit ChunkQueue(std::vector<ScheduledChunk> chunks);
 
   bool has_ready() const { return !m_ready.empty(); }
+  /// The chunk take() would return.
+  const ScheduledChunk& peek() const { return m_ready.front(); }
   /// Takes the costliest ready chunk.
   ScheduledChunk take();
   /// Puts a failed chunk back at the front: a retry.
@@ -64,12 +67,31 @@ class ScheduleObserver {
 
 struct ScheduleOptions {
   int retries = 2;  ///< extra attempts per chunk after the first
+  /// The sum of the running workers' estimated peaks stays under this
+  /// (0: no limit). Estimates are scaled by the largest ratio of measured to
+  /// estimated peak among finished chunks, so they learn from the run.
+  int64_t memory_budget = 0;
+};
+
+/// One attempt at a chunk, successful or not (for the report's timeline).
+struct AttemptRecord {
+  int chunk = 0;
+  int attempt = 1;
+  int slot = 0;
+  double start_s = 0;
+  double end_s = 0;
+  bool ok = false;
 };
 
 struct ScheduleResult {
   std::vector<ChunkRun> runs;  ///< finished chunks, in completion order
+  std::vector<AttemptRecord> attempts;  ///< every attempt that ended
   bool interrupted = false;
   std::string failure;  ///< set when a chunk ran out of attempts
+  /// What estimates are multiplied by: 1 until a chunk finishes, then the
+  /// largest measured / estimated peak so far plus a 10% margin.
+  double estimate_correction = 1;
+  int max_running = 0;             ///< most workers alive at once
 };
 
 ScheduleResult run_schedule(std::vector<ScheduledChunk> chunks, CommandRunner& runner,

@@ -66,6 +66,8 @@ struct WorkerPool::Worker {
   std::string out_buffer;
   std::string err_tail;
   bool done_reported = false;
+  bool stalled = false;
+  std::chrono::steady_clock::time_point last_heard = std::chrono::steady_clock::now();
   WorkerStats stats;
 };
 
@@ -75,8 +77,9 @@ std::string worker_executable_path() {
   return (self.parent_path() / "chunkreel-worker").string();
 }
 
-WorkerPool::WorkerPool(std::string worker_path, int capacity)
-    : m_worker_path(std::move(worker_path)), m_capacity(capacity) {}
+WorkerPool::WorkerPool(std::string worker_path, int capacity,
+                       std::chrono::milliseconds stall_timeout)
+    : m_worker_path(std::move(worker_path)), m_capacity(capacity), m_stall_timeout(stall_timeout) {}
 
 WorkerPool::~WorkerPool() { abort_all(); }
 
@@ -117,6 +120,7 @@ void WorkerPool::read_output(Worker& worker, bool is_stderr) {
   for (;;) {
     ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
     if (n > 0) {
+      if (!is_stderr) worker.last_heard = std::chrono::steady_clock::now();
       if (is_stderr) {
         worker.err_tail.append(buffer, static_cast<size_t>(n));
         if (worker.err_tail.size() > k_stderr_tail_bytes)
@@ -171,6 +175,9 @@ void WorkerPool::reap_finished() {
     e.success = WIFEXITED(status) && WEXITSTATUS(status) == 0 && w.done_reported;
     if (e.success) {
       e.stats = w.stats;
+    } else if (w.stalled) {
+      e.failure = "worker made no progress for " +
+                  std::to_string(m_stall_timeout.count() / 1000.0).substr(0, 5) + " s and was stopped";
     } else {
       e.failure = "worker " + describe_status(status, &e.out_of_memory);
       std::string tail = last_lines(w.err_tail, 3);
@@ -184,6 +191,14 @@ void WorkerPool::reap_finished() {
 bool WorkerPool::wait(WorkerEvent* event, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
+    // Kill workers that went silent; they are reaped as failures below.
+    const auto now_for_stalls = std::chrono::steady_clock::now();
+    for (auto& w : m_workers) {
+      if (!w->stalled && now_for_stalls - w->last_heard > m_stall_timeout) {
+        w->stalled = true;
+        ::kill(-w->child.id(), SIGKILL);
+      }
+    }
     reap_finished();
     if (!m_events.empty()) {
       *event = std::move(m_events.front());

@@ -6,6 +6,7 @@
 // stdout carries JSON progress lines; the tail of their stderr is kept for
 // error messages.
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <string>
@@ -17,7 +18,10 @@ namespace chunkreel {
 
 class WorkerPool : public CommandRunner {
  public:
-  WorkerPool(std::string worker_path, int capacity);
+  /// A worker silent (no progress line) for `stall_timeout` is killed, and
+  /// its chunk fails like any other (and is retried).
+  WorkerPool(std::string worker_path, int capacity,
+             std::chrono::milliseconds stall_timeout = std::chrono::seconds(120));
   ~WorkerPool() override;
 
   bool can_run_more() const override;
@@ -34,6 +38,7 @@ class WorkerPool : public CommandRunner {
 
   std::string m_worker_path;
   int m_capacity;
+  std::chrono::milliseconds m_stall_timeout;
   std::vector<std::unique_ptr<Worker>> m_workers;
   std::deque<WorkerEvent> m_events;
 };

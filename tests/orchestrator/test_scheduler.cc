@@ -19,6 +19,7 @@ class FakeRunner : public CommandRunner {
   Expected<void> start(const WorkerTask& task) override {
     m_running.push_back(task);
     started.push_back(task);
+    concurrency.push_back(static_cast<int>(m_running.size()));
     max_running = std::max(max_running, static_cast<int>(m_running.size()));
     return {};
   }
@@ -32,6 +33,7 @@ class FakeRunner : public CommandRunner {
     if (!event->success) event->failure = "worker was killed by SIGKILL";
     event->stats.frames = 10;
     event->stats.wall_s = 1;
+    event->stats.peak_rss_bytes = measured_peak;
     return true;
   }
   int running() const override { return static_cast<int>(m_running.size()); }
@@ -41,7 +43,9 @@ class FakeRunner : public CommandRunner {
   }
 
   std::map<int, int> failures;  ///< failures to give before succeeding
+  int64_t measured_peak = 0;    ///< what finished workers report
   std::vector<WorkerTask> started;
+  std::vector<int> concurrency;  ///< workers running just after each start
   int max_running = 0;
   bool aborted = false;
 
@@ -122,4 +126,53 @@ TEST_CASE("an interrupt stops every worker") {
   ScheduleResult result = run_schedule(chunks_with_costs({1, 2}), runner, {}, observer, interrupted);
   CHECK(result.interrupted);
   CHECK(runner.aborted);
+}
+
+namespace {
+
+std::vector<ScheduledChunk> chunks_with_peaks(int count, int64_t peak) {
+  std::vector<ScheduledChunk> chunks;
+  for (int i = 0; i < count; ++i) chunks.push_back({i, "job" + std::to_string(i), 1.0, peak});
+  return chunks;
+}
+
+}  // namespace
+
+TEST_CASE("memory admission keeps the estimated peaks under the budget") {
+  std::atomic<bool> interrupted{false};
+  RecordingObserver observer;
+  ScheduleOptions options;
+  SECTION("a budget for one worker runs them one at a time") {
+    FakeRunner runner(4);
+    options.memory_budget = 150;
+    ScheduleResult result = run_schedule(chunks_with_peaks(5, 100), runner, options, observer, interrupted);
+    CHECK(result.runs.size() == 5);
+    CHECK(runner.max_running == 1);
+  }
+  SECTION("a budget for three runs three, under a cap of four") {
+    FakeRunner runner(4);
+    options.memory_budget = 300;
+    ScheduleResult result = run_schedule(chunks_with_peaks(6, 100), runner, options, observer, interrupted);
+    CHECK(result.runs.size() == 6);
+    CHECK(runner.max_running == 3);
+  }
+  SECTION("measured peaks above the estimate tighten admission") {
+    FakeRunner runner(4);
+    runner.measured_peak = 150;  // 1.5x the estimate of 100
+    options.memory_budget = 400;
+    ScheduleResult result = run_schedule(chunks_with_peaks(8, 100), runner, options, observer, interrupted);
+    CHECK(result.runs.size() == 8);
+    CHECK(result.estimate_correction == Approx(1.65));
+    // Four fit at first (4 x 100). Once the first reports 150, new chunks
+    // count 165 each, so at most two of those run together.
+    REQUIRE(runner.concurrency.size() == 8);
+    CHECK(runner.concurrency[3] == 4);
+    CHECK(runner.concurrency[6] == 2);
+    CHECK(runner.concurrency[7] == 2);
+  }
+  SECTION("no budget: the cap alone") {
+    FakeRunner runner(3);
+    ScheduleResult result = run_schedule(chunks_with_peaks(6, 1000), runner, options, observer, interrupted);
+    CHECK(runner.max_running == 3);
+  }
 }
