@@ -1,5 +1,6 @@
 #include "common/image_probe.h"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -28,6 +29,17 @@ class HeaderReader {
     out->resize(n);
     return n == 0 || read(out->data(), n);
   }
+  int64_t position() { return static_cast<int64_t>(m_in.tellg()); }
+  /// The last `n` bytes of the file (fewer if it is shorter).
+  std::vector<uint8_t> tail(int64_t file_size, int64_t n) {
+    n = std::min(n, file_size);
+    std::vector<uint8_t> bytes(static_cast<size_t>(n));
+    m_in.clear();
+    m_in.seekg(file_size - n);
+    m_in.read(reinterpret_cast<char*>(bytes.data()), n);
+    if (m_in.gcount() != n) bytes.clear();
+    return bytes;
+  }
 
  private:
   std::ifstream m_in;
@@ -42,7 +54,7 @@ uint32_t le32(const uint8_t* p) { return le16(p) | (le16(p + 2) << 16); }
 // Segments larger than this are not metadata we need to hold in memory.
 constexpr size_t k_max_metadata_bytes = 1 << 20;
 
-Expected<ImageInfo> probe_jpeg(HeaderReader& r, ImageInfo info) {
+Expected<ImageInfo> probe_jpeg(HeaderReader& r, ImageInfo info, int64_t* header_end) {
   for (;;) {
     uint8_t marker[2];
     if (!r.read(marker, 2)) return Error{"truncated JPEG header (no frame header found)"};
@@ -64,6 +76,7 @@ Expected<ImageInfo> probe_jpeg(HeaderReader& r, ImageInfo info) {
       if (length < 8 || !r.read(sof, 6)) return Error{"truncated JPEG frame header"};
       info.stored_height = static_cast<int>(be16(sof + 1));
       info.stored_width = static_cast<int>(be16(sof + 3));
+      *header_end = r.position();
       return info;
     }
     if (code == 0xE1 && length - 2 <= k_max_metadata_bytes) {
@@ -160,6 +173,27 @@ Expected<ImageInfo> probe_webp(HeaderReader& r, ImageInfo info) {
   }
 }
 
+// A whole JPEG ends with an EOI marker (FF D9). Entropy-coded data never
+// holds that pair (FF is stuffed), so finding it past the headers, within
+// the last 64 KiB (cameras sometimes append trailers), means the image data
+// is complete.
+bool jpeg_is_complete(HeaderReader& r, int64_t file_size, int64_t header_end) {
+  const int64_t window = std::min<int64_t>(65536, file_size - std::max<int64_t>(header_end, 0));
+  if (window < 2) return false;
+  std::vector<uint8_t> tail = r.tail(file_size, window);
+  for (size_t i = tail.size(); i-- > 1;)
+    if (tail[i - 1] == 0xFF && tail[i] == 0xD9) return true;
+  return false;
+}
+
+// A whole PNG ends with its IEND chunk (allowing a little trailing junk).
+bool png_is_complete(HeaderReader& r, int64_t file_size) {
+  std::vector<uint8_t> tail = r.tail(file_size, 1024);
+  for (size_t i = 0; i + 4 <= tail.size(); ++i)
+    if (std::memcmp(tail.data() + i, "IEND", 4) == 0) return true;
+  return false;
+}
+
 }  // namespace
 
 const char* to_string(ImageFormat format) {
@@ -220,16 +254,23 @@ Expected<ImageInfo> probe_image(const std::string& path) {
     HeaderReader jpeg(path);
     uint8_t soi[2];
     jpeg.read(soi, 2);
-    result = probe_jpeg(jpeg, info);
+    int64_t header_end = 0;
+    result = probe_jpeg(jpeg, info, &header_end);
+    if (result && !jpeg_is_complete(jpeg, info.file_bytes, header_end))
+      result = Error{"truncated JPEG (its end-of-image marker is missing)"};
   } else if (got && std::memcmp(magic, "\x89PNG\r\n\x1a\n", 8) == 0) {
     info.format = ImageFormat::k_png;
     HeaderReader png(path);
     uint8_t signature[8];
     png.read(signature, 8);
     result = probe_png(png, info);
+    if (result && !png_is_complete(png, info.file_bytes))
+      result = Error{"truncated PNG (its IEND chunk is missing)"};
   } else if (got && std::memcmp(magic, "RIFF", 4) == 0 && std::memcmp(magic + 8, "WEBP", 4) == 0) {
     info.format = ImageFormat::k_webp;
     result = probe_webp(reader, info);
+    if (result && 8 + int64_t{le32(magic + 4)} > info.file_bytes)
+      result = Error{"truncated WebP (shorter than its RIFF header says)"};
   }
   if (!result) return Error{path + ": " + result.error().message};
   if (result.value().stored_width <= 0 || result.value().stored_height <= 0)

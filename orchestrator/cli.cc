@@ -83,6 +83,7 @@ const char* usage_text() {
          "  --report PATH.json         write a report of the run\n"
          "  --work-dir DIR             where chunks are kept (default: OUT.mp4.parts)\n"
          "  --keep-chunks              keep the work folder after success\n"
+         "  --resume                   reuse the finished chunks of an earlier run\n"
          "  --memory-budget SIZE       keep the workers' memory under SIZE (bytes, or K/M/G)\n"
          "  --config FILE              settings from a file (configs/); flags override it\n"
          "  --retries N                extra attempts for a failed chunk (default 2)\n"
@@ -149,6 +150,8 @@ Expected<Command> parse_command_line(const std::vector<std::string>& args) {
       if (!value(&o.work_dir)) return Error{"--work-dir needs a folder"};
     } else if (arg == "--keep-chunks") {
       o.keep_chunks = true;
+    } else if (arg == "--resume") {
+      o.resume = true;
     } else if (arg == "--retries") {
       if (!value(&v) || !parse_int(v, 0, 100, &n))
         return Error{"--retries needs a whole number from 0 to 100"};

@@ -19,6 +19,7 @@ struct RenderOptions {
   std::string report;           ///< JSON report path, or empty
   std::string work_dir;         ///< empty: OUTPUT.parts beside the output
   bool keep_chunks = false;
+  bool resume = false;          ///< reuse finished chunks whose content key matches
   int retries = 2;
   double stall_timeout_s = 120;  ///< kill a worker silent this long
   bool quiet = false;

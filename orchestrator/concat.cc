@@ -105,6 +105,21 @@ class ChunkSequence {
 
 }  // namespace
 
+bool chunk_is_complete(const std::string& path, int64_t frames) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  auto input = open_input(path);
+  if (!input) return false;
+  PacketPtr packet = make_packet();
+  int64_t count = 0;
+  while (av_read_frame(input.value().get(), packet.get()) >= 0) {
+    if (count == 0 && !(packet->flags & AV_PKT_FLAG_KEY)) return false;
+    ++count;
+    av_packet_unref(packet.get());
+  }
+  return count == frames;
+}
+
 Expected<void> check_chunks_match(const std::vector<std::string>& chunk_paths) {
   if (chunk_paths.empty()) return Error{"no chunks to join"};
   auto first = open_input(chunk_paths[0]);

@@ -36,6 +36,10 @@ struct JoinResult {
   double wall_s = 0;
 };
 
+/// True when `path` is a whole chunk: it opens, holds exactly `frames`
+/// video packets and starts with a keyframe (used to resume).
+bool chunk_is_complete(const std::string& path, int64_t frames);
+
 /// Refuses if the chunks' codec parameters differ, naming the chunk.
 Expected<void> check_chunks_match(const std::vector<std::string>& chunk_paths);
 

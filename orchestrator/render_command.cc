@@ -154,13 +154,22 @@ int run_render(const RenderOptions& options) {
   if (ec) throw Fatal(ExitCode::k_invalid_input, fmt::format("{}: cannot create the work folder: {}", work_dir, ec.message()));
   std::vector<ScheduledChunk> scheduled;
   std::vector<std::string> chunk_paths;
+  std::vector<int> reused;
+  int64_t reused_frames = 0;
   for (const ChunkPlan& chunk : plan.chunks) {
     ChunkJob job = make_chunk_job(project, plan, chunk, work_dir);
+    chunk_paths.push_back(job.chunk_path);
+    // A chunk whose content key matches a whole file from an earlier run
+    // is reused as it is.
+    if (options.resume && chunk_is_complete(job.chunk_path, chunk.frame_count)) {
+      reused.push_back(chunk.index);
+      reused_frames += chunk.frame_count;
+      continue;
+    }
     const std::string job_path = (fs::path(work_dir) / job_file_name(chunk.index)).string();
     Expected<void> written = write_chunk_job(job, job_path);
     if (!written) throw Fatal(ExitCode::k_render_failed, written.error().message);
     scheduled.push_back({chunk.index, job_path, chunk.cost, plan.chunk_peak_bytes[chunk.index]});
-    chunk_paths.push_back(job.chunk_path);
   }
   const auto t_planned = Clock::now();
   if (!options.quiet)
@@ -169,6 +178,9 @@ int run_render(const RenderOptions& options) {
         format_duration(project.timing.duration), plan.chunks.size(),
         plan.chunks.size() == 1 ? "" : "s", plan.workers, plan.workers == 1 ? "" : "s",
         plan.threads_per_worker, plan.threads_per_worker == 1 ? "" : "s"));
+  if (!options.quiet && options.resume)
+    printer.print_line(fmt::format("chunkreel: resuming: {} of {} chunks ({} frames) already done",
+                                   reused.size(), plan.chunks.size(), reused_frames));
 
   // 3. Render, with the soundtrack encoded alongside.
   const double video_duration = frame_time(project.timing.frames, project.timeline.output.fps);
@@ -177,6 +189,7 @@ int run_render(const RenderOptions& options) {
                   std::chrono::milliseconds(static_cast<int64_t>(options.stall_timeout_s * 1000)));
   RenderStatus status(&printer, options.quiet, project.timing.frames,
                       static_cast<int>(plan.chunks.size()), plan.workers);
+  status.add_reused(static_cast<int>(reused.size()), reused_frames);
   ScheduleOptions schedule_options;
   schedule_options.retries = options.retries;
   schedule_options.memory_budget = plan.memory_budget;
@@ -218,6 +231,14 @@ int run_render(const RenderOptions& options) {
   facts.chunks = plan.chunks;
   facts.runs = schedule.runs;
   facts.attempts = schedule.attempts;
+  for (int chunk : reused) {
+    ChunkRun run;
+    run.chunk = chunk;
+    run.reused = true;
+    run.stats.frames = plan.chunks[chunk].frame_count;
+    run.stats.bytes = static_cast<int64_t>(fs::file_size(chunk_paths[chunk], ec));
+    facts.runs.push_back(run);
+  }
   facts.phases.validate_s = seconds_between(t_start, t_validated);
   facts.phases.plan_s = seconds_between(t_validated, t_planned);
   facts.phases.render_s = seconds_between(t_planned, t_rendered);

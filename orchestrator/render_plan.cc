@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/content_key.h"
 #include "orchestrator/memory_model.h"
 #include "orchestrator/render_status.h"
 
@@ -134,7 +135,9 @@ nlohmann::json plan_json(const Project& project, const RenderPlan& plan) {
           {"chunks", chunks}};
 }
 
-std::string chunk_file_name(int chunk) { return fmt::format("chunk_{:05d}.mp4", chunk); }
+std::string chunk_file_name(int chunk, const std::string& key) {
+  return fmt::format("chunk_{:05d}_{}.mp4", chunk, key);
+}
 std::string job_file_name(int chunk) { return fmt::format("chunk_{:05d}.json", chunk); }
 
 ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const ChunkPlan& chunk,
@@ -145,7 +148,6 @@ ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const Ch
   job.frame_count = chunk.frame_count;
   job.output = project.timeline.output;
   job.threads = plan.threads_per_worker;
-  job.chunk_path = (std::filesystem::path(work_dir) / chunk_file_name(chunk.index)).string();
   for (int i = chunk.first_slide; i <= chunk.last_slide; ++i) {
     const Slide& slide = project.timeline.slides[i];
     JobSlide js;
@@ -159,6 +161,8 @@ ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const Ch
     js.out_transition = slide.transition.type;
     job.slides.push_back(js);
   }
+  // Finished chunks are found again by what they contain.
+  job.chunk_path = (std::filesystem::path(work_dir) / chunk_file_name(chunk.index, chunk_content_key(job))).string();
   return job;
 }
 

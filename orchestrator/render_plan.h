@@ -39,7 +39,8 @@ nlohmann::json plan_json(const Project& project, const RenderPlan& plan);
 ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const ChunkPlan& chunk,
                         const std::string& work_dir);
 
-std::string chunk_file_name(int chunk);
+/// chunk_00003_<content key>.mp4
+std::string chunk_file_name(int chunk, const std::string& key);
 std::string job_file_name(int chunk);
 
 }  // namespace chunkreel

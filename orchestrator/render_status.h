@@ -47,6 +47,12 @@ class RenderStatus : public ScheduleObserver {
   void chunk_failed(int chunk, int attempt, const std::string& why, bool will_retry) override;
   void tick(const CommandRunner& runner) override;
 
+  /// Counts chunks reused from an earlier run as done.
+  void add_reused(int chunks, int64_t frames) {
+    m_chunks_done += chunks;
+    m_frames_finished += frames;
+  }
+
   /// Ends the live line.
   void finish();
 

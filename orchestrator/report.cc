@@ -24,11 +24,14 @@ struct ParallelFigures {
 
 ParallelFigures parallel_figures(const RunFacts& f) {
   ParallelFigures p;
+  int rendered = 0;
   for (const ChunkRun& run : f.runs) {
+    if (run.reused) continue;
+    ++rendered;
     p.work_s += run.stats.wall_s;
     p.longest_s = std::max(p.longest_s, run.stats.wall_s);
   }
-  p.mean_s = f.runs.empty() ? 0 : p.work_s / f.runs.size();
+  p.mean_s = rendered == 0 ? 0 : p.work_s / rendered;
   p.serial_s = f.phases.validate_s + f.phases.plan_s + f.phases.audio_s + f.phases.concat_s;
   const double serial_equivalent = p.serial_s + p.work_s;
   p.speedup = f.phases.total_s > 0 ? serial_equivalent / f.phases.total_s : 0;
@@ -60,7 +63,7 @@ std::vector<Warning> find_warnings(const RunFacts& f) {
       break;
     }
   }
-  if (f.runs.size() > 1 && p.load_imbalance > 2)
+  if (p.mean_s > 0 && f.runs.size() > 1 && p.load_imbalance > 2)
     warnings.push_back({"load_imbalance",
                         fmt::format("the longest chunk took {:.1f}x the mean", p.load_imbalance)});
   if (f.memory_budget_bytes > 0 && f.concurrent_peak_rss_bytes > 0.9 * f.memory_budget_bytes)
@@ -101,6 +104,7 @@ nlohmann::json build_report(const RunFacts& f) {
     if (auto it = runs.find(c.index); it != runs.end()) {
       const ChunkRun& r = *it->second;
       entry["attempts"] = r.attempts;
+      entry["reused"] = r.reused;
       entry["slot"] = r.slot;
       entry["start_s"] = r.start_s;
       entry["end_s"] = r.end_s;

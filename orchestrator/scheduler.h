@@ -27,6 +27,7 @@ struct ChunkRun {
   int slot = 0;
   double start_s = 0;  ///< of the successful attempt, since the schedule began
   double end_s = 0;
+  bool reused = false;  ///< taken whole from an earlier run; no worker ran
   WorkerStats stats;
 };
 

@@ -1,8 +1,10 @@
 #include "worker/chunk_writer.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "common/atomic_file.h"
+#include "common/unique_fd.h"
 
 namespace chunkreel {
 
@@ -51,6 +53,10 @@ Expected<void> ChunkWriter::commit() {
   rc = avio_closep(&m_output->pb);
   if (rc < 0) return Error{m_temporary + ": cannot close: " + av_error_text(rc)};
   m_output.reset();
+  // The data must be on disk before the rename makes the chunk count as done.
+  UniqueFd fd(::open(m_temporary.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd || ::fsync(fd.get()) != 0) return Error{m_temporary + ": cannot flush to disk"};
+  fd.reset();
   Expected<void> renamed = commit_file(m_temporary, m_path);
   if (!renamed) return renamed;
   m_committed = true;

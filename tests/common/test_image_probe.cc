@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "common/image_probe.h"
 #include "tests/test_support.h"
 
@@ -46,7 +48,8 @@ TEST_CASE("EXIF orientation is read in both byte orders and swaps sizes for 5..8
   test::TempDir dir;
   for (int orientation = 1; orientation <= 8; ++orientation) {
     for (bool little : {true, false}) {
-      std::string path = dir / ("o" + std::to_string(orientation) + (little ? "l" : "b") + ".jpg");
+      const std::string name = fmt::format("o{}{}.jpg", orientation, little ? 'l' : 'b');
+      const std::string path = dir / name;
       make_image(path, "64x32");
       test::add_exif_orientation(path, orientation, little);
       auto info = probe_image(path);
@@ -69,4 +72,19 @@ TEST_CASE("bad image files are refused by name and reason") {
   make_image(dir / "whole.jpg", "320x240");
   test::write_text(dir / "cut.jpg", test::read_text(dir / "whole.jpg").substr(0, 40));
   CHECK_THAT(probe_image(dir / "cut.jpg").error().message, Contains("truncated"));
+  // Cut in the image data, after intact headers: still caught before decoding.
+  const std::string jpeg = test::read_text(dir / "whole.jpg");
+  test::write_text(dir / "half.jpg", jpeg.substr(0, jpeg.size() * 6 / 10));
+  CHECK_THAT(probe_image(dir / "half.jpg").error().message, Contains("truncated JPEG"));
+  make_image(dir / "whole.png", "320x240");
+  const std::string png = test::read_text(dir / "whole.png");
+  test::write_text(dir / "half.png", png.substr(0, png.size() / 2));
+  CHECK_THAT(probe_image(dir / "half.png").error().message, Contains("truncated PNG"));
+  make_image(dir / "whole.webp", "320x240");
+  const std::string webp = test::read_text(dir / "whole.webp");
+  test::write_text(dir / "half.webp", webp.substr(0, webp.size() / 2));
+  CHECK_THAT(probe_image(dir / "half.webp").error().message, Contains("truncated WebP"));
+  CHECK(probe_image(dir / "whole.jpg").ok());
+  CHECK(probe_image(dir / "whole.png").ok());
+  CHECK(probe_image(dir / "whole.webp").ok());
 }

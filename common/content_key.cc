@@ -1,0 +1,51 @@
+#include "common/content_key.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <set>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace chunkreel {
+
+const char* const k_chunkreel_version = "0.1.0";
+
+uint64_t fnv1a64(const void* data, size_t size, uint64_t hash) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < size; ++i) {
+    hash ^= bytes[i];
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+namespace {
+
+std::string image_identity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return path + ":missing";
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> head(65536);
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  const uint64_t head_hash = fnv1a64(head.data(), static_cast<size_t>(in.gcount()));
+  return fmt::format("{}:{}:{}.{:09}:{:016x}", path, static_cast<int64_t>(st.st_size),
+                     static_cast<int64_t>(st.st_mtim.tv_sec), static_cast<int64_t>(st.st_mtim.tv_nsec),
+                     head_hash);
+}
+
+}  // namespace
+
+std::string chunk_content_key(const ChunkJob& job) {
+  ChunkJob canonical = job;
+  canonical.chunk_path.clear();
+  canonical.chunk_index = 0;
+  std::string text = std::string(k_chunkreel_version) + "\n" + chunk_job_to_json(canonical);
+  std::set<std::string> images;
+  for (const JobSlide& slide : job.slides) images.insert(slide.image);
+  for (const std::string& image : images) text += image_identity(image) + "\n";
+  return fmt::format("{:016x}", fnv1a64(text.data(), text.size()));
+}
+
+}  // namespace chunkreel

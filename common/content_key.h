@@ -1,0 +1,24 @@
+#pragma once
+// Content keys: a chunk's identity for resuming. The key hashes everything
+// that decides the chunk's bytes: its frames, its slides (timing, motion,
+// fit, transition), the output and encoder settings, the worker's thread
+// count, each image's identity (size, modification time and a hash of its
+// first 64 KiB) and chunkreel's version. Where the chunk file lives is not
+// part of it.
+
+#include <string>
+
+#include "common/chunk_job.h"
+
+namespace chunkreel {
+
+/// The version that goes into every key; a new version renders afresh.
+extern const char* const k_chunkreel_version;
+
+/// 16 hex digits. Image files are read (their first 64 KiB) and stat'ed.
+std::string chunk_content_key(const ChunkJob& job);
+
+/// FNV-1a over bytes, continuing from `hash`.
+uint64_t fnv1a64(const void* data, size_t size, uint64_t hash = 1469598103934665603ull);
+
+}  // namespace chunkreel

@@ -1,0 +1,154 @@
+// Unattended runs: a worker killed mid-chunk is retried, Ctrl-C stops
+// everything cleanly, and --resume picks up the finished chunks; the output
+// always matches a clean render frame for frame.
+
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tests/test_support.h"
+
+extern char** environ;
+
+using namespace chunkreel;
+using nlohmann::json;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+pid_t spawn(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, args[0].c_str(), nullptr, nullptr, argv.data(), environ) == 0);
+  return pid;
+}
+
+std::vector<pid_t> worker_children(pid_t parent) {
+  std::vector<pid_t> pids;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const size_t open = line.find('('), close = line.rfind(')');
+    if (open == std::string::npos || line.substr(open + 1, close - open - 1) != "chunkreel-worke") continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::string state;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == parent && state != "Z") pids.push_back(std::stoi(name));
+  }
+  return pids;
+}
+
+bool alive(pid_t pid) {
+  const std::string stat = test::read_text("/proc/" + std::to_string(pid) + "/stat");
+  return !stat.empty() && stat.find(") Z") == std::string::npos;
+}
+
+int finished_chunks(const std::string& work_dir) {
+  int count = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(work_dir, ec))
+    if (entry.path().extension() == ".mp4") ++count;
+  return count;
+}
+
+int wait_exit(pid_t pid) {
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+struct LosslessShow {
+  test::TempDir dir;
+  std::string project;
+  std::vector<std::string> reference;
+
+  LosslessShow() {
+    project = test::make_sample(dir / "show", "--slides 8 --size 320x180 --photo 1200x900 --seconds 1.5 --crf 0 --no-audio");
+    auto r = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(project) + " -o " +
+                       test::quote(dir / "clean.mp4") + " --quiet --workers 1 --chunk-seconds 1000");
+    REQUIRE(r.exit_code == 0);
+    reference = test::frame_md5s(dir / "clean.mp4");
+  }
+  std::vector<std::string> render_args(const std::string& out, const std::string& work) const {
+    return {test::chunkreel_path(), "render", project, "-o", out, "--quiet", "--workers", "2",
+            "--chunk-seconds", "1", "--work-dir", work};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a worker killed mid-chunk is retried and the output is unchanged") {
+  LosslessShow show;
+  const std::string out = show.dir / "out.mp4";
+  auto args = show.render_args(out, show.dir / "work");
+  args[9] = "4";  // longer chunks, so the kill lands in the middle of one
+  args.insert(args.end(), {"--report", show.dir / "r.json"});
+  const pid_t pid = spawn(args);
+  pid_t victim = 0;
+  for (int i = 0; i < 500 && victim == 0; ++i) {
+    auto workers = worker_children(pid);
+    if (!workers.empty()) victim = workers.front();
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(victim != 0);
+  std::this_thread::sleep_for(150ms);  // well into its chunk
+  REQUIRE(alive(victim));
+  REQUIRE(::kill(victim, SIGKILL) == 0);
+  REQUIRE(wait_exit(pid) == 0);
+  CHECK(test::frame_md5s(out) == show.reference);
+  json report = json::parse(test::read_text(show.dir / "r.json"));
+  int retried = 0;
+  for (const json& c : report["chunks"]) retried += c["attempts"].get<int>() > 1;
+  CHECK(retried == 1);
+}
+
+TEST_CASE("Ctrl-C stops every worker, leaves no output, and --resume finishes the same video") {
+  LosslessShow show;
+  const std::string out = show.dir / "out.mp4", work = show.dir / "work";
+  const pid_t pid = spawn(show.render_args(out, work));
+  std::vector<pid_t> workers;
+  for (int i = 0; i < 500; ++i) {
+    auto now = worker_children(pid);
+    workers.insert(workers.end(), now.begin(), now.end());
+    if (finished_chunks(work) >= 2 && !now.empty()) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(finished_chunks(work) >= 2);
+  const auto live = worker_children(pid);
+  ::kill(pid, SIGINT);
+  CHECK(wait_exit(pid) == 130);
+  std::this_thread::sleep_for(3s);
+  for (pid_t w : live) CHECK_FALSE(alive(w));
+  CHECK_FALSE(fs::exists(out));
+  CHECK_FALSE(fs::exists(out + ".tmp"));
+  const int kept = finished_chunks(work);
+  CHECK(kept >= 2);
+
+  auto resumed = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(show.project) +
+                           " -o " + test::quote(out) + " --workers 2 --chunk-seconds 1 --work-dir " +
+                           test::quote(work) + " --resume --report " + test::quote(show.dir / "r.json"));
+  INFO(resumed.output);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK_THAT(resumed.output, Catch::Matchers::Contains("resuming"));
+  json report = json::parse(test::read_text(show.dir / "r.json"));
+  int reused = 0;
+  for (const json& c : report["chunks"]) reused += c["reused"].get<bool>();
+  CHECK(reused == kept);
+  CHECK(test::frame_md5s(out) == show.reference);
+  CHECK_FALSE(fs::exists(work));  // removed after success
+}
