@@ -17,8 +17,10 @@ const std::atomic<bool>& install_interrupt_handlers() {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
-  // A closed pipe on stdout must not kill us mid-render.
+  // A closed pipe on stdout must not kill us mid-render, and a file-size
+  // limit must surface as a write error (EFBIG) that names the file.
   signal(SIGPIPE, SIG_IGN);
+  signal(SIGXFSZ, SIG_IGN);
   return g_interrupted;
 }
 

@@ -15,7 +15,9 @@ extern "C" {
 
 int main(int argc, char** argv) {
   using namespace chunkreel;
-  av_log_set_level(AV_LOG_ERROR);
+  // chunkreel reports every problem itself, naming the file; FFmpeg's own
+  // log lines would only repeat them less clearly.
+  av_log_set_level(AV_LOG_QUIET);
   try {
     auto command = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
     if (!command) throw Fatal(ExitCode::k_invalid_input, command.error().message);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <map>
 
 namespace chunkreel {
@@ -42,6 +43,8 @@ ScheduleResult run_schedule(std::vector<ScheduledChunk> chunks, CommandRunner& r
   // by what finished chunks actually used.
   std::map<int, int64_t> admitted;  // by chunk
   double max_ratio = 0;
+  // After an out-of-memory kill, fewer chunks run beside the retry.
+  int concurrency_cap = std::numeric_limits<int>::max();
   auto corrected = [&](const ScheduledChunk& c) {
     return static_cast<int64_t>(c.estimated_peak_bytes * result.estimate_correction);
   };
@@ -66,7 +69,7 @@ ScheduleResult run_schedule(std::vector<ScheduledChunk> chunks, CommandRunner& r
       return result;
     }
     while (queue.has_ready() && runner.can_run_more() && result.failure.empty() &&
-           fits(queue.peek())) {
+           static_cast<int>(running.size()) < concurrency_cap && fits(queue.peek())) {
       ScheduledChunk next = queue.take();
       by_chunk[next.chunk] = next;
       WorkerTask task;
@@ -124,6 +127,8 @@ ScheduleResult run_schedule(std::vector<ScheduledChunk> chunks, CommandRunner& r
       continue;
     }
     const bool will_retry = task.attempt <= options.retries && result.failure.empty();
+    if (event.out_of_memory)
+      concurrency_cap = std::max(1, std::min(concurrency_cap, static_cast<int>(running.size())));
     observer.chunk_failed(event.chunk, task.attempt, event.failure, will_retry);
     if (will_retry) {
       queue.retry(by_chunk[event.chunk]);

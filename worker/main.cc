@@ -3,6 +3,7 @@
 // at the end. Errors go to stderr; the exit code is 0 only for a whole chunk.
 
 #include <malloc.h>
+#include <signal.h>
 #include <sys/resource.h>
 
 #include <chrono>
@@ -71,6 +72,8 @@ int main(int argc, char** argv) {
   // glibc's default raises the threshold after the first such free and then
   // keeps those megabytes in its arenas for the rest of the chunk.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  // A full disk or a file-size limit must fail the write, not kill us.
+  signal(SIGXFSZ, SIG_IGN);
   av_log_set_level(AV_LOG_ERROR);
   try {
     return run(argc, argv);

@@ -152,3 +152,19 @@ TEST_CASE("Ctrl-C stops every worker, leaves no output, and --resume finishes th
   CHECK(test::frame_md5s(out) == show.reference);
   CHECK_FALSE(fs::exists(work));  // removed after success
 }
+
+TEST_CASE("no worker outlives an orchestrator killed hard") {
+  LosslessShow show;
+  const pid_t pid = spawn(show.render_args(show.dir / "out.mp4", show.dir / "work"));
+  std::vector<pid_t> workers;
+  for (int i = 0; i < 500 && workers.empty(); ++i) {
+    workers = worker_children(pid);
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE_FALSE(workers.empty());
+  ::kill(pid, SIGKILL);
+  CHECK(wait_exit(pid) == 128 + SIGKILL);
+  std::this_thread::sleep_for(2s);
+  for (pid_t w : workers) CHECK_FALSE(alive(w));
+  CHECK_FALSE(fs::exists(show.dir / "out.mp4"));
+}

@@ -31,6 +31,7 @@ class FakeRunner : public CommandRunner {
     event->chunk = task.chunk;
     event->success = failures[task.chunk]-- <= 0;
     if (!event->success) event->failure = "worker was killed by SIGKILL";
+    event->out_of_memory = !event->success && oom;
     event->stats.frames = 10;
     event->stats.wall_s = 1;
     event->stats.peak_rss_bytes = measured_peak;
@@ -44,6 +45,7 @@ class FakeRunner : public CommandRunner {
 
   std::map<int, int> failures;  ///< failures to give before succeeding
   int64_t measured_peak = 0;    ///< what finished workers report
+  bool oom = false;             ///< failures look like the out-of-memory killer
   std::vector<WorkerTask> started;
   std::vector<int> concurrency;  ///< workers running just after each start
   int max_running = 0;
@@ -175,4 +177,19 @@ TEST_CASE("memory admission keeps the estimated peaks under the budget") {
     ScheduleResult result = run_schedule(chunks_with_peaks(6, 1000), runner, options, observer, interrupted);
     CHECK(runner.max_running == 3);
   }
+}
+
+TEST_CASE("after an out-of-memory kill fewer chunks run beside the retry") {
+  FakeRunner runner(3);
+  runner.failures[0] = 1;
+  runner.oom = true;
+  RecordingObserver observer;
+  std::atomic<bool> interrupted{false};
+  ScheduleResult result = run_schedule(chunks_with_costs({9, 1, 1, 1, 1, 1}), runner, {}, observer, interrupted);
+  CHECK(result.runs.size() == 6);
+  REQUIRE(runner.concurrency.size() == 7);
+  CHECK(runner.concurrency[2] == 3);  // before the kill: the full cap
+  // Chunk 0 failed first, with two others still running: from then on at
+  // most two run at once.
+  for (size_t i = 3; i < runner.concurrency.size(); ++i) CHECK(runner.concurrency[i] <= 2);
 }
