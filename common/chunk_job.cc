@@ -140,7 +140,9 @@ Expected<ChunkJob> chunk_job_from_json(const std::string& text) {
     root = json::parse(text);
   } catch (const json::parse_error& e) {
     return Error{"chunk job: invalid JSON at " + line_and_column(text, e.byte > 0 ? e.byte - 1 : 0)};
-  } 
+  } catch (const json::exception& e) {
+    return Error{std::string("chunk job: invalid JSON: ") + e.what()};
+  }
   try {
     return read_job(root);
   } catch (const FieldError& e) {

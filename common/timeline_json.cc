@@ -260,6 +260,9 @@ Expected<Timeline> parse_timeline(const std::string& text, const std::string& pa
     root = json::parse(text);
   } catch (const json::parse_error& e) {
     return Error{name + ": invalid JSON at " + line_and_column(text, e.byte > 0 ? e.byte - 1 : 0)};
+  } catch (const json::exception& e) {
+    // Numbers too large for a double are reported as out of range.
+    return Error{name + ": invalid JSON: " + e.what()};
   }
   try {
     return read_timeline(root, path);

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "common/chunk_job.h"
 #include "common/timeline_json.h"
 
 using namespace chunkreel;
@@ -68,6 +69,13 @@ TEST_CASE("slides fall back to defaults field by field") {
 TEST_CASE("invalid JSON is reported with line and column") {
   CHECK(error_of("{\n  \"version\": 1,\n  \"slides\": [,]\n}") ==
         "show.json: invalid JSON at line 3, column 14");
+}
+
+TEST_CASE("numbers too large for a double are an error and not a crash") {
+  // Found by scripts/fuzz: the JSON parser reports these as out of range.
+  CHECK_THAT(error_of(R"({"version": 1111111111111111111111E1111111, "slides": []})"),
+             Catch::Matchers::Contains("show.json: invalid JSON"));
+  CHECK_FALSE(chunk_job_from_json(R"({"version": 1E99999})").ok());
 }
 
 TEST_CASE("every bad field is named by its path") {
