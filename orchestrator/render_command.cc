@@ -200,9 +200,18 @@ int run_render(const RenderOptions& options) {
     throw Fatal(ExitCode::k_interrupted,
                 fmt::format("interrupted; {} finished chunk{} kept in {}", schedule.runs.size(),
                             schedule.runs.size() == 1 ? "" : "s", work_dir));
-  if (!schedule.failure.empty())
+  if (!schedule.failure.empty()) {
+    std::string slides;
+    if (schedule.failed_chunk >= 0) {
+      const ChunkPlan& c = plan.chunks[schedule.failed_chunk];
+      slides = fmt::format(" (frames {}-{}, slides {}-{}: {})", c.first_frame,
+                           c.first_frame + c.frame_count - 1, c.first_slide, c.last_slide,
+                           fs::path(project.timeline.slides[c.first_slide].image).filename().string());
+    }
     throw Fatal(ExitCode::k_render_failed,
-                fmt::format("{}\nfinished chunks are kept in {}", schedule.failure, work_dir));
+                fmt::format("{}{}\nfinished chunks are kept in {}; run again with --resume",
+                            schedule.failure, slides, work_dir));
+  }
 
   // 4. Join by stream copy, with the audio.
   auto audio_path = audio.wait();

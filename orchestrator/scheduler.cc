@@ -133,6 +133,7 @@ ScheduleResult run_schedule(std::vector<ScheduledChunk> chunks, CommandRunner& r
     if (will_retry) {
       queue.retry(by_chunk[event.chunk]);
     } else {
+      if (result.failure.empty()) result.failed_chunk = event.chunk;
       if (result.failure.empty())
         result.failure = "chunk " + std::to_string(event.chunk) + " failed after " +
                          std::to_string(task.attempt) + " attempt" +

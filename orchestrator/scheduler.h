@@ -89,6 +89,7 @@ struct ScheduleResult {
   std::vector<AttemptRecord> attempts;  ///< every attempt that ended
   bool interrupted = false;
   std::string failure;  ///< set when a chunk ran out of attempts
+  int failed_chunk = -1;  ///< which one
   /// What estimates are multiplied by: 1 until a chunk finishes, then the
   /// largest measured / estimated peak so far plus a 10% margin.
   double estimate_correction = 1;
