@@ -48,4 +48,12 @@ std::string chunk_content_key(const ChunkJob& job) {
   return fmt::format("{:016x}", fnv1a64(text.data(), text.size()));
 }
 
+std::string timeline_content_key(const std::string& timeline_json,
+                                 const std::vector<std::string>& media_files) {
+  std::string text = std::string(k_chunkreel_version) + "\n" + timeline_json;
+  std::set<std::string> files(media_files.begin(), media_files.end());
+  for (const std::string& file : files) text += image_identity(file) + "\n";
+  return fmt::format("{:016x}", fnv1a64(text.data(), text.size()));
+}
+
 }  // namespace chunkreel

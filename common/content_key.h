@@ -7,6 +7,7 @@
 // part of it.
 
 #include <string>
+#include <vector>
 
 #include "common/chunk_job.h"
 
@@ -17,6 +18,12 @@ extern const char* const k_chunkreel_version;
 
 /// 16 hex digits. Image files are read (their first 64 KiB) and stat'ed.
 std::string chunk_content_key(const ChunkJob& job);
+
+/// A whole show's identity: the resolved timeline (every slide, transition,
+/// motion and track, output and encoder settings), each image's and audio
+/// file's identity, and chunkreel's version. Independent of how it is split.
+std::string timeline_content_key(const std::string& timeline_json,
+                                 const std::vector<std::string>& media_files);
 
 /// FNV-1a over bytes, continuing from `hash`.
 uint64_t fnv1a64(const void* data, size_t size, uint64_t hash = 1469598103934665603ull);

@@ -74,6 +74,8 @@ const char* usage_text() {
          "       chunkreel render PHOTOS_DIR -o OUT.mp4 [folder options] [options]\n"
          "       chunkreel plan PROJECT.json [options] [--json]\n"
          "       chunkreel init PHOTOS_DIR -o show.json [folder options]\n"
+         "       chunkreel batch PROJECT.json... --out-dir DIR [--resume] [--workers N]\n"
+         "                       [--memory-budget SIZE] [--nice] [options]\n"
          "\n"
          "options:\n"
          "  -o, --output FILE          the MP4 to write (required)\n"
@@ -90,6 +92,7 @@ const char* usage_text() {
          "  --stall-timeout S          stop and retry a worker silent for S seconds (default 120)\n"
          "  --max-megapixels M         refuse larger images (default 100)\n"
          "  --quiet                    print nothing but errors\n"
+         "  --nice                     run workers at nice 10 and idle I/O priority\n"
          "\n"
          "folder options (a show made from a folder of photos, in natural name order):\n"
          "  --music FILE               a looping soundtrack\n"
@@ -115,6 +118,8 @@ Expected<Command> parse_command_line(const std::vector<std::string>& args) {
     command.kind = CommandKind::k_plan;
   else if (args[0] == "init")
     command.kind = CommandKind::k_init;
+  else if (args[0] == "batch")
+    command.kind = CommandKind::k_batch;
   else
     return Error{"unknown command '" + args[0] + "' (try --help)"};
   std::string config;
@@ -170,6 +175,10 @@ Expected<Command> parse_command_line(const std::vector<std::string>& args) {
       o.memory_budget = size.value();
     } else if (arg == "--config") {
       if (!value(&config)) return Error{"--config needs a file"};
+    } else if (arg == "--nice") {
+      o.nice = true;
+    } else if (arg == "--out-dir" && command.kind == CommandKind::k_batch) {
+      if (!value(&command.out_dir)) return Error{"--out-dir needs a folder"};
     } else if (arg == "--json" && command.kind == CommandKind::k_plan) {
       o.json = true;
     } else if (arg == "--music") {
@@ -198,6 +207,8 @@ Expected<Command> parse_command_line(const std::vector<std::string>& args) {
       o.quiet = true;
     } else if (!arg.empty() && arg[0] == '-') {
       return Error{"unknown option '" + arg + "' (try --help)"};
+    } else if (command.kind == CommandKind::k_batch) {
+      command.projects.push_back(arg);
     } else if (o.project.empty()) {
       o.project = arg;
     } else {
@@ -207,6 +218,12 @@ Expected<Command> parse_command_line(const std::vector<std::string>& args) {
   if (!config.empty()) {
     Expected<void> applied = apply_config(config, &o);
     if (!applied) return applied.error();
+  }
+  if (command.kind == CommandKind::k_batch) {
+    if (command.projects.empty()) return Error{"batch needs at least one project file"};
+    if (command.out_dir.empty()) return Error{"batch needs an output folder: --out-dir DIR"};
+    if (!o.output.empty()) return Error{"batch names its outputs itself; use --out-dir, not -o"};
+    return command;
   }
   if (command.kind == CommandKind::k_plan) {
     if (o.project.empty()) return Error{"plan needs a project file or a folder of photos"};

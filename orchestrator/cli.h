@@ -27,14 +27,18 @@ struct RenderOptions {
   int64_t memory_budget = 0;    ///< 0: none given (stay inside available memory)
   std::string config;           ///< --config FILE, already applied
   bool json = false;            ///< plan: print JSON
+  bool nice = false;            ///< workers at nice 10, idle I/O
+  std::string content_key;      ///< batch: recorded in the report
   FolderOptions folder;         ///< for a show made from a folder
 };
 
-enum class CommandKind { k_render, k_plan, k_init, k_help, k_version };
+enum class CommandKind { k_render, k_plan, k_init, k_batch, k_help, k_version };
 
 struct Command {
   CommandKind kind = CommandKind::k_help;
   RenderOptions render;
+  std::vector<std::string> projects;  ///< batch
+  std::string out_dir;                ///< batch
 };
 
 /// Parses argv (without the program name). Errors describe the bad argument.

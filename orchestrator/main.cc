@@ -10,6 +10,7 @@ extern "C" {
 }
 
 #include "common/error.h"
+#include "orchestrator/batch_command.h"
 #include "orchestrator/cli.h"
 #include "orchestrator/render_command.h"
 
@@ -32,6 +33,8 @@ int main(int argc, char** argv) {
         return run_render(command.value().render);
       case CommandKind::k_plan:
         return run_plan(command.value().render);
+      case CommandKind::k_batch:
+        return run_batch(command.value());
       case CommandKind::k_init:
         return run_init(command.value().render);
     }

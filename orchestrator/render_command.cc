@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "common/atomic_file.h"
+#include "common/content_key.h"
 #include "common/timeline_json.h"
 #include "orchestrator/audio_mixer.h"
 #include "orchestrator/concat.h"
@@ -108,6 +109,15 @@ Project load_project(const RenderOptions& options) {
 
 }  // namespace
 
+std::string project_key(const Project& project) {
+  std::vector<std::string> media;
+  for (const Slide& slide : project.timeline.slides) media.push_back(slide.image);
+  for (const AudioTrack& track : project.timeline.audio) media.push_back(track.file);
+  return timeline_content_key(timeline_to_json(project.timeline), media);
+}
+
+std::string project_key(const RenderOptions& options) { return project_key(load_project(options)); }
+
 int run_plan(const RenderOptions& options) {
   const Project project = load_project(options);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -186,7 +196,8 @@ int run_render(const RenderOptions& options) {
   const double video_duration = frame_time(project.timing.frames, project.timeline.output.fps);
   AudioTask audio(project.timeline, video_duration, (fs::path(work_dir) / "audio.m4a").string());
   WorkerPool pool(worker_executable_path(), plan.workers,
-                  std::chrono::milliseconds(static_cast<int64_t>(options.stall_timeout_s * 1000)));
+                  std::chrono::milliseconds(static_cast<int64_t>(options.stall_timeout_s * 1000)),
+                  options.nice);
   RenderStatus status(&printer, options.quiet, project.timing.frames,
                       static_cast<int>(plan.chunks.size()), plan.workers);
   status.add_reused(static_cast<int>(reused.size()), reused_frames);
@@ -260,7 +271,8 @@ int run_render(const RenderOptions& options) {
   facts.concurrent_peak_rss_bytes = status.concurrent_peak_bytes();
   facts.memory_curve = status.memory_curve();
   facts.memory_budget_bytes = plan.budget_given ? plan.memory_budget : 0;
-  const nlohmann::json report = build_report(facts);
+  nlohmann::json report = build_report(facts);
+  report["content_key"] = project_key(project);
   if (!options.report.empty()) {
     Expected<void> written = write_file_atomically(options.report, report.dump(2) + "\n");
     if (written) written = write_file_atomically(html_path_for(options.report), report_html(report));

@@ -4,6 +4,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <sys/wait.h>
 
@@ -78,8 +80,11 @@ std::string worker_executable_path() {
 }
 
 WorkerPool::WorkerPool(std::string worker_path, int capacity,
-                       std::chrono::milliseconds stall_timeout)
-    : m_worker_path(std::move(worker_path)), m_capacity(capacity), m_stall_timeout(stall_timeout) {}
+                       std::chrono::milliseconds stall_timeout, bool nice)
+    : m_worker_path(std::move(worker_path)),
+      m_capacity(capacity),
+      m_stall_timeout(stall_timeout),
+      m_nice(nice) {}
 
 WorkerPool::~WorkerPool() { abort_all(); }
 
@@ -94,12 +99,18 @@ Expected<void> WorkerPool::start(const WorkerTask& task) {
   bp::pipe err_pipe;
   std::error_code ec;
   const pid_t parent = ::getpid();
+  const bool nice = m_nice;
   worker->child = bp::child(
       m_worker_path, task.job_path, bp::std_out > out_pipe, bp::std_err > err_pipe,
       bp::std_in < bp::null, ec,
-      bp::extend::on_exec_setup([parent](auto&) {
+      bp::extend::on_exec_setup([parent, nice](auto&) {
         ::setpgid(0, 0);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (nice) {
+          ::setpriority(PRIO_PROCESS, 0, 10);
+          // ioprio_set(IOPRIO_WHO_PROCESS, self, IOPRIO_CLASS_IDLE << 13)
+          ::syscall(SYS_ioprio_set, 1, 0, 3 << 13);
+        }
         // The parent may have died between fork and prctl.
         if (::getppid() != parent) ::_exit(128 + SIGKILL);
       }));

@@ -20,8 +20,11 @@ class WorkerPool : public CommandRunner {
  public:
   /// A worker silent (no progress line) for `stall_timeout` is killed, and
   /// its chunk fails like any other (and is retried).
+  /// With `nice`, workers run at nice 10 in the idle I/O class, so the
+  /// machine stays usable.
   WorkerPool(std::string worker_path, int capacity,
-             std::chrono::milliseconds stall_timeout = std::chrono::seconds(120));
+             std::chrono::milliseconds stall_timeout = std::chrono::seconds(120),
+             bool nice = false);
   ~WorkerPool() override;
 
   bool can_run_more() const override;
@@ -39,6 +42,7 @@ class WorkerPool : public CommandRunner {
   std::string m_worker_path;
   int m_capacity;
   std::chrono::milliseconds m_stall_timeout;
+  bool m_nice;
   std::vector<std::unique_ptr<Worker>> m_workers;
   std::deque<WorkerEvent> m_events;
 };

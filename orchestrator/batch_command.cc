@@ -1,0 +1,145 @@
+#include "orchestrator/batch_command.h"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "common/atomic_file.h"
+#include "orchestrator/render_command.h"
+#include "orchestrator/render_status.h"
+
+namespace chunkreel {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string timestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &local);
+  return buffer;
+}
+
+// Appends timestamped lines to DIR/batch.log and echoes them.
+class BatchLog {
+ public:
+  explicit BatchLog(const std::string& path) : m_out(path, std::ios::app) {}
+  void line(const std::string& text) {
+    const std::string stamped = timestamp() + " " + text;
+    m_out << stamped << '\n' << std::flush;
+    std::printf("batch: %s\n", text.c_str());
+    std::fflush(stdout);
+  }
+
+ private:
+  std::ofstream m_out;
+};
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+json read_json(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return json();
+  return json::parse(in, nullptr, false);
+}
+
+}  // namespace
+
+int run_batch(const Command& command) {
+  const fs::path dir = fs::absolute(command.out_dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir))
+    throw Fatal(ExitCode::k_invalid_input, fmt::format("{}: cannot create the output folder", dir.string()));
+  std::set<std::string> stems;
+  for (const std::string& project : command.projects) {
+    const std::string stem = fs::path(project).stem().string();
+    if (!stems.insert(stem).second)
+      throw Fatal(ExitCode::k_invalid_input,
+                  fmt::format("two projects are named '{}'; each writes {}/{}.mp4", stem, dir.string(), stem));
+  }
+
+  BatchLog log((dir / "batch.log").string());
+  log.line(fmt::format("starting {} project{} into {}", command.projects.size(),
+                       command.projects.size() == 1 ? "" : "s", dir.string()));
+  json jobs = json::array();
+  bool any_failed = false;
+  bool interrupted = false;
+  for (const std::string& project : command.projects) {
+    const std::string stem = fs::path(project).stem().string();
+    RenderOptions options = command.render;
+    options.project = project;
+    options.output = (dir / (stem + ".mp4")).string();
+    options.report = (dir / (stem + ".json")).string();
+    json job = {{"project", fs::absolute(project).string()},
+                {"output", options.output},
+                {"status", "ok"},
+                {"error", nullptr},
+                {"wall_s", 0.0},
+                {"frames", 0}};
+    const auto started = std::chrono::steady_clock::now();
+    try {
+      bool skipped = false;
+      if (options.resume && fs::exists(options.output)) {
+        const json recorded = read_json(options.report);
+        if (recorded.is_object() && recorded.value("content_key", "") == project_key(options)) {
+          skipped = true;
+          job["status"] = "skipped";
+          job["frames"] = recorded["output"].value("frames", 0);
+          log.line(fmt::format("skipped {}: {} is up to date", project, options.output));
+        }
+      }
+      if (!skipped) {
+        log.line("rendering " + project);
+        run_render(options);
+        const json report = read_json(options.report);
+        if (report.is_object()) job["frames"] = report["output"].value("frames", 0);
+        log.line(fmt::format("done {} -> {}", project, options.output));
+      }
+    } catch (const Fatal& e) {
+      if (e.code() == ExitCode::k_interrupted) {
+        interrupted = true;
+        job["status"] = "failed";
+        job["error"] = "interrupted";
+        log.line("interrupted while rendering " + project);
+      } else {
+        any_failed = true;
+        job["status"] = "failed";
+        job["error"] = e.what();
+        log.line(fmt::format("failed {}: {}", project, first_line(e.what())));
+      }
+    }
+    job["wall_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    jobs.push_back(job);
+    if (interrupted) break;
+  }
+
+  const json summary = {{"out_dir", dir.string()}, {"jobs", jobs}};
+  Expected<void> written = write_file_atomically((dir / "summary.json").string(), summary.dump(2) + "\n");
+  if (!written) throw Fatal(ExitCode::k_render_failed, written.error().message);
+
+  std::printf("\n%-8s %-30s %10s %9s  %s\n", "status", "project", "frames", "wall", "error");
+  for (const json& job : jobs) {
+    const std::string error = job["error"].is_string() ? first_line(job["error"].get<std::string>()) : "";
+    std::printf("%-8s %-30s %10lld %9s  %s\n", job["status"].get<std::string>().c_str(),
+                fs::path(job["project"].get<std::string>()).filename().string().c_str(),
+                static_cast<long long>(job["frames"].get<int64_t>()),
+                format_duration(job["wall_s"].get<double>()).c_str(), error.c_str());
+  }
+  log.line(fmt::format("finished: {} ok, {} skipped, {} failed", 
+                       std::count_if(jobs.begin(), jobs.end(), [](const json& j) { return j["status"] == "ok"; }),
+                       std::count_if(jobs.begin(), jobs.end(), [](const json& j) { return j["status"] == "skipped"; }),
+                       std::count_if(jobs.begin(), jobs.end(), [](const json& j) { return j["status"] == "failed"; })));
+  if (interrupted) return static_cast<int>(ExitCode::k_interrupted);
+  return any_failed ? static_cast<int>(ExitCode::k_render_failed) : 0;
+}
+
+}  // namespace chunkreel

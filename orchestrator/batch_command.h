@@ -1,0 +1,20 @@
+#pragma once
+// `chunkreel batch`: a night's queue of projects under one set of caps.
+// Each project renders to DIR/<stem>.mp4 with its report beside it; a project
+// that fails is recorded and the batch goes on. DIR/summary.json and a
+// printed table say what happened; DIR/batch.log has timestamped lines for
+// the whole night. With --resume, a project whose output exists and whose
+// recorded content key still matches is skipped, and an interrupted project
+// resumes from its finished chunks.
+//
+// Projects run one after another, each under the batch's worker cap and
+// memory budget, so the caps hold across the whole queue.
+
+#include "orchestrator/cli.h"
+
+namespace chunkreel {
+
+/// Exit code: 0 all succeeded (or were skipped), 1 any failed, 130 interrupted.
+int run_batch(const Command& command);
+
+}  // namespace chunkreel

@@ -1,0 +1,118 @@
+// Overnight batches: one broken project does not sink the others, the
+// worker cap holds across the queue, and --resume renders nothing twice.
+
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tests/test_support.h"
+
+extern char** environ;
+
+using namespace chunkreel;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+int live_workers(pid_t parent) {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const size_t open = line.find('('), close = line.rfind(')');
+    if (open == std::string::npos || line.substr(open + 1, close - open - 1) != "chunkreel-worke") continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::string state;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    count += ppid == parent && state != "Z";
+  }
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("a batch with a broken project finishes the others and resumes without re-rendering") {
+  test::TempDir dir;
+  std::vector<std::string> projects;
+  for (const char* name : {"first", "broken", "third"}) {
+    const std::string project = test::make_sample(dir / name, "--slides 4 --size 256x144 --photo 400x300 --seconds 1.5");
+    const std::string renamed = dir / (std::string(name) + ".json");
+    json p = json::parse(test::read_text(project));
+    for (auto& slide : p["slides"]) slide["image"] = std::string(name) + "/" + slide["image"].get<std::string>();
+    p["audio"][0]["file"] = std::string(name) + "/" + p["audio"][0]["file"].get<std::string>();
+    if (std::string(name) == "broken") p["slides"][2]["image"] = "broken/photos/missing.jpg";
+    test::write_text(renamed, p.dump());
+    projects.push_back(renamed);
+  }
+  const std::string out = dir / "night";
+  const std::string binary = test::chunkreel_path();
+  std::vector<std::string> args = {binary, "batch", projects[0], projects[1], projects[2],
+                                   "--out-dir", out, "--workers", "2", "--chunk-seconds", "1", "--nice"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, binary.c_str(), nullptr, nullptr, argv.data(), environ) == 0);
+  int most = 0, status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    most = std::max(most, live_workers(pid));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 1);
+  CHECK(most >= 1);
+  CHECK(most <= 2);  // the cap holds across the whole queue
+
+  json summary = json::parse(test::read_text(out + "/summary.json"));
+  REQUIRE(summary["jobs"].size() == 3);
+  CHECK(summary["jobs"][0]["status"] == "ok");
+  CHECK(summary["jobs"][1]["status"] == "failed");
+  CHECK_THAT(summary["jobs"][1]["error"].get<std::string>(), Catch::Matchers::Contains("slides[2].image"));
+  CHECK_THAT(summary["jobs"][1]["error"].get<std::string>(), Catch::Matchers::Contains("missing.jpg"));
+  CHECK(summary["jobs"][2]["status"] == "ok");
+  for (const char* name : {"first", "third"}) {
+    const std::string video = out + "/" + name + ".mp4";
+    REQUIRE(fs::exists(video));
+    auto decoded = test::run("ffmpeg -v error -xerror -i " + test::quote(video) + " -f null -");
+    CHECK(decoded.exit_code == 0);
+    CHECK(fs::exists(out + "/" + name + ".html"));
+  }
+  CHECK_FALSE(fs::exists(out + "/broken.mp4"));
+  const std::string log = test::read_text(out + "/batch.log");
+  CHECK_THAT(log, Catch::Matchers::Contains("failed"));
+  CHECK_THAT(log, Catch::Matchers::Contains("done"));
+
+  const auto first_written = fs::last_write_time(out + "/first.mp4");
+  auto again = test::run(test::quote(binary) + " batch " + test::quote(projects[0]) + " " + test::quote(projects[1]) +
+                         " " + test::quote(projects[2]) + " --out-dir " + test::quote(out) + " --resume --workers 2");
+  INFO(again.output);
+  CHECK(again.exit_code == 1);
+  json resumed = json::parse(test::read_text(out + "/summary.json"));
+  CHECK(resumed["jobs"][0]["status"] == "skipped");
+  CHECK(resumed["jobs"][1]["status"] == "failed");
+  CHECK(resumed["jobs"][2]["status"] == "skipped");
+  CHECK(fs::last_write_time(out + "/first.mp4") == first_written);
+  CHECK(again.output.find("rendering " + projects[0]) == std::string::npos);
+}
+
+TEST_CASE("batch arguments are checked") {
+  auto r = test::run(test::quote(test::chunkreel_path()) + " batch a.json");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Matchers::Contains("--out-dir"));
+  r = test::run(test::quote(test::chunkreel_path()) + " batch x/show.json y/show.json --out-dir /tmp");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Matchers::Contains("two projects are named 'show'"));
+}
