@@ -4,6 +4,9 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <memory>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -11,6 +14,7 @@
 
 #include "common/atomic_file.h"
 #include "orchestrator/render_command.h"
+#include "orchestrator/render_session.h"
 #include "orchestrator/render_status.h"
 
 namespace chunkreel {
@@ -73,54 +77,85 @@ int run_batch(const Command& command) {
   json jobs = json::array();
   bool any_failed = false;
   bool interrupted = false;
+  using Clock = std::chrono::steady_clock;
+
+  // The project whose join and report run on a thread while the next
+  // project's workers render, so the cores do not idle between projects.
+  struct Finishing {
+    size_t job = 0;
+    std::string project;
+    std::string report;
+    Clock::time_point started;
+    std::unique_ptr<RenderSession> session;
+    std::future<void> done;
+  };
+  std::optional<Finishing> finishing;
+  auto record_failure = [&](json& job, const std::string& project, const Fatal& e) {
+    job["status"] = "failed";
+    if (e.code() == ExitCode::k_interrupted) {
+      interrupted = true;
+      job["error"] = "interrupted";
+      log.line("interrupted while rendering " + project);
+    } else {
+      any_failed = true;
+      job["error"] = e.what();
+      log.line(fmt::format("failed {}: {}", project, first_line(e.what())));
+    }
+  };
+  auto settle = [&] {
+    if (!finishing) return;
+    json& job = jobs[finishing->job];
+    try {
+      finishing->done.get();
+      const json report = read_json(finishing->report);
+      if (report.is_object()) job["frames"] = report["output"].value("frames", 0);
+      log.line(fmt::format("done {} -> {}", finishing->project, job["output"].get<std::string>()));
+    } catch (const Fatal& e) {
+      record_failure(job, finishing->project, e);
+    }
+    job["wall_s"] = std::chrono::duration<double>(Clock::now() - finishing->started).count();
+    finishing.reset();
+  };
+
   for (const std::string& project : command.projects) {
     const std::string stem = fs::path(project).stem().string();
     RenderOptions options = command.render;
     options.project = project;
     options.output = (dir / (stem + ".mp4")).string();
     options.report = (dir / (stem + ".json")).string();
-    json job = {{"project", fs::absolute(project).string()},
-                {"output", options.output},
-                {"status", "ok"},
-                {"error", nullptr},
-                {"wall_s", 0.0},
-                {"frames", 0}};
-    const auto started = std::chrono::steady_clock::now();
+    jobs.push_back({{"project", fs::absolute(project).string()},
+                    {"output", options.output},
+                    {"status", "ok"},
+                    {"error", nullptr},
+                    {"wall_s", 0.0},
+                    {"frames", 0}});
+    const size_t index = jobs.size() - 1;
+    const auto started = Clock::now();
     try {
-      bool skipped = false;
       if (options.resume && fs::exists(options.output)) {
         const json recorded = read_json(options.report);
         if (recorded.is_object() && recorded.value("content_key", "") == project_key(options)) {
-          skipped = true;
-          job["status"] = "skipped";
-          job["frames"] = recorded["output"].value("frames", 0);
+          jobs[index]["status"] = "skipped";
+          jobs[index]["frames"] = recorded["output"].value("frames", 0);
           log.line(fmt::format("skipped {}: {} is up to date", project, options.output));
+          continue;
         }
       }
-      if (!skipped) {
-        log.line("rendering " + project);
-        run_render(options);
-        const json report = read_json(options.report);
-        if (report.is_object()) job["frames"] = report["output"].value("frames", 0);
-        log.line(fmt::format("done {} -> {}", project, options.output));
-      }
+      log.line("rendering " + project);
+      auto session = std::make_unique<RenderSession>(options);
+      session->render();
+      settle();  // the previous project's join, which ran while this one rendered
+      RenderSession* running = session.get();
+      finishing = Finishing{index, project, options.report, started, std::move(session),
+                            std::async(std::launch::async, [running] { running->finish(); })};
     } catch (const Fatal& e) {
-      if (e.code() == ExitCode::k_interrupted) {
-        interrupted = true;
-        job["status"] = "failed";
-        job["error"] = "interrupted";
-        log.line("interrupted while rendering " + project);
-      } else {
-        any_failed = true;
-        job["status"] = "failed";
-        job["error"] = e.what();
-        log.line(fmt::format("failed {}: {}", project, first_line(e.what())));
-      }
+      settle();
+      record_failure(jobs[index], project, e);
+      jobs[index]["wall_s"] = std::chrono::duration<double>(Clock::now() - started).count();
     }
-    job["wall_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    jobs.push_back(job);
     if (interrupted) break;
   }
+  settle();
 
   const json summary = {{"out_dir", dir.string()}, {"jobs", jobs}};
   Expected<void> written = write_file_atomically((dir / "summary.json").string(), summary.dump(2) + "\n");

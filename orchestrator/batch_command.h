@@ -7,8 +7,9 @@
 // recorded content key still matches is skipped, and an interrupted project
 // resumes from its finished chunks.
 //
-// Projects run one after another, each under the batch's worker cap and
-// memory budget, so the caps hold across the whole queue.
+// Projects render one after another under the batch's worker cap and memory
+// budget, so the caps hold across the whole queue; while one project joins
+// and writes its report, the next project's workers already render.
 
 #include "orchestrator/cli.h"
 

@@ -13,7 +13,6 @@ int run_render(const RenderOptions& options);
 
 /// The content key of the show `options` names (validating it; Fatal if invalid).
 std::string project_key(const RenderOptions& options);
-std::string project_key(const Project& project);
 
 /// `chunkreel plan`: prints the plan without rendering.
 int run_plan(const RenderOptions& options);

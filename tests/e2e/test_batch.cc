@@ -94,6 +94,8 @@ TEST_CASE("a batch with a broken project finishes the others and resumes without
   const std::string log = test::read_text(out + "/batch.log");
   CHECK_THAT(log, Catch::Matchers::Contains("failed"));
   CHECK_THAT(log, Catch::Matchers::Contains("done"));
+  // The next project starts while the first one is still joining.
+  CHECK(log.find("rendering " + projects[1]) < log.find("done " + projects[0]));
 
   const auto first_written = fs::last_write_time(out + "/first.mp4");
   auto again = test::run(test::quote(binary) + " batch " + test::quote(projects[0]) + " " + test::quote(projects[1]) +
