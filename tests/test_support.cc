@@ -1,5 +1,6 @@
 #include "tests/test_support.h"
 
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+extern char** environ;
 
 namespace chunkreel::test {
 
@@ -46,6 +49,45 @@ CommandResult run(const std::string& command_line) {
   int status = ::pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+int spawn_process(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, args[0].c_str(), nullptr, nullptr, argv.data(), environ) != 0)
+    throw std::runtime_error("cannot start " + args[0]);
+  return pid;
+}
+
+std::vector<WorkerProcess> worker_processes_of(int parent) {
+  std::vector<WorkerProcess> found;
+  const long long page = ::sysconf(_SC_PAGESIZE);
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const size_t open = line.find('('), close = line.rfind(')');
+    // The kernel keeps 15 characters of a command's name.
+    if (open == std::string::npos || line.substr(open + 1, close - open - 1) != "chunkreel-worke") continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::string state;
+    int ppid = 0;
+    rest >> state >> ppid;
+    if (ppid != parent || state == "Z") continue;
+    std::ifstream statm(entry.path() / "statm");
+    long long size = 0, resident = 0;
+    if (statm >> size >> resident) found.push_back({std::stoi(name), resident * page});
+  }
+  return found;
+}
+
+bool process_alive(int pid) {
+  const std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
+  return !stat.empty() && stat.find(") Z") == std::string::npos;
 }
 
 std::string chunkreel_path() { return std::string(CHUNKREEL_BINARY_DIR) + "/chunkreel"; }

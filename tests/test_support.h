@@ -42,6 +42,19 @@ std::string make_sample(const std::string& dir, const std::string& options);
 std::string read_text(const std::string& path);
 void write_text(const std::string& path, const std::string& text);
 
+/// Starts `args` (args[0] is the program) without a shell; returns its pid.
+int spawn_process(std::vector<std::string> args);
+
+/// A live (not zombie) chunkreel-worker whose parent is `parent`.
+struct WorkerProcess {
+  int pid = 0;
+  long long rss_bytes = 0;
+};
+std::vector<WorkerProcess> worker_processes_of(int parent);
+
+/// True while `pid` exists and is not a zombie.
+bool process_alive(int pid);
+
 /// One ffprobe value per line: `ffprobe -v error <args> FILE`.
 std::string ffprobe(const std::string& args, const std::string& file);
 

@@ -15,34 +15,9 @@
 
 #include "tests/test_support.h"
 
-extern char** environ;
-
 using namespace chunkreel;
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-namespace {
-
-int live_workers(pid_t parent) {
-  int count = 0;
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream stat(entry.path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;
-    const size_t open = line.find('('), close = line.rfind(')');
-    if (open == std::string::npos || line.substr(open + 1, close - open - 1) != "chunkreel-worke") continue;
-    std::istringstream rest(line.substr(close + 2));
-    std::string state;
-    pid_t ppid = 0;
-    rest >> state >> ppid;
-    count += ppid == parent && state != "Z";
-  }
-  return count;
-}
-
-}  // namespace
 
 TEST_CASE("a batch with a broken project finishes the others and resumes without re-rendering") {
   test::TempDir dir;
@@ -59,16 +34,11 @@ TEST_CASE("a batch with a broken project finishes the others and resumes without
   }
   const std::string out = dir / "night";
   const std::string binary = test::chunkreel_path();
-  std::vector<std::string> args = {binary, "batch", projects[0], projects[1], projects[2],
-                                   "--out-dir", out, "--workers", "2", "--chunk-seconds", "1", "--nice"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, binary.c_str(), nullptr, nullptr, argv.data(), environ) == 0);
+  const pid_t pid = test::spawn_process({binary, "batch", projects[0], projects[1], projects[2],
+                                         "--out-dir", out, "--workers", "2", "--chunk-seconds", "1", "--nice"});
   int most = 0, status = 0;
   while (::waitpid(pid, &status, WNOHANG) == 0) {
-    most = std::max(most, live_workers(pid));
+    most = std::max(most, static_cast<int>(test::worker_processes_of(pid).size()));
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   REQUIRE(WIFEXITED(status));

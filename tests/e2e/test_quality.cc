@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
+#include <fmt/format.h>
+
 #include "tests/test_support.h"
 #include "worker/colour_convert.h"
 
@@ -234,7 +236,7 @@ TEST_CASE("every EXIF orientation lands the right way up contained on the backgr
         auto rgb = seen(x, y);
         stored.set(c, r, rgb[0], rgb[1], rgb[2]);
       }
-    std::string name = "o" + std::to_string(o) + ".jpg";
+    const std::string name = fmt::format("o{}.jpg", o);
     test::save_image(stored, dir / name, false, "-q:v 2");
     test::add_exif_orientation(dir / name, o, o % 2 == 0);
     slides.push_back({{"image", name}, {"fit", "contain"}, {"duration", 0.5}});

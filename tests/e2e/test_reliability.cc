@@ -16,8 +16,6 @@
 
 #include "tests/test_support.h"
 
-extern char** environ;
-
 using namespace chunkreel;
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -25,38 +23,15 @@ using namespace std::chrono_literals;
 
 namespace {
 
-pid_t spawn(std::vector<std::string> args) {
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, args[0].c_str(), nullptr, nullptr, argv.data(), environ) == 0);
-  return pid;
-}
+pid_t spawn(std::vector<std::string> args) { return test::spawn_process(std::move(args)); }
 
 std::vector<pid_t> worker_children(pid_t parent) {
   std::vector<pid_t> pids;
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream stat(entry.path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;
-    const size_t open = line.find('('), close = line.rfind(')');
-    if (open == std::string::npos || line.substr(open + 1, close - open - 1) != "chunkreel-worke") continue;
-    std::istringstream rest(line.substr(close + 2));
-    std::string state;
-    pid_t ppid = 0;
-    rest >> state >> ppid;
-    if (ppid == parent && state != "Z") pids.push_back(std::stoi(name));
-  }
+  for (const auto& w : test::worker_processes_of(parent)) pids.push_back(w.pid);
   return pids;
 }
 
-bool alive(pid_t pid) {
-  const std::string stat = test::read_text("/proc/" + std::to_string(pid) + "/stat");
-  return !stat.empty() && stat.find(") Z") == std::string::npos;
-}
+bool alive(pid_t pid) { return test::process_alive(pid); }
 
 int finished_chunks(const std::string& work_dir) {
   int count = 0;

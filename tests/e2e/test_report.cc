@@ -19,8 +19,6 @@
 #include "common/timeline_json.h"
 #include "tests/test_support.h"
 
-extern char** environ;
-
 using namespace chunkreel;
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -31,31 +29,6 @@ int64_t frames_in(const std::string& file) {
   return std::stoll(test::ffprobe("-select_streams v:0 -count_packets -show_entries "
                                   "stream=nb_read_packets -of csv=p=0",
                                   file));
-}
-
-// Resident bytes of every process whose parent is `parent` and whose name is `name`.
-int64_t children_rss(pid_t parent, const std::string& name) {
-  int64_t total = 0;
-  const int64_t page = ::sysconf(_SC_PAGESIZE);
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    const std::string pid = entry.path().filename().string();
-    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream stat(entry.path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;
-    const size_t open = line.find('('), close = line.rfind(')');
-    if (open == std::string::npos || close == std::string::npos) continue;
-    if (line.substr(open + 1, close - open - 1) != name.substr(0, 15)) continue;
-    std::istringstream rest(line.substr(close + 2));
-    std::string state;
-    pid_t ppid = 0;
-    rest >> state >> ppid;
-    if (ppid != parent) continue;
-    std::ifstream statm(entry.path() / "statm");
-    int64_t size = 0, resident = 0;
-    if (statm >> size >> resident) total += resident * page;
-  }
-  return total;
 }
 
 }  // namespace
@@ -110,17 +83,14 @@ TEST_CASE("reported memory matches an outside sampler of the workers") {
       test::make_sample(dir / "show", "--slides 8 --size 640x360 --photo 1600x1200 --seconds 2.5 --no-audio");
   const std::string out = dir / "out.mp4", report = dir / "r.json";
   const std::string binary = test::chunkreel_path();
-  std::vector<std::string> args = {binary, "render", project, "-o", out, "--quiet", "--workers", "2",
-                                   "--chunk-seconds", "2", "--report", report};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, binary.c_str(), nullptr, nullptr, argv.data(), environ) == 0);
+  const pid_t pid = test::spawn_process({binary, "render", project, "-o", out, "--quiet", "--workers",
+                                         "2", "--chunk-seconds", "2", "--report", report});
   int64_t outside_peak = 0;
   int status = 0;
   while (::waitpid(pid, &status, WNOHANG) == 0) {
-    outside_peak = std::max(outside_peak, children_rss(pid, "chunkreel-worker"));
+    int64_t sum = 0;
+    for (const auto& w : test::worker_processes_of(pid)) sum += w.rss_bytes;
+    outside_peak = std::max(outside_peak, sum);
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   REQUIRE(WIFEXITED(status));

@@ -16,8 +16,6 @@
 
 #include "tests/test_support.h"
 
-extern char** environ;
-
 using namespace chunkreel;
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -25,34 +23,6 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string chunkreel_command(const std::string& args) { return test::quote(test::chunkreel_path()) + " " + args; }
-
-// Live children of `parent` named chunkreel-worker: how many, and their RSS.
-std::pair<int, int64_t> workers_of(pid_t parent) {
-  int count = 0;
-  int64_t total = 0;
-  const int64_t page = ::sysconf(_SC_PAGESIZE);
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream stat(entry.path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;
-    const size_t open = line.find('('), close = line.rfind(')');
-    if (open == std::string::npos || line.substr(open + 1, close - open - 1) != "chunkreel-worke") continue;
-    std::istringstream rest(line.substr(close + 2));
-    std::string state;
-    pid_t ppid = 0;
-    rest >> state >> ppid;
-    if (ppid != parent) continue;
-    std::ifstream statm(entry.path() / "statm");
-    int64_t size = 0, resident = 0;
-    if (statm >> size >> resident) {
-      ++count;
-      total += resident * page;
-    }
-  }
-  return {count, total};
-}
 
 json render_report(const test::TempDir& dir, const std::string& project, const std::string& flags) {
   auto r = test::run(chunkreel_command("render " + test::quote(project) + " -o " + test::quote(dir / "out.mp4") +
@@ -76,20 +46,17 @@ TEST_CASE("a budget for one worker at a time holds against an outside sampler") 
   const int64_t budget = largest * 3 / 2;  // room for one, not two
 
   const std::string binary = test::chunkreel_path();
-  std::vector<std::string> args = {binary, "render", project, "-o", dir / "out.mp4", "--quiet",
-                                   "--workers", "2", "--chunk-seconds", "2", "--memory-budget",
-                                   std::to_string(budget), "--report", dir / "r.json"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, binary.c_str(), nullptr, nullptr, argv.data(), environ) == 0);
+  const pid_t pid = test::spawn_process({binary, "render", project, "-o", dir / "out.mp4", "--quiet",
+                                         "--workers", "2", "--chunk-seconds", "2", "--memory-budget",
+                                         std::to_string(budget), "--report", dir / "r.json"});
   int most_alive = 0;
   int64_t most_memory = 0;
   int status = 0;
   while (::waitpid(pid, &status, WNOHANG) == 0) {
-    auto [alive, memory] = workers_of(pid);
-    most_alive = std::max(most_alive, alive);
+    const auto workers = test::worker_processes_of(pid);
+    int64_t memory = 0;
+    for (const auto& w : workers) memory += w.rss_bytes;
+    most_alive = std::max(most_alive, static_cast<int>(workers.size()));
     most_memory = std::max(most_memory, memory);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
