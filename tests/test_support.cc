@@ -96,6 +96,25 @@ std::string source_path(const std::string& relative) {
   return std::string(CHUNKREEL_SOURCE_DIR) + "/" + relative;
 }
 
+std::vector<chunkreel::Slide> slides_of(const std::vector<std::pair<double, double>>& pairs) {
+  std::vector<chunkreel::Slide> slides;
+  for (auto [duration, transition] : pairs) {
+    chunkreel::Slide s;
+    s.duration = duration;
+    s.transition.type = transition > 0 ? chunkreel::TransitionType::k_crossfade
+                                       : chunkreel::TransitionType::k_cut;
+    s.transition.duration = transition;
+    slides.push_back(s);
+  }
+  return slides;
+}
+
+void make_photo(const std::string& path, const std::string& size, const std::string& options) {
+  CommandResult r = run("ffmpeg -v error -y -f lavfi -i testsrc2=size=" + size + ":rate=1 " + options +
+                        " -frames:v 1 " + quote(path));
+  if (r.exit_code != 0) throw std::runtime_error("ffmpeg could not make " + path + ": " + r.output);
+}
+
 std::string make_sample(const std::string& dir, const std::string& options) {
   CommandResult r = run(quote(source_path("scripts/make-sample")) + " " + quote(dir) + " " + options);
   if (r.exit_code != 0) throw std::runtime_error("make-sample failed: " + r.output);

@@ -3,7 +3,10 @@
 // as the independent checker of what chunkreel writes.
 
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "common/timeline.h"
 
 namespace chunkreel::test {
 
@@ -35,6 +38,14 @@ std::string quote(const std::string& text);
 std::string chunkreel_path();
 std::string worker_path();
 std::string source_path(const std::string& relative);
+
+/// Slides with the given (duration, outgoing transition) pairs: a crossfade
+/// when the transition is above 0, otherwise a cut.
+std::vector<chunkreel::Slide> slides_of(const std::vector<std::pair<double, double>>& pairs);
+
+/// One test-pattern photo from ffmpeg's lavfi sources; `options` go before
+/// the output name (pixel format, quality...). Throws if ffmpeg fails.
+void make_photo(const std::string& path, const std::string& size, const std::string& options = "");
 
 /// scripts/make-sample into `dir`; returns the project path.
 std::string make_sample(const std::string& dir, const std::string& options);

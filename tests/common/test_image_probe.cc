@@ -13,9 +13,7 @@ using Catch::Matchers::Contains;
 namespace {
 
 void make_image(const std::string& path, const std::string& size, const std::string& extra = "") {
-  auto r = test::run("ffmpeg -v error -y -f lavfi -i testsrc2=size=" + size + ":rate=1 " + extra +
-                     " -frames:v 1 " + test::quote(path));
-  REQUIRE(r.exit_code == 0);
+  test::make_photo(path, size, extra);
 }
 
 }  // namespace

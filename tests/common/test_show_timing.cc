@@ -1,21 +1,14 @@
 #include <catch2/catch.hpp>
 
 #include "common/show_timing.h"
+#include "tests/test_support.h"
 
 using namespace chunkreel;
 
 namespace {
 
 std::vector<Slide> slides(std::vector<std::pair<double, double>> durations_and_transitions) {
-  std::vector<Slide> out;
-  for (auto [d, x] : durations_and_transitions) {
-    Slide s;
-    s.duration = d;
-    s.transition.type = x > 0 ? TransitionType::k_crossfade : TransitionType::k_cut;
-    s.transition.duration = x;
-    out.push_back(s);
-  }
-  return out;
+  return test::slides_of(durations_and_transitions);
 }
 
 }  // namespace

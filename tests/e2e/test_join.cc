@@ -46,9 +46,7 @@ void run_worker(const ChunkJob& job, const std::string& job_path) {
 
 TEST_CASE("chunks with identical settings join and a chunk encoded differently is refused by name") {
   test::TempDir dir;
-  auto made = test::run("ffmpeg -v error -f lavfi -i testsrc2=size=320x240:rate=1 -frames:v 1 " +
-                        test::quote(dir / "p.jpg"));
-  REQUIRE(made.exit_code == 0);
+  test::make_photo(dir / "p.jpg", "320x240");
   run_worker(job_for(dir / "p.jpg", dir / "c0.mp4", 0, 20, "veryfast"), dir / "j0.json");
   run_worker(job_for(dir / "p.jpg", dir / "c1.mp4", 20, 20, "veryfast"), dir / "j1.json");
   run_worker(job_for(dir / "p.jpg", dir / "c2.mp4", 40, 20, "ultrafast"), dir / "j2.json");
@@ -76,9 +74,7 @@ TEST_CASE("chunks with identical settings join and a chunk encoded differently i
 
 TEST_CASE("a chunk missing frames is refused at the join") {
   test::TempDir dir;
-  auto made = test::run("ffmpeg -v error -f lavfi -i testsrc2=size=320x240:rate=1 -frames:v 1 " +
-                        test::quote(dir / "p.jpg"));
-  REQUIRE(made.exit_code == 0);
+  test::make_photo(dir / "p.jpg", "320x240");
   run_worker(job_for(dir / "p.jpg", dir / "c0.mp4", 0, 15, "veryfast"), dir / "j0.json");
   JoinInput input;
   input.chunk_paths = {dir / "c0.mp4"};

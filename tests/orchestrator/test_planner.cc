@@ -1,21 +1,14 @@
 #include <catch2/catch.hpp>
 
 #include "orchestrator/planner.h"
+#include "tests/test_support.h"
 
 using namespace chunkreel;
 
 namespace {
 
 ShowTiming timing_of(std::vector<std::pair<double, double>> slides, Rational fps) {
-  std::vector<Slide> list;
-  for (auto [d, x] : slides) {
-    Slide s;
-    s.duration = d;
-    s.transition.type = x > 0 ? TransitionType::k_crossfade : TransitionType::k_cut;
-    s.transition.duration = x;
-    list.push_back(s);
-  }
-  return compute_timing(list, fps);
+  return compute_timing(test::slides_of(slides), fps);
 }
 
 // Chunks cover every frame once, in order, and never start inside a transition.
