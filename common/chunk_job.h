@@ -34,7 +34,7 @@ struct ChunkJob {
   int64_t frame_count = 0;
   OutputSettings output;
   int threads = 1;          ///< x264 plus render threads inside the worker
-  std::string chunk_path;   ///< final chunk file; written as chunk_path + ".tmp"
+  std::string chunk_path;   ///< final chunk file; written through own_temporary_path()
   std::vector<JobSlide> slides;  ///< contiguous, in show order
 };
 
@@ -42,7 +42,7 @@ std::string chunk_job_to_json(const ChunkJob& job);
 Expected<ChunkJob> chunk_job_from_json(const std::string& text);
 
 Expected<ChunkJob> read_chunk_job(const std::string& path);
-/// Writes atomically (temporary file, then rename).
+/// Writes atomically, through own_temporary_path(path): jobs live in a work folder.
 Expected<void> write_chunk_job(const ChunkJob& job, const std::string& path);
 
 }  // namespace chunkreel

@@ -181,9 +181,11 @@ Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, double dura
     tracks.push_back(std::move(s));
   }
 
-  const std::string temporary = path + ".tmp";
+  // The audio lives in the work folder, under its recorded temporary name.
+  auto file = AtomicFile::create(path, own_temporary_path(path));
+  if (!file) return file.error();
   AacWriter writer;
-  Expected<void> opened = writer.open(temporary, timeline.output.audio_bitrate);
+  Expected<void> opened = writer.open(file.value().temporary_path(), timeline.output.audio_bitrate);
   if (!opened) return opened.error();
   std::vector<float> mix(2 * k_block);
   std::vector<float> scratch;
@@ -201,7 +203,7 @@ Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, double dura
   }
   Expected<void> finished = writer.finish();
   if (!finished) return finished.error();
-  Expected<void> committed = commit_file(temporary, path);
+  Expected<void> committed = file.value().commit();
   if (!committed) return committed.error();
 
   AudioResult result;

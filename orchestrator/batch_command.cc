@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/atomic_file.h"
+#include "orchestrator/output_check.h"
 #include "orchestrator/render_command.h"
 #include "orchestrator/render_session.h"
 #include "orchestrator/render_status.h"
@@ -69,6 +70,36 @@ int run_batch(const Command& command) {
     if (!stems.insert(stem).second)
       throw Fatal(ExitCode::k_invalid_input,
                   fmt::format("two projects are named '{}'; each writes {}/{}.mp4", stem, dir.string(), stem));
+  }
+
+  // No project may write over a file that any project of the batch reads:
+  // one project's output beside another's photos is a common way to lose one.
+  std::vector<InputFile> inputs;
+  std::vector<OutputFile> outputs{{"--out-dir", (dir / "summary.json").string()},
+                                  {"--out-dir", (dir / "batch.log").string()}};
+  for (const std::string& project : command.projects) {
+    const std::string name = fs::path(project).filename().string();
+    auto timeline = read_show(project, command.render.folder);
+    if (timeline) {
+      for (InputFile& input : inputs_of(timeline.value(), name, command.render.config))
+        inputs.push_back(std::move(input));
+    } else {
+      inputs.push_back({project, name, "the project file"});  // it fails on its own turn
+    }
+    const std::string stem = fs::path(project).stem().string();
+    for (const char* extension : {".mp4", ".json", ".html"})
+      outputs.push_back({"--out-dir", (dir / (stem + extension)).string()});
+  }
+  Expected<void> safe = check_outputs(outputs, inputs);
+  if (!safe) throw Fatal(ExitCode::k_invalid_input, safe.error().message);
+  // The projects' work folders sit side by side in --work-dir: made here, so
+  // no project's clean-up can remove it under the next one.
+  bool made_work_dir = false;
+  if (!command.render.work_dir.empty() && !fs::exists(command.render.work_dir, ec)) {
+    made_work_dir = fs::create_directories(command.render.work_dir, ec);
+    if (ec)
+      throw Fatal(ExitCode::k_invalid_input,
+                  fmt::format("--work-dir {}: cannot create: {}", command.render.work_dir, ec.message()));
   }
 
   BatchLog log((dir / "batch.log").string());
@@ -156,6 +187,7 @@ int run_batch(const Command& command) {
     if (interrupted) break;
   }
   settle();
+  if (made_work_dir) fs::remove(command.render.work_dir, ec);  // only when left empty
 
   const json summary = {{"out_dir", dir.string()}, {"jobs", jobs}};
   Expected<void> written = write_file_atomically((dir / "summary.json").string(), summary.dump(2) + "\n");

@@ -143,19 +143,14 @@ Expected<JoinResult> join_chunks(const JoinInput& input, const std::string& outp
   if (!matched) return matched.error();
 
   const AVRational frame_unit{static_cast<int>(input.fps.den), static_cast<int>(input.fps.num)};
-  const std::string temporary = output_path + ".tmp";
+  // A fresh temporary name beside the output: never a file the user had.
+  auto file = AtomicFile::create(output_path);
+  if (!file) return file.error();
+  const std::string& temporary = file.value().temporary_path();
   AVFormatContext* raw = nullptr;
   int rc = avformat_alloc_output_context2(&raw, nullptr, "mp4", temporary.c_str());
   if (rc < 0 || !raw) return Error{"cannot create the MP4 muxer: " + av_error_text(rc)};
   OutputFormatPtr output(raw);
-  // Unlinks the temporary file on every early return.
-  struct TemporaryGuard {
-    const std::string& path;
-    bool keep = false;
-    ~TemporaryGuard() {
-      if (!keep) ::unlink(path.c_str());
-    }
-  } guard{temporary};
 
   auto reference = open_input(input.chunk_paths[0]);
   if (!reference) return reference.error();
@@ -237,9 +232,8 @@ Expected<JoinResult> join_chunks(const JoinInput& input, const std::string& outp
   rc = avio_closep(&raw->pb);
   if (rc < 0) return Error{temporary + ": cannot close: " + av_error_text(rc)};
   output.reset();
-  Expected<void> committed = commit_file(temporary, output_path);
+  Expected<void> committed = file.value().commit();
   if (!committed) return committed.error();
-  guard.keep = true;
 
   std::error_code ec;
   result.bytes = static_cast<int64_t>(std::filesystem::file_size(output_path, ec));

@@ -9,6 +9,7 @@
 #include "common/atomic_file.h"
 #include "orchestrator/folder_show.h"
 #include "orchestrator/memory_model.h"
+#include "orchestrator/output_check.h"
 #include "orchestrator/render_plan.h"
 #include "orchestrator/render_session.h"
 
@@ -41,6 +42,8 @@ int run_init(const RenderOptions& options) {
   auto timeline = timeline_from_folder(options.project, options.folder);
   if (!timeline) throw Fatal(ExitCode::k_invalid_input, timeline.error().message);
   const fs::path project = fs::absolute(options.output);
+  Expected<void> safe = check_outputs({{"-o", options.output}}, inputs_of(timeline.value(), "the show"));
+  if (!safe) throw Fatal(ExitCode::k_invalid_input, safe.error().message);
   Expected<void> written = write_file_atomically(
       project.string(), timeline_as_project(timeline.value(), project.parent_path().string()));
   if (!written) throw Fatal(ExitCode::k_invalid_input, written.error().message);

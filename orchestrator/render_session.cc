@@ -18,6 +18,7 @@
 #include "orchestrator/interrupt.h"
 #include "orchestrator/line_printer.h"
 #include "orchestrator/memory_model.h"
+#include "orchestrator/output_check.h"
 #include "orchestrator/project_check.h"
 #include "orchestrator/render_plan.h"
 #include "orchestrator/render_status.h"
@@ -53,8 +54,6 @@ void check_output_location(const std::string& output) {
     throw Fatal(ExitCode::k_invalid_input, fmt::format("{}: the output folder does not exist", folder.string()));
   if (::access(folder.c_str(), W_OK) != 0)
     throw Fatal(ExitCode::k_invalid_input, fmt::format("{}: the output folder is not writable", folder.string()));
-  if (fs::is_directory(output, ec))
-    throw Fatal(ExitCode::k_invalid_input, fmt::format("{}: is a folder, not an output file", output));
 }
 
 // r.json -> r.html beside it.
@@ -96,11 +95,13 @@ class AudioTask {
   std::thread m_thread;
 };
 
-Project load_project(const RenderOptions& options) {
+Expected<Timeline> read_show(const std::string& project, const FolderOptions& folder) {
   std::error_code ec;
-  auto timeline = fs::is_directory(options.project, ec)
-                      ? timeline_from_folder(options.project, options.folder)
-                      : load_timeline(options.project);
+  return fs::is_directory(project, ec) ? timeline_from_folder(project, folder) : load_timeline(project);
+}
+
+Project load_project(const RenderOptions& options) {
+  auto timeline = read_show(options.project, options.folder);
   if (!timeline) throw Fatal(ExitCode::k_invalid_input, timeline.error().message);
   CheckOptions check;
   check.max_pixels = options.max_pixels;
@@ -125,6 +126,14 @@ RenderSession::RenderSession(RenderOptions given) : m_options(std::move(given)) 
   m_project = load_project(options);
   const Project& project = m_project;
   check_output_location(options.output);
+  std::vector<OutputFile> outputs{{"-o", options.output}};
+  if (!options.report.empty()) {
+    outputs.push_back({"--report", options.report});
+    outputs.push_back({"--report (its HTML page)", html_path_for(options.report)});
+  }
+  Expected<void> safe = check_outputs(outputs, inputs_of(project.timeline, "the show", options.config),
+                                      WorkFolder::location(options.output, options.work_dir));
+  if (!safe) throw Fatal(ExitCode::k_invalid_input, safe.error().message);
   m_t_validated = Clock::now();
 
   // 2. Plan and write the jobs.
@@ -134,12 +143,19 @@ RenderSession::RenderSession(RenderOptions given) : m_options(std::move(given)) 
   m_plan = std::move(planned.value());
   const RenderPlan& plan = m_plan;
   m_output = fs::absolute(options.output).lexically_normal().string();
-  m_work_dir = options.work_dir.empty() ? m_output + ".parts" : fs::absolute(options.work_dir).string();
-  std::error_code ec;
-  fs::create_directories(m_work_dir, ec);
-  if (ec) throw Fatal(ExitCode::k_invalid_input, fmt::format("{}: cannot create the work folder: {}", m_work_dir, ec.message()));
+  auto work = WorkFolder::open(m_output, options.work_dir);
+  if (!work) throw Fatal(ExitCode::k_invalid_input, work.error().message);
+  m_work.emplace(std::move(work.value()));
+  m_work_dir = m_work->path();
+  auto claim = [this](const std::string& name) {
+    auto path = m_work->claim(name);
+    if (!path) throw Fatal(ExitCode::k_render_failed, path.error().message);
+    return path.value();
+  };
+  m_audio_path = claim("audio.m4a");
   for (const ChunkPlan& chunk : plan.chunks) {
     ChunkJob job = make_chunk_job(project, plan, chunk, m_work_dir);
+    claim(fs::path(job.chunk_path).filename().string());
     m_chunk_paths.push_back(job.chunk_path);
     // A chunk whose content key matches a whole file from an earlier run
     // is reused as it is.
@@ -148,7 +164,7 @@ RenderSession::RenderSession(RenderOptions given) : m_options(std::move(given)) 
       m_reused_frames += chunk.frame_count;
       continue;
     }
-    const std::string job_path = (fs::path(m_work_dir) / job_file_name(chunk.index)).string();
+    const std::string job_path = claim(job_file_name(chunk.index));
     Expected<void> written = write_chunk_job(job, job_path);
     if (!written) throw Fatal(ExitCode::k_render_failed, written.error().message);
     m_scheduled.push_back({chunk.index, job_path, chunk.cost, plan.chunk_peak_bytes[chunk.index]});
@@ -174,8 +190,7 @@ void RenderSession::render() {
   const RenderPlan& plan = m_plan;
   // 3. Render, with the soundtrack encoded alongside.
   const double video_duration = frame_time(project.timing.frames, project.timeline.output.fps);
-  m_audio = std::make_unique<AudioTask>(project.timeline, video_duration,
-                                        (fs::path(m_work_dir) / "audio.m4a").string());
+  m_audio = std::make_unique<AudioTask>(project.timeline, video_duration, m_audio_path);
   WorkerPool pool(worker_executable_path(), plan.workers,
                   std::chrono::milliseconds(static_cast<int64_t>(options.stall_timeout_s * 1000)),
                   options.nice);
@@ -269,7 +284,7 @@ void RenderSession::finish() {
     if (written) written = write_file_atomically(html_path_for(options.report), report_html(report));
     if (!written) throw Fatal(ExitCode::k_render_failed, written.error().message);
   }
-  if (!options.keep_chunks) fs::remove_all(m_work_dir, ec);
+  if (!options.keep_chunks) m_work->remove();
 
   if (!options.quiet)
     for (const std::string& line : summary_lines(report)) m_printer.print_line(line);

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "orchestrator/render_plan.h"
 #include "orchestrator/render_status.h"
 #include "orchestrator/scheduler.h"
+#include "orchestrator/work_folder.h"
 
 namespace chunkreel {
 
@@ -41,7 +43,9 @@ class RenderSession {
   Project m_project;
   RenderPlan m_plan;
   std::string m_output;
+  std::optional<WorkFolder> m_work;
   std::string m_work_dir;
+  std::string m_audio_path;
   std::vector<ScheduledChunk> m_scheduled;
   std::vector<std::string> m_chunk_paths;
   std::vector<int> m_reused;
@@ -50,6 +54,9 @@ class RenderSession {
   std::unique_ptr<RenderStatus> m_status;
   ScheduleResult m_schedule;
 };
+
+/// The timeline of a project file or a folder of photos, parsed but not checked.
+Expected<Timeline> read_show(const std::string& project, const FolderOptions& folder);
 
 /// The project `options` names (a file or a folder), validated, or Fatal.
 Project load_project(const RenderOptions& options);

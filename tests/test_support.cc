@@ -121,6 +121,16 @@ std::string make_sample(const std::string& dir, const std::string& options) {
   return dir + "/show.json";
 }
 
+std::vector<std::string> leftover_temporaries(const std::string& dir) {
+  std::vector<std::string> found;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(".chunkreel-") != std::string::npos && entry.path().extension() == ".tmp")
+      found.push_back(name);
+  }
+  return found;
+}
+
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;

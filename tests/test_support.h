@@ -51,6 +51,9 @@ void make_photo(const std::string& path, const std::string& size, const std::str
 std::string make_sample(const std::string& dir, const std::string& options);
 
 std::string read_text(const std::string& path);
+
+/// Temporary files chunkreel left in `dir` (`NAME.chunkreel-XXXXXX.tmp`).
+std::vector<std::string> leftover_temporaries(const std::string& dir);
 void write_text(const std::string& path, const std::string& text);
 
 /// Starts `args` (args[0] is the program) without a shell; returns its pid.

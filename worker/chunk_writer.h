@@ -3,8 +3,10 @@
 // it into place only when complete, so a chunk file that exists is whole.
 
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "common/atomic_file.h"
 #include "common/av_ptr.h"
 #include "common/error.h"
 
@@ -12,22 +14,21 @@ namespace chunkreel {
 
 class ChunkWriter {
  public:
-  /// Opens `path` + ".tmp" for a stream shaped like `encoder`.
+  /// Opens own_temporary_path(path) (chunks live in a work folder) for a
+  /// stream shaped like `encoder`.
   static Expected<std::unique_ptr<ChunkWriter>> open(const std::string& path,
                                                      const AVCodecContext* encoder);
   ~ChunkWriter();
 
   /// Writes a packet whose timestamps are in the encoder's time base.
   Expected<void> write(AVPacket* packet);
-  /// Finishes the file and renames it to its final name.
+  /// Finishes the file, flushes it to disk and renames it to its final name.
   Expected<void> commit();
 
  private:
-  std::string m_path;
-  std::string m_temporary;
+  std::optional<AtomicFile> m_file;
   AVRational m_encoder_time_base{1, 1};
   OutputFormatPtr m_output;
-  bool m_committed = false;
 };
 
 }  // namespace chunkreel

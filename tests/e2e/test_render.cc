@@ -129,7 +129,7 @@ TEST_CASE("a small show renders with 2 workers into a correct file") {
     CHECK(report["output"]["frames"] == frames);
     CHECK(report["concat"]["mode"] == "stream_copy");
     CHECK_FALSE(fs::exists(out + ".parts"));
-    CHECK_FALSE(fs::exists(out + ".tmp"));
+    CHECK(test::leftover_temporaries(dir.path()).empty());
   }
 }
 
