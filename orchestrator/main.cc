@@ -10,9 +10,9 @@ extern "C" {
 }
 
 #include "common/error.h"
-#include "orchestrator/batch_command.h"
-#include "orchestrator/cli.h"
-#include "orchestrator/render_command.h"
+#include "orchestrator/cli/batch_command.h"
+#include "orchestrator/cli/command_line.h"
+#include "orchestrator/cli/commands.h"
 
 int main(int argc, char** argv) {
   using namespace chunkreel;
@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
       case CommandKind::k_render:
         return run_render(command.value().render);
       case CommandKind::k_plan:
-        return run_plan(command.value().render);
+        return run_plan(command.value());
       case CommandKind::k_batch:
         return run_batch(command.value());
       case CommandKind::k_init:

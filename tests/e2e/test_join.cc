@@ -5,7 +5,8 @@
 #include "common/chunk_job.h"
 #include "common/image_probe.h"
 #include "common/show_timing.h"
-#include "orchestrator/concat.h"
+#include "common/chunk_file.h"
+#include "orchestrator/join/join.h"
 #include "tests/test_support.h"
 
 using namespace chunkreel;

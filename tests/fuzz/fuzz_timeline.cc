@@ -11,7 +11,7 @@
 #include "common/chunk_job.h"
 #include "common/show_timing.h"
 #include "common/timeline_json.h"
-#include "orchestrator/planner.h"
+#include "orchestrator/plan/chunk_boundaries.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace chunkreel;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "orchestrator/cli.h"
+#include "orchestrator/cli/command_line.h"
 
 using namespace chunkreel;
 
@@ -9,16 +9,16 @@ TEST_CASE("render options parse") {
                                "--chunk-seconds", "7.5", "--report", "r.json", "--keep-chunks",
                                "--work-dir", "w", "--retries", "0", "--threads-per-worker", "2"});
   REQUIRE(c.ok());
-  const RenderOptions& o = c.value().render;
-  CHECK(o.project == "show.json");
+  const RenderConfig& o = c.value().render;
+  CHECK(o.project.path == "show.json");
   CHECK(o.output == "out.mp4");
-  CHECK(o.workers == 3);
-  CHECK(o.chunk_seconds == 7.5);
+  CHECK(o.plan.workers == 3);
+  CHECK(o.plan.chunk_seconds == 7.5);
   CHECK(o.report == "r.json");
   CHECK(o.keep_chunks);
   CHECK(o.work_dir == "w");
   CHECK(o.retries == 0);
-  CHECK(o.threads_per_worker == 2);
+  CHECK(o.plan.threads_per_worker == 2);
 }
 
 TEST_CASE("bad arguments are refused with the argument named") {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "orchestrator/folder_show.h"
+#include "orchestrator/project/folder_show.h"
 
 using namespace chunkreel;
 

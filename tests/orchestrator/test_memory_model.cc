@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "orchestrator/memory_model.h"
+#include "common/units.h"
+#include "orchestrator/plan/memory_estimate.h"
 
 using namespace chunkreel;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "orchestrator/planner.h"
+#include "orchestrator/plan/chunk_boundaries.h"
 #include "tests/test_support.h"
 
 using namespace chunkreel;

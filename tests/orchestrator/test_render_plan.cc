@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "orchestrator/render_plan.h"
+#include "orchestrator/plan/render_plan.h"
 
 using namespace chunkreel;
 
@@ -24,7 +24,7 @@ Project project_of(int slides, double seconds, int image_w = 4000, int image_h =
 
 TEST_CASE("a short show renders as one chunk with every core in its encoder") {
   Project p = project_of(2, 2.0);  // 3.5 s
-  auto plan = make_render_plan(p, RenderOptions{}, 2, 16ll << 30);
+  auto plan = make_render_plan(p, PlanSettings{}, Machine{2, 16ll << 30});
   REQUIRE(plan.ok());
   CHECK(plan.value().chunks.size() == 1);
   CHECK(plan.value().workers == 1);
@@ -34,7 +34,7 @@ TEST_CASE("a short show renders as one chunk with every core in its encoder") {
 
 TEST_CASE("a long show gets several chunks per worker and one thread each on two cores") {
   Project p = project_of(12, 5.0);
-  auto plan = make_render_plan(p, RenderOptions{}, 2, 16ll << 30);
+  auto plan = make_render_plan(p, PlanSettings{}, Machine{2, 16ll << 30});
   REQUIRE(plan.ok());
   CHECK(plan.value().workers == 2);
   CHECK(plan.value().threads_per_worker == 1);
@@ -44,21 +44,21 @@ TEST_CASE("a long show gets several chunks per worker and one thread each on two
 
 TEST_CASE("a budget too small for one chunk fails before rendering and names the smallest") {
   Project p = project_of(4, 5.0);
-  RenderOptions options;
+  PlanSettings options;
   options.memory_budget = 64ll << 20;
-  auto plan = make_render_plan(p, options, 2, 16ll << 30);
+  auto plan = make_render_plan(p, options, Machine{2, 16ll << 30});
   REQUIRE_FALSE(plan.ok());
   CHECK_THAT(plan.error().message, Catch::Matchers::Contains("smallest budget that can work is"));
 }
 
 TEST_CASE("a budget that holds one worker plans one worker with every core") {
   Project p = project_of(12, 5.0);
-  RenderOptions probe;
-  auto unconstrained = make_render_plan(p, probe, 2, 16ll << 30);
+  PlanSettings probe;
+  auto unconstrained = make_render_plan(p, probe, Machine{2, 16ll << 30});
   REQUIRE(unconstrained.ok());
-  RenderOptions options;
+  PlanSettings options;
   options.memory_budget = unconstrained.value().chunk_peak_bytes[0] * 3 / 2;
-  auto plan = make_render_plan(p, options, 2, 16ll << 30);
+  auto plan = make_render_plan(p, options, Machine{2, 16ll << 30});
   REQUIRE(plan.ok());
   CHECK(plan.value().workers == 1);
   CHECK(plan.value().threads_per_worker == 2);
@@ -67,7 +67,7 @@ TEST_CASE("a budget that holds one worker plans one worker with every core") {
 
 TEST_CASE("without a budget the plan stays inside available memory") {
   Project p = project_of(12, 5.0);
-  auto plan = make_render_plan(p, RenderOptions{}, 8, 600ll << 20);
+  auto plan = make_render_plan(p, PlanSettings{}, Machine{8, 600ll << 20});
   REQUIRE(plan.ok());
   CHECK(plan.value().workers < 8);
   CHECK(plan.value().memory_budget == 480ll << 20);

@@ -3,7 +3,7 @@
 #include <deque>
 #include <map>
 
-#include "orchestrator/scheduler.h"
+#include "orchestrator/run/scheduler.h"
 
 using namespace chunkreel;
 

@@ -1,7 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "orchestrator/line_printer.h"
-#include "orchestrator/render_status.h"
+#include "common/units.h"
+#include "orchestrator/report/line_printer.h"
+#include "orchestrator/report/progress_display.h"
 
 using namespace chunkreel;
 

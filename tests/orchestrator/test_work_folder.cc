@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "orchestrator/work_folder.h"
+#include "orchestrator/session/work_folder.h"
 #include "tests/test_support.h"
 
 using namespace chunkreel;

@@ -7,7 +7,7 @@
 
 #include <thread>
 
-#include "orchestrator/worker_pool.h"
+#include "orchestrator/run/worker_pool.h"
 #include "tests/test_support.h"
 
 using namespace chunkreel;

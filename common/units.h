@@ -1,0 +1,20 @@
+#pragma once
+// Sizes and durations as people read and write them.
+
+#include <cstdint>
+#include <string>
+
+#include "common/error.h"
+
+namespace chunkreel {
+
+/// "512 KiB", "230 MiB", "1.50 GiB" (powers of 1024).
+std::string format_bytes(int64_t bytes);
+
+/// "0:42", "1:02:03" (rounded to the second; negative counts as 0).
+std::string format_duration(double seconds);
+
+/// "512M", "2G", "1500000", "1.5G" (powers of 1024). Errors name the text.
+Expected<int64_t> parse_size(const std::string& text);
+
+}  // namespace chunkreel

@@ -1,0 +1,218 @@
+#include "orchestrator/audio/audio_mixer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "common/atomic_file.h"
+#include "common/av_ptr.h"
+#include "orchestrator/audio/audio_source.h"
+
+extern "C" {
+#include <libavutil/channel_layout.h>
+}
+
+namespace chunkreel {
+namespace {
+
+constexpr int k_block = 1024;  // one AAC frame
+
+// A track being played: where it sits on the timeline and its decoder.
+struct TrackState {
+  const AudioTrack* track = nullptr;
+  std::unique_ptr<AudioSource> source;
+  int64_t start = 0;          ///< first timeline sample
+  int64_t played = 0;         ///< samples of this track mixed so far
+  int64_t fade_in = 0;        ///< samples
+  int64_t fade_out = 0;
+  int64_t end = 0;            ///< timeline sample where it stops and its fade-out ends
+  bool finished = false;
+};
+
+double gain_at(const TrackState& s, int64_t timeline_sample) {
+  double gain = s.track->volume;
+  const int64_t since_start = timeline_sample - s.start;
+  if (s.fade_in > 0 && since_start < s.fade_in) gain *= double(since_start) / s.fade_in;
+  const int64_t until_end = s.end - timeline_sample;
+  if (s.fade_out > 0 && until_end < s.fade_out) gain *= std::max(0.0, double(until_end) / s.fade_out);
+  return gain;
+}
+
+// Adds up to `frames` samples of the track into `mix`, reopening it to loop.
+Expected<void> mix_track(TrackState& s, int64_t block_start, int frames, float* mix,
+                         std::vector<float>& scratch) {
+  int offset = 0;
+  if (block_start < s.start) offset = static_cast<int>(s.start - block_start);
+  while (offset < frames && !s.finished) {
+    const int want = frames - offset;
+    scratch.resize(static_cast<size_t>(want) * 2);
+    auto got = s.source->read(scratch.data(), want);
+    if (!got) return got.error();
+    for (int i = 0; i < got.value(); ++i) {
+      const double g = gain_at(s, block_start + offset + i);
+      mix[2 * (offset + i)] += static_cast<float>(g * scratch[2 * i]);
+      mix[2 * (offset + i) + 1] += static_cast<float>(g * scratch[2 * i + 1]);
+    }
+    offset += got.value();
+    s.played += got.value();
+    if (got.value() < want) {
+      if (!s.track->loop || s.played == 0) {
+        s.finished = true;
+        break;
+      }
+      auto reopened = AudioSource::open(s.track->file);
+      if (!reopened) return reopened.error();
+      s.source = std::move(reopened.value());
+      s.played = 0;
+    }
+  }
+  return {};
+}
+
+class AacWriter {
+ public:
+  Expected<void> open(const std::string& path, int bitrate) {
+    const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
+    if (!codec) return Error{"this FFmpeg has no AAC encoder"};
+    m_encoder.reset(avcodec_alloc_context3(codec));
+    AVCodecContext* enc = m_encoder.get();
+    enc->sample_rate = k_audio_rate;
+    enc->sample_fmt = AV_SAMPLE_FMT_FLTP;
+    AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
+    av_channel_layout_copy(&enc->ch_layout, &stereo);
+    enc->bit_rate = bitrate;
+    enc->time_base = AVRational{1, k_audio_rate};
+    enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    int rc = avcodec_open2(enc, codec, nullptr);
+    if (rc < 0) return Error{"cannot open the AAC encoder: " + av_error_text(rc)};
+
+    AVFormatContext* raw = nullptr;
+    rc = avformat_alloc_output_context2(&raw, nullptr, "mp4", path.c_str());
+    if (rc < 0 || !raw) return Error{"cannot create the audio file: " + av_error_text(rc)};
+    m_output.reset(raw);
+    AVStream* stream = avformat_new_stream(raw, nullptr);
+    if (!stream) return Error{"cannot add the audio stream"};
+    avcodec_parameters_from_context(stream->codecpar, enc);
+    stream->time_base = enc->time_base;
+    rc = avio_open(&raw->pb, path.c_str(), AVIO_FLAG_WRITE);
+    if (rc < 0) return Error{path + ": cannot create: " + av_error_text(rc)};
+    rc = avformat_write_header(raw, nullptr);
+    if (rc < 0) return Error{path + ": cannot write: " + av_error_text(rc)};
+    m_frame = make_frame();
+    m_packet = make_packet();
+    return {};
+  }
+
+  /// Encodes `frames` interleaved stereo samples (nullptr flushes).
+  Expected<void> write(const float* interleaved, int frames) {
+    AVFrame* frame = nullptr;
+    if (interleaved) {
+      av_frame_unref(m_frame.get());
+      m_frame->nb_samples = frames;
+      m_frame->format = AV_SAMPLE_FMT_FLTP;
+      m_frame->sample_rate = k_audio_rate;
+      AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
+      av_channel_layout_copy(&m_frame->ch_layout, &stereo);
+      if (av_frame_get_buffer(m_frame.get(), 0) < 0) return Error{"out of memory for audio"};
+      auto* left = reinterpret_cast<float*>(m_frame->data[0]);
+      auto* right = reinterpret_cast<float*>(m_frame->data[1]);
+      for (int i = 0; i < frames; ++i) {
+        left[i] = std::clamp(interleaved[2 * i], -1.0f, 1.0f);
+        right[i] = std::clamp(interleaved[2 * i + 1], -1.0f, 1.0f);
+      }
+      m_frame->pts = m_next_pts;
+      m_next_pts += frames;
+      frame = m_frame.get();
+    }
+    int rc = avcodec_send_frame(m_encoder.get(), frame);
+    if (rc < 0) return Error{"AAC encoding failed: " + av_error_text(rc)};
+    for (;;) {
+      rc = avcodec_receive_packet(m_encoder.get(), m_packet.get());
+      if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return {};
+      if (rc < 0) return Error{"AAC encoding failed: " + av_error_text(rc)};
+      av_packet_rescale_ts(m_packet.get(), m_encoder->time_base, m_output->streams[0]->time_base);
+      m_packet->stream_index = 0;
+      rc = av_write_frame(m_output.get(), m_packet.get());
+      av_packet_unref(m_packet.get());
+      if (rc < 0) return Error{"cannot write audio: " + av_error_text(rc)};
+    }
+  }
+
+  Expected<void> finish() {
+    Expected<void> flushed = write(nullptr, 0);
+    if (!flushed) return flushed;
+    int rc = av_write_trailer(m_output.get());
+    if (rc < 0) return Error{"cannot finish the audio file: " + av_error_text(rc)};
+    m_output.reset();
+    return {};
+  }
+
+ private:
+  CodecContextPtr m_encoder;
+  OutputFormatPtr m_output;
+  FramePtr m_frame;
+  PacketPtr m_packet;
+  int64_t m_next_pts = 0;
+};
+
+}  // namespace
+
+Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, double duration_s,
+                                           const std::string& path,
+                                           const std::atomic<bool>& cancel) {
+  const auto started = std::chrono::steady_clock::now();
+  const int64_t total = std::llround(duration_s * k_audio_rate);
+  std::vector<TrackState> tracks;
+  for (const AudioTrack& track : timeline.audio) {
+    auto source = AudioSource::open(track.file);
+    if (!source) return source.error();
+    TrackState s;
+    s.track = &track;
+    s.start = std::llround(track.start * k_audio_rate);
+    s.fade_in = std::llround(track.fade_in * k_audio_rate);
+    s.fade_out = std::llround(track.fade_out * k_audio_rate);
+    s.end = total;
+    if (!track.loop && source.value()->duration_s() > 0)
+      s.end = std::min<int64_t>(total, s.start + std::llround(source.value()->duration_s() * k_audio_rate));
+    s.source = std::move(source.value());
+    tracks.push_back(std::move(s));
+  }
+
+  // The audio lives in the work folder, under its recorded temporary name.
+  auto file = AtomicFile::create(path, own_temporary_path(path));
+  if (!file) return file.error();
+  AacWriter writer;
+  Expected<void> opened = writer.open(file.value().temporary_path(), timeline.output.audio_bitrate);
+  if (!opened) return opened.error();
+  std::vector<float> mix(2 * k_block);
+  std::vector<float> scratch;
+  for (int64_t at = 0; at < total; at += k_block) {
+    if (cancel.load()) return Error{"audio encoding was interrupted"};
+    const int frames = static_cast<int>(std::min<int64_t>(k_block, total - at));
+    std::fill(mix.begin(), mix.end(), 0.0f);
+    for (TrackState& s : tracks) {
+      if (s.finished || at + frames <= s.start) continue;
+      Expected<void> mixed = mix_track(s, at, frames, mix.data(), scratch);
+      if (!mixed) return mixed.error();
+    }
+    Expected<void> written = writer.write(mix.data(), frames);
+    if (!written) return written.error();
+  }
+  Expected<void> finished = writer.finish();
+  if (!finished) return finished.error();
+  Expected<void> committed = file.value().commit();
+  if (!committed) return committed.error();
+
+  AudioResult result;
+  result.samples = total;
+  std::error_code ec;
+  result.bytes = static_cast<int64_t>(std::filesystem::file_size(path, ec));
+  result.wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace chunkreel

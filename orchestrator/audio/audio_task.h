@@ -1,0 +1,34 @@
+#pragma once
+// The soundtrack, mixed and encoded on its own thread while the workers
+// render. Destroying the task cancels it and waits for the thread.
+
+#include <atomic>
+#include <string>
+#include <thread>
+
+#include "orchestrator/audio/audio_mixer.h"
+
+namespace chunkreel {
+
+class AudioTask {
+ public:
+  /// Starts encoding `timeline`'s tracks into `path`; does nothing when the
+  /// show has no audio. `timeline` must outlive the task.
+  AudioTask(const Timeline& timeline, double duration_s, std::string path);
+  ~AudioTask();
+  AudioTask(const AudioTask&) = delete;
+  AudioTask& operator=(const AudioTask&) = delete;
+
+  /// Waits for the audio; returns its path, or "" when the show has none.
+  Expected<std::string> wait();
+  /// The encoding thread's own wall time.
+  double wall_s() const { return m_result ? m_result.value().wall_s : 0; }
+
+ private:
+  std::string m_path;
+  std::atomic<bool> m_cancel{false};
+  Expected<AudioResult> m_result{AudioResult{}};
+  std::thread m_thread;
+};
+
+}  // namespace chunkreel

@@ -1,0 +1,21 @@
+#pragma once
+// `chunkreel batch`: a night's queue of projects under one set of caps.
+// Each project renders to DIR/<stem>.mp4 with its report beside it; a project
+// that fails is recorded and the batch goes on. DIR/summary.json and a
+// printed table say what happened; DIR/batch.log has timestamped lines for
+// the whole night. With --resume, a project whose output exists and whose
+// content key, as the last summary.json recorded it, still matches is skipped, and an interrupted project
+// resumes from its finished chunks.
+//
+// Projects render one after another under the batch's worker cap and memory
+// budget, so the caps hold across the whole queue; while one project joins
+// and writes its report, the next project's workers already render.
+
+#include "orchestrator/cli/command_line.h"
+
+namespace chunkreel {
+
+/// Exit code: 0 all succeeded (or were skipped), 1 any failed, 130 interrupted.
+int run_batch(const Command& command);
+
+}  // namespace chunkreel

@@ -1,0 +1,283 @@
+#include "orchestrator/cli/command_line.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <optional>
+
+#include "common/units.h"
+#include "orchestrator/cli/config_file.h"
+
+namespace chunkreel {
+namespace {
+
+bool parse_int(const std::string& text, int64_t low, int64_t high, int64_t* out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  long long value = std::strtoll(text.c_str(), &end, 10);
+  if (*end != '\0' || value < low || value > high) return false;
+  *out = value;
+  return true;
+}
+
+bool parse_positive(const std::string& text, double* out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  double value = std::strtod(text.c_str(), &end);
+  if (*end != '\0' || !std::isfinite(value) || value <= 0) return false;
+  *out = value;
+  return true;
+}
+
+// What parsing collects besides the command itself.
+struct Parsed {
+  Command command;
+  std::string config;  ///< --config, applied after every flag
+};
+
+// One option: whether it takes a value, and what it does with it. A handler
+// returns an error message, or nothing when the value was good.
+struct Option {
+  bool takes_value = false;
+  std::function<std::optional<std::string>(Parsed&, const std::string&)> apply;
+};
+
+// A whole number from `low` to `high`, into the field `field` picks.
+Option whole(int low, int high, std::function<int*(Parsed&)> field, std::string message) {
+  return {true, [=](Parsed& p, const std::string& v) -> std::optional<std::string> {
+            int64_t n = 0;
+            if (!parse_int(v, low, high, &n)) return message;
+            *field(p) = static_cast<int>(n);
+            return std::nullopt;
+          }};
+}
+
+// A number above 0, into the field `field` picks.
+Option positive(std::function<double*(Parsed&)> field, std::string message) {
+  return {true, [=](Parsed& p, const std::string& v) -> std::optional<std::string> {
+            if (!parse_positive(v, field(p))) return message;
+            return std::nullopt;
+          }};
+}
+
+Option flag(std::function<void(Parsed&)> set) {
+  return {false, [set](Parsed& p, const std::string&) -> std::optional<std::string> {
+            set(p);
+            return std::nullopt;
+          }};
+}
+
+Option text(std::function<std::string*(Parsed&)> field) {
+  return {true, [field](Parsed& p, const std::string& v) -> std::optional<std::string> {
+            *field(p) = v;
+            return std::nullopt;
+          }};
+}
+
+const std::map<std::string, Option>& options() {
+  static const std::map<std::string, Option> table = {
+      {"-o", text([](Parsed& p) { return &p.command.render.output; })},
+      {"--workers", whole(1, 256, [](Parsed& p) { return &p.command.render.plan.workers; },
+                          "--workers needs a whole number from 1 to 256")},
+      {"--threads-per-worker",
+       whole(1, 64, [](Parsed& p) { return &p.command.render.plan.threads_per_worker; },
+             "--threads-per-worker needs a whole number from 1 to 64")},
+      {"--chunk-seconds", positive([](Parsed& p) { return &p.command.render.plan.chunk_seconds; },
+                                   "--chunk-seconds needs a number of seconds above 0")},
+      {"--memory-budget",
+       {true,
+        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
+          auto size = parse_size(v);
+          if (!size) return "--memory-budget: " + size.error().message;
+          p.command.render.plan.memory_budget = size.value();
+          return std::nullopt;
+        }}},
+      {"--report", text([](Parsed& p) { return &p.command.render.report; })},
+      {"--work-dir", text([](Parsed& p) { return &p.command.render.work_dir; })},
+      {"--config", text([](Parsed& p) { return &p.config; })},
+      {"--keep-chunks", flag([](Parsed& p) { p.command.render.keep_chunks = true; })},
+      {"--resume", flag([](Parsed& p) { p.command.render.resume = true; })},
+      {"--nice", flag([](Parsed& p) { p.command.render.nice = true; })},
+      {"--quiet", flag([](Parsed& p) { p.command.render.quiet = true; })},
+      {"--retries", whole(0, 100, [](Parsed& p) { return &p.command.render.retries; },
+                          "--retries needs a whole number from 0 to 100")},
+      {"--stall-timeout", positive([](Parsed& p) { return &p.command.render.stall_timeout_s; },
+                                   "--stall-timeout needs a number of seconds above 0")},
+      {"--max-megapixels",
+       {true,
+        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
+          double mp = 0;
+          if (!parse_positive(v, &mp)) return "--max-megapixels needs a number";
+          p.command.render.project.max_pixels = static_cast<int64_t>(mp * 1e6);
+          return std::nullopt;
+        }}},
+      {"--out-dir", text([](Parsed& p) { return &p.command.out_dir; })},
+      {"--json", flag([](Parsed& p) { p.command.json = true; })},
+      {"--music", text([](Parsed& p) { return &p.command.render.project.folder.music; })},
+      {"--seconds-per-slide",
+       positive([](Parsed& p) { return &p.command.render.project.folder.seconds_per_slide; },
+                "--seconds-per-slide needs a number of seconds above 0")},
+      {"--transition",
+       {true,
+        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
+          if (!parse_transition_type(v, &p.command.render.project.folder.transition))
+            return "--transition needs one of cut, crossfade, fade-black, wipe-left, wipe-right, "
+                   "wipe-up, wipe-down, slide-left, slide-right";
+          return std::nullopt;
+        }}},
+      {"--size",
+       {true,
+        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
+          int64_t w = 0, h = 0;
+          const auto x = v.find('x');
+          if (x == v.npos || !parse_int(v.substr(0, x), 16, 8192, &w) ||
+              !parse_int(v.substr(x + 1), 16, 8192, &h) || w % 2 || h % 2)
+            return "--size needs WIDTHxHEIGHT, even numbers from 16 to 8192";
+          p.command.render.project.folder.width = static_cast<int>(w);
+          p.command.render.project.folder.height = static_cast<int>(h);
+          return std::nullopt;
+        }}},
+      {"--fps",
+       {true,
+        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
+          auto rate = parse_rational(v);
+          if (!rate || rate.value().to_double() < 1 || rate.value().to_double() > 240)
+            return "--fps needs a rate from 1 to 240, such as 30 or 30000/1001";
+          p.command.render.project.folder.fps = rate.value();
+          return std::nullopt;
+        }}},
+  };
+  return table;
+}
+
+// Options that belong to one command only.
+bool allowed(const std::string& name, CommandKind kind) {
+  if (name == "--out-dir") return kind == CommandKind::k_batch;
+  if (name == "--json") return kind == CommandKind::k_plan;
+  return true;
+}
+
+std::string canonical_name(const std::string& arg) {
+  if (arg == "--output") return "-o";
+  if (arg == "-q") return "--quiet";
+  return arg;
+}
+
+std::optional<CommandKind> command_kind(const std::string& word) {
+  static const std::map<std::string, CommandKind> kinds = {{"render", CommandKind::k_render},
+                                                           {"plan", CommandKind::k_plan},
+                                                           {"init", CommandKind::k_init},
+                                                           {"batch", CommandKind::k_batch}};
+  auto found = kinds.find(word);
+  if (found == kinds.end()) return std::nullopt;
+  return found->second;
+}
+
+// What each command needs once every argument is read.
+std::optional<std::string> missing_argument(const Command& c) {
+  const RenderConfig& r = c.render;
+  switch (c.kind) {
+    case CommandKind::k_batch:
+      if (c.projects.empty()) return "batch needs at least one project file";
+      if (c.out_dir.empty()) return "batch needs an output folder: --out-dir DIR";
+      if (!r.output.empty()) return "batch names its outputs itself; use --out-dir, not -o";
+      return std::nullopt;
+    case CommandKind::k_plan:
+      if (r.project.path.empty()) return "plan needs a project file or a folder of photos";
+      return std::nullopt;
+    case CommandKind::k_init:
+      if (r.project.path.empty()) return "init needs a folder of photos";
+      if (r.output.empty()) return "init needs a project file to write: -o show.json";
+      return std::nullopt;
+    default:
+      if (r.project.path.empty()) return "render needs a project file or a folder of photos";
+      if (r.output.empty()) return "render needs an output file: -o OUT.mp4";
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+const char* usage_text() {
+  return "usage: chunkreel render PROJECT.json -o OUT.mp4 [options]\n"
+         "       chunkreel render PHOTOS_DIR -o OUT.mp4 [folder options] [options]\n"
+         "       chunkreel plan PROJECT.json [options] [--json]\n"
+         "       chunkreel init PHOTOS_DIR -o show.json [folder options]\n"
+         "       chunkreel batch PROJECT.json... --out-dir DIR [--resume] [--workers N]\n"
+         "                       [--memory-budget SIZE] [--nice] [options]\n"
+         "\n"
+         "options:\n"
+         "  -o, --output FILE          the MP4 to write (required)\n"
+         "  --workers N                most worker processes at once (default: automatic)\n"
+         "  --threads-per-worker T     encoder threads in each worker (default: automatic)\n"
+         "  --chunk-seconds S          aim for chunks of about S seconds (default: automatic)\n"
+         "  --report PATH.json         write a report of the run\n"
+         "  --work-dir DIR             where chunks are kept (default: OUT.mp4.parts)\n"
+         "  --keep-chunks              keep the work folder after success\n"
+         "  --resume                   reuse the finished chunks of an earlier run\n"
+         "  --memory-budget SIZE       keep the workers' memory under SIZE (bytes, or K/M/G)\n"
+         "  --config FILE              settings from a file (configs/); flags override it\n"
+         "  --retries N                extra attempts for a failed chunk (default 2)\n"
+         "  --stall-timeout S          stop and retry a worker silent for S seconds (default 120)\n"
+         "  --max-megapixels M         refuse larger images (default 100)\n"
+         "  --quiet                    print nothing but errors\n"
+         "  --nice                     run workers at nice 10 and idle I/O priority\n"
+         "\n"
+         "folder options (a show made from a folder of photos, in natural name order):\n"
+         "  --music FILE               a looping soundtrack\n"
+         "  --seconds-per-slide S      default 5\n"
+         "  --transition NAME          default crossfade\n"
+         "  --size WxH                 default 1920x1080\n"
+         "  --fps N                    default 30 (or a ratio such as 30000/1001)\n"
+         "\n"
+         "exit codes: 0 done, 1 render failed, 2 invalid input, 130 interrupted\n";
+}
+
+Expected<Command> parse_command_line(const std::vector<std::string>& args) {
+  Parsed parsed;
+  Command& command = parsed.command;
+  if (args.empty()) return Error{"no command given\n" + std::string(usage_text())};
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") return command;
+  if (args[0] == "--version") {
+    command.kind = CommandKind::k_version;
+    return command;
+  }
+  const auto kind = command_kind(args[0]);
+  if (!kind) return Error{"unknown command '" + args[0] + "' (try --help)"};
+  command.kind = *kind;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      command.kind = CommandKind::k_help;
+      return command;
+    }
+    const std::string name = canonical_name(arg);
+    const auto found = options().find(name);
+    if (found != options().end() && allowed(name, command.kind)) {
+      const Option& option = found->second;
+      std::string value;
+      if (option.takes_value) {
+        if (i + 1 >= args.size()) return Error{arg + " needs a value (try --help)"};
+        value = args[++i];
+      }
+      if (auto error = option.apply(parsed, value)) return Error{*error};
+    } else if (!arg.empty() && arg[0] == '-') {
+      return Error{"unknown option '" + arg + "' (try --help)"};
+    } else if (command.kind == CommandKind::k_batch) {
+      command.projects.push_back(arg);
+    } else if (command.render.project.path.empty()) {
+      command.render.project.path = arg;
+    } else {
+      return Error{"unexpected argument '" + arg + "'"};
+    }
+  }
+  if (!parsed.config.empty()) {
+    Expected<void> applied = apply_config_file(parsed.config, &command.render);
+    if (!applied) return applied.error();
+  }
+  if (auto missing = missing_argument(command)) return Error{*missing};
+  return command;
+}
+
+}  // namespace chunkreel

@@ -1,0 +1,32 @@
+#pragma once
+// The command line: `chunkreel render PROJECT.json -o OUT.mp4 [options]`,
+// `plan`, `init` and `batch`. Parsing builds the RenderConfig the render
+// takes, plus the few things only the commands themselves need.
+
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "orchestrator/session/render_config.h"
+
+namespace chunkreel {
+
+enum class CommandKind { k_render, k_plan, k_init, k_batch, k_help, k_version };
+
+struct Command {
+  CommandKind kind = CommandKind::k_help;
+  /// render and plan: the render; init: the folder and the project file to
+  /// write (as project.path and output); batch: what every project shares.
+  RenderConfig render;
+  bool json = false;                  ///< plan: print JSON
+  std::vector<std::string> projects;  ///< batch
+  std::string out_dir;                ///< batch
+};
+
+/// Parses argv (without the program name). Errors describe the bad argument.
+/// A --config file fills in whatever the flags leave automatic.
+Expected<Command> parse_command_line(const std::vector<std::string>& args);
+
+const char* usage_text();
+
+}  // namespace chunkreel

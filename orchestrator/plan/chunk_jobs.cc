@@ -1,0 +1,42 @@
+#include "orchestrator/plan/chunk_jobs.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "common/content_key.h"
+
+namespace chunkreel {
+
+std::string chunk_file_name(int chunk, const std::string& key) {
+  return fmt::format("chunk_{:05d}_{}.mp4", chunk, key);
+}
+std::string job_file_name(int chunk) { return fmt::format("chunk_{:05d}.json", chunk); }
+
+ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const ChunkPlan& chunk,
+                        const std::string& work_dir) {
+  ChunkJob job;
+  job.chunk_index = chunk.index;
+  job.first_frame = chunk.first_frame;
+  job.frame_count = chunk.frame_count;
+  job.output = project.timeline.output;
+  job.threads = plan.threads_per_worker;
+  for (int i = chunk.first_slide; i <= chunk.last_slide; ++i) {
+    const Slide& slide = project.timeline.slides[i];
+    JobSlide js;
+    js.span = project.timing.spans[i];
+    js.image = slide.image;
+    js.image_width = project.images[i].width();
+    js.image_height = project.images[i].height();
+    js.orientation = project.images[i].orientation;
+    js.fit = slide.fit;
+    js.motion = slide.motion;
+    js.out_transition = slide.transition.type;
+    job.slides.push_back(js);
+  }
+  // Finished chunks are found again by what they contain.
+  job.chunk_path = (std::filesystem::path(work_dir) / chunk_file_name(chunk.index, chunk_content_key(job))).string();
+  return job;
+}
+
+}  // namespace chunkreel

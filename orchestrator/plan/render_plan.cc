@@ -1,0 +1,91 @@
+#include "orchestrator/plan/render_plan.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "common/units.h"
+#include "orchestrator/plan/memory_estimate.h"
+
+namespace chunkreel {
+
+namespace {
+
+std::vector<int64_t> estimate_peaks(const Project& project, const std::vector<ChunkPlan>& chunks,
+                                    int threads) {
+  std::vector<int64_t> peaks;
+  for (const ChunkPlan& chunk : chunks) {
+    ChunkMemoryInput input;
+    input.output = &project.timeline.output;
+    input.threads = threads;
+    for (int i = chunk.first_slide; i <= chunk.last_slide; ++i) {
+      const Motion& m = project.timeline.slides[i].motion;
+      input.max_zoom = std::max({input.max_zoom, m.from.zoom, m.to.zoom});
+      input.images.push_back(&project.images[i]);
+    }
+    peaks.push_back(estimate_chunk_peak(input));
+  }
+  return peaks;
+}
+
+}  // namespace
+
+Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings& options,
+                                      const Machine& machine) {
+  RenderPlan plan;
+  const int cores = std::max(1, machine.cores);
+  const int64_t available_memory = machine.available_memory;
+  const double duration = project.timing.duration;
+  const int wanted_workers = options.workers > 0 ? options.workers : cores;
+  if (options.chunk_seconds > 0) {
+    plan.chunk_seconds = options.chunk_seconds;
+    plan.reason = fmt::format("chunks of about {:g} s as asked", options.chunk_seconds);
+  } else {
+    // About six chunks per worker keeps the tail short: the encode cost of a
+    // chunk varies with its photos' detail, and the last chunk to finish runs
+    // alone. Under 4 s a chunk's start-up (process, encoder, first decode)
+    // stops being small against its work, so a show shorter than two such
+    // chunks renders as one chunk with every core in its encoder; past 30 s
+    // chunks gain nothing.
+    plan.chunk_seconds = std::clamp(duration / (6.0 * wanted_workers), 4.0, 30.0);
+    plan.reason = "about 6 chunks per worker, each between 4 s and 30 s, to keep the tail short";
+  }
+  const int64_t target_frames =
+      std::max<int64_t>(1, frame_count(plan.chunk_seconds, project.timeline.output.fps));
+  plan.chunks = split_into_chunks(project.timing, project.timeline.output.fps, target_frames);
+
+  // Memory: a budget from the user, or most of what the machine has free.
+  plan.budget_given = options.memory_budget > 0;
+  plan.memory_budget = plan.budget_given ? options.memory_budget
+                                         : static_cast<int64_t>(0.8 * available_memory);
+  const std::vector<int64_t> single_thread = estimate_peaks(project, plan.chunks, 1);
+  const int64_t largest = *std::max_element(single_thread.begin(), single_thread.end());
+  if (plan.memory_budget > 0 && largest > plan.memory_budget)
+    return Error{fmt::format(
+        "the memory budget of {} cannot hold even one worker: the largest chunk needs about "
+        "{}; the smallest budget that can work is {}",
+        format_bytes(plan.memory_budget), format_bytes(largest),
+        format_bytes(((largest >> 20) + 1) << 20))};
+
+  plan.workers = std::min<int>(wanted_workers, static_cast<int>(plan.chunks.size()));
+  if (plan.memory_budget > 0) {
+    const int fit = static_cast<int>(std::max<int64_t>(1, plan.memory_budget / largest));
+    if (fit < plan.workers) {
+      plan.workers = fit;
+      plan.reason += fmt::format("; the memory budget holds {} worker{} at once", fit, fit == 1 ? "" : "s");
+    }
+  }
+  plan.threads_per_worker = options.threads_per_worker > 0 ? options.threads_per_worker
+                                                           : std::max(1, cores / plan.workers);
+  if (plan.chunks.size() == 1)
+    plan.reason += "; the show is too short for parallel chunks to pay, so it renders as one "
+                   "chunk with every core in its encoder";
+  else if (options.threads_per_worker == 0)
+    plan.reason += fmt::format("; {} thread{} per worker keeps the threads at the {} cores",
+                               plan.threads_per_worker, plan.threads_per_worker == 1 ? "" : "s", cores);
+  plan.chunk_peak_bytes = estimate_peaks(project, plan.chunks, plan.threads_per_worker);
+  return plan;
+}
+
+}  // namespace chunkreel

@@ -1,0 +1,39 @@
+#pragma once
+// The decision on workers, threads and chunk length. Pure: the project, the
+// settings and the machine in, data out.
+
+#include <string>
+#include <vector>
+
+#include "orchestrator/plan/chunk_boundaries.h"
+#include "orchestrator/plan/machine.h"
+#include "orchestrator/project/project_check.h"
+
+namespace chunkreel {
+
+/// What the user asked of the plan; 0 means "decide automatically".
+struct PlanSettings {
+  int workers = 0;             ///< most worker processes at once
+  int threads_per_worker = 0;
+  double chunk_seconds = 0;
+  int64_t memory_budget = 0;   ///< bytes; 0: stay inside available memory
+};
+
+struct RenderPlan {
+  int workers = 1;             ///< processes at once (never more than chunks)
+  int threads_per_worker = 1;
+  double chunk_seconds = 0;    ///< the length aimed at
+  std::vector<ChunkPlan> chunks;
+  std::vector<int64_t> chunk_peak_bytes;  ///< estimated worker peak, per chunk
+  int64_t memory_budget = 0;   ///< what admission keeps the workers under
+  bool budget_given = false;   ///< from --memory-budget (else from available memory)
+  std::string reason;          ///< why these numbers, in a sentence or two
+};
+
+/// Decides the plan for `machine`; its available memory bounds the plan when
+/// no budget is given. Fails when not even one chunk fits the budget, naming
+/// the smallest budget that would work.
+Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings& settings,
+                                      const Machine& machine);
+
+}  // namespace chunkreel

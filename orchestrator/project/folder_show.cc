@@ -1,0 +1,95 @@
+#include "orchestrator/project/folder_show.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+#include "common/timeline_json.h"
+
+namespace chunkreel {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_picture(const fs::path& path) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".webp";
+}
+
+}  // namespace
+
+bool natural_less(const std::string& a, const std::string& b) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (std::isdigit(static_cast<unsigned char>(a[i])) && std::isdigit(static_cast<unsigned char>(b[j]))) {
+      size_t i_end = i, j_end = j;
+      while (i_end < a.size() && std::isdigit(static_cast<unsigned char>(a[i_end]))) ++i_end;
+      while (j_end < b.size() && std::isdigit(static_cast<unsigned char>(b[j_end]))) ++j_end;
+      // Compare by value: strip leading zeros, then length, then digits.
+      size_t ia = i, jb = j;
+      while (ia + 1 < i_end && a[ia] == '0') ++ia;
+      while (jb + 1 < j_end && b[jb] == '0') ++jb;
+      if (i_end - ia != j_end - jb) return i_end - ia < j_end - jb;
+      int order = a.compare(ia, i_end - ia, b, jb, j_end - jb);
+      if (order != 0) return order < 0;
+      i = i_end;
+      j = j_end;
+      continue;
+    }
+    const int ca = std::tolower(static_cast<unsigned char>(a[i]));
+    const int cb = std::tolower(static_cast<unsigned char>(b[j]));
+    if (ca != cb) return ca < cb;
+    ++i;
+    ++j;
+  }
+  if ((a.size() - i) != (b.size() - j)) return a.size() - i < b.size() - j;
+  return a < b;  // a stable tie-break for names equal but for case or zeros
+}
+
+Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderOptions& options) {
+  std::error_code ec;
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    if (entry.is_regular_file(ec) && is_picture(entry.path()))
+      names.push_back(entry.path().filename().string());
+  }
+  if (ec) return Error{folder + ": cannot list the folder: " + ec.message()};
+  if (names.empty()) return Error{folder + ": holds no JPEG, PNG or WebP photos"};
+  std::sort(names.begin(), names.end(), natural_less);
+
+  Timeline timeline;
+  timeline.project_path = (fs::absolute(folder) / "(folder show)").string();
+  timeline.output.width = options.width;
+  timeline.output.height = options.height;
+  timeline.output.fps = options.fps;
+  const double transition = options.transition == TransitionType::k_cut
+                                ? 0.0
+                                : std::min(1.0, options.seconds_per_slide / 3);
+  for (const std::string& name : names) {
+    Slide slide;
+    slide.image = (fs::absolute(folder) / name).lexically_normal().string();
+    slide.duration = options.seconds_per_slide;
+    slide.auto_motion = true;
+    slide.transition = {options.transition, transition};
+    timeline.slides.push_back(slide);
+  }
+  if (!options.music.empty()) {
+    AudioTrack track;
+    track.file = fs::absolute(options.music).lexically_normal().string();
+    track.loop = true;
+    track.fade_in = 1.0;
+    track.fade_out = 3.0;
+    timeline.audio.push_back(track);
+  }
+  return timeline;
+}
+
+std::string timeline_as_project(Timeline timeline, const std::string& project_folder) {
+  const fs::path base = fs::absolute(project_folder);
+  for (Slide& slide : timeline.slides) slide.image = fs::path(slide.image).lexically_relative(base).string();
+  for (AudioTrack& track : timeline.audio) track.file = fs::path(track.file).lexically_relative(base).string();
+  return timeline_to_json(timeline);
+}
+
+}  // namespace chunkreel

@@ -1,0 +1,183 @@
+#include "orchestrator/report/report.h"
+
+#include "common/units.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace chunkreel {
+namespace {
+
+struct ParallelFigures {
+  double work_s = 0;        ///< sum of chunk wall times
+  double serial_s = 0;      ///< phases outside the parallel render
+  double longest_s = 0;
+  double mean_s = 0;
+  double speedup = 0;
+  double efficiency = 0;
+  double serial_fraction = 0;
+  double max_speedup = 0;
+  double load_imbalance = 0;
+};
+
+ParallelFigures parallel_figures(const RunFacts& f) {
+  ParallelFigures p;
+  int rendered = 0;
+  for (const ChunkRun& run : f.runs) {
+    if (run.reused) continue;
+    ++rendered;
+    p.work_s += run.stats.wall_s;
+    p.longest_s = std::max(p.longest_s, run.stats.wall_s);
+  }
+  p.mean_s = rendered == 0 ? 0 : p.work_s / rendered;
+  p.serial_s = f.phases.validate_s + f.phases.plan_s + f.phases.audio_s + f.phases.concat_s;
+  const double serial_equivalent = p.serial_s + p.work_s;
+  p.speedup = f.phases.total_s > 0 ? serial_equivalent / f.phases.total_s : 0;
+  p.efficiency = f.workers > 0 ? p.speedup / f.workers : 0;
+  p.serial_fraction = serial_equivalent > 0 ? p.serial_s / serial_equivalent : 0;
+  const double best_wall =
+      p.serial_s + std::max(p.longest_s, f.workers > 0 ? p.work_s / f.workers : p.work_s);
+  p.max_speedup = best_wall > 0 ? serial_equivalent / best_wall : 0;
+  p.load_imbalance = p.mean_s > 0 ? p.longest_s / p.mean_s : 0;
+  return p;
+}
+
+}  // namespace
+
+std::vector<Warning> find_warnings(const RunFacts& f) {
+  std::vector<Warning> warnings;
+  const ParallelFigures p = parallel_figures(f);
+  if (f.concat_wall_s > 5 || (f.phases.total_s > 0 && f.concat_wall_s > 0.1 * f.phases.total_s))
+    warnings.push_back({"concat_slow",
+                        fmt::format("the join took {:.1f} s ({:.0f}% of the run); a stream-copy "
+                                    "join should take a small fraction",
+                                    f.concat_wall_s, 100 * f.concat_wall_s / f.phases.total_s)});
+  for (const ChunkRun& run : f.runs) {
+    if (run.stats.wall_s > 0 && run.stats.startup_s > 0.2 * run.stats.wall_s) {
+      warnings.push_back({"overhead_dominated",
+                          fmt::format("chunk {} spent {:.2f} s of {:.2f} s starting up; use longer "
+                                      "chunks or fewer workers",
+                                      run.chunk, run.stats.startup_s, run.stats.wall_s)});
+      break;
+    }
+  }
+  if (p.mean_s > 0 && f.runs.size() > 1 && p.load_imbalance > 2)
+    warnings.push_back({"load_imbalance",
+                        fmt::format("the longest chunk took {:.1f}x the mean", p.load_imbalance)});
+  if (f.memory_budget_bytes > 0 && f.concurrent_peak_rss_bytes > 0.9 * f.memory_budget_bytes)
+    warnings.push_back({"memory_near_budget",
+                        fmt::format("workers peaked at {:.0f}% of the memory budget",
+                                    100.0 * f.concurrent_peak_rss_bytes / f.memory_budget_bytes)});
+  if (f.workers > 1 && p.efficiency < 0.6)
+    warnings.push_back({"low_efficiency", fmt::format("parallel efficiency was {:.0f}%",
+                                                      100 * p.efficiency)});
+  return warnings;
+}
+
+nlohmann::json build_report(const RunFacts& f) {
+  using nlohmann::json;
+  const ParallelFigures p = parallel_figures(f);
+  std::map<int, const ChunkRun*> runs;
+  int64_t workers_peak = 0;
+  for (const ChunkRun& run : f.runs) {
+    runs[run.chunk] = &run;
+    workers_peak = std::max(workers_peak, run.stats.peak_rss_bytes);
+  }
+  json chunks = json::array();
+  for (const ChunkPlan& c : f.chunks) {
+    json slides = json::array();
+    for (int s = c.first_slide; s <= c.last_slide; ++s) slides.push_back(s);
+    json entry = {{"index", c.index},
+                  {"first_frame", c.first_frame},
+                  {"frame_count", c.frame_count},
+                  {"slides", slides},
+                  {"attempts", 0},
+                  {"reused", false}};
+    json attempt_log = json::array();
+    for (const AttemptRecord& a : f.attempts)
+      if (a.chunk == c.index)
+        attempt_log.push_back({{"attempt", a.attempt}, {"slot", a.slot}, {"start_s", a.start_s},
+                               {"end_s", a.end_s}, {"ok", a.ok}});
+    entry["attempt_log"] = attempt_log;
+    if (auto it = runs.find(c.index); it != runs.end()) {
+      const ChunkRun& r = *it->second;
+      entry["attempts"] = r.attempts;
+      entry["reused"] = r.reused;
+      entry["slot"] = r.slot;
+      entry["start_s"] = r.start_s;
+      entry["end_s"] = r.end_s;
+      entry["wall_s"] = r.stats.wall_s;
+      entry["cpu_s"] = r.stats.cpu_s;
+      entry["startup_s"] = r.stats.startup_s;
+      entry["peak_rss_bytes"] = r.stats.peak_rss_bytes;
+      entry["bytes"] = r.stats.bytes;
+    }
+    chunks.push_back(entry);
+  }
+  json warnings = json::array();
+  for (const Warning& w : find_warnings(f))
+    warnings.push_back({{"code", w.code}, {"message", w.message}});
+  json curve = json::array();
+  for (const MemorySample& m : f.memory_curve) curve.push_back({m.t_s, m.bytes});
+
+  return {
+      {"output",
+       {{"path", f.output_path}, {"frames", f.frames}, {"duration_s", f.duration_s},
+        {"bytes", f.bytes}}},
+      {"plan",
+       {{"workers", f.workers},
+        {"threads_per_worker", f.threads_per_worker},
+        {"chunk_count", f.chunks.size()},
+        {"memory_budget_bytes",
+         f.memory_budget_bytes > 0 ? json(f.memory_budget_bytes) : json(nullptr)}}},
+      {"phases",
+       {{"validate_s", f.phases.validate_s},
+        {"plan_s", f.phases.plan_s},
+        {"render_s", f.phases.render_s},
+        {"audio_s", f.phases.audio_s},
+        {"concat_s", f.phases.concat_s},
+        {"total_s", f.phases.total_s}}},
+      {"chunks", chunks},
+      {"concat", {{"mode", "stream_copy"}, {"wall_s", f.concat_wall_s}, {"bytes", f.bytes}}},
+      {"audio", {{"encode_wall_s", f.audio_work_s}}},
+      {"memory",
+       {{"orchestrator_peak_rss_bytes", f.orchestrator_peak_rss_bytes},
+        {"workers_peak_rss_bytes", workers_peak},
+        {"concurrent_peak_rss_bytes", f.concurrent_peak_rss_bytes},
+        {"curve", curve}}},
+      {"parallel",
+       {{"speedup", p.speedup},
+        {"efficiency", p.efficiency},
+        {"serial_fraction", p.serial_fraction},
+        {"max_speedup", p.max_speedup},
+        {"load_imbalance", p.load_imbalance}}},
+      {"warnings", warnings},
+  };
+}
+
+std::vector<std::string> summary_lines(const nlohmann::json& r) {
+  const auto& out = r["output"];
+  const auto& par = r["parallel"];
+  const auto& memory = r["memory"];
+  std::vector<std::string> lines;
+  lines.push_back(fmt::format("wrote {} ({}, {} frames, {})", out["path"].get<std::string>(),
+                              format_duration(out["duration_s"].get<double>()),
+                              out["frames"].get<int64_t>(), format_bytes(out["bytes"].get<int64_t>())));
+  lines.push_back(fmt::format(
+      "  wall {:.1f} s, speedup {:.2f}x on {} worker{} (efficiency {:.0f}%, at most {:.2f}x for this plan)",
+      r["phases"]["total_s"].get<double>(), par["speedup"].get<double>(),
+      r["plan"]["workers"].get<int>(), r["plan"]["workers"].get<int>() == 1 ? "" : "s",
+      100 * par["efficiency"].get<double>(), par["max_speedup"].get<double>()));
+  lines.push_back(fmt::format("  peak memory {} (workers together), {} (largest worker), {} (orchestrator)",
+                              format_bytes(memory["concurrent_peak_rss_bytes"].get<int64_t>()),
+                              format_bytes(memory["workers_peak_rss_bytes"].get<int64_t>()),
+                              format_bytes(memory["orchestrator_peak_rss_bytes"].get<int64_t>())));
+  for (const auto& w : r["warnings"])
+    lines.push_back(fmt::format("chunkreel: warning: {}: {}", w["code"].get<std::string>(),
+                                w["message"].get<std::string>()));
+  return lines;
+}
+
+}  // namespace chunkreel

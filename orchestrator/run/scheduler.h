@@ -1,0 +1,98 @@
+#pragma once
+// The main loop, in ninja's shape: start chunk jobs while the runner has
+// room, wait for one event, record it, and count failures against a retry
+// budget. `ChunkQueue` (chunk_queue.h) is the plan as data; `run_schedule` is
+// the loop around a CommandRunner.
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "orchestrator/run/chunk_queue.h"
+#include "orchestrator/run/command_runner.h"
+
+namespace chunkreel {
+
+/// One chunk's history, as the report shows it.
+struct ChunkRun {
+  int chunk = 0;
+  int attempts = 0;
+  int slot = 0;
+  double start_s = 0;  ///< of the successful attempt, since the schedule began
+  double end_s = 0;
+  bool reused = false;  ///< taken whole from an earlier run; no worker ran
+  WorkerStats stats;
+};
+
+/// What the loop tells whoever watches (the status line, the report).
+class ScheduleObserver {
+ public:
+  virtual ~ScheduleObserver() = default;
+  virtual void chunk_started(const WorkerTask&) {}
+  virtual void chunk_progress(int /*chunk*/, int64_t /*frames_done*/) {}
+  virtual void chunk_finished(const ChunkRun&) {}
+  virtual void chunk_failed(int /*chunk*/, int /*attempt*/, const std::string& /*why*/,
+                            bool /*will_retry*/) {}
+  /// Called about every 100 ms while workers run.
+  virtual void tick(const CommandRunner&) {}
+};
+
+/// Tells several observers, in order.
+class ObserverList : public ScheduleObserver {
+ public:
+  explicit ObserverList(std::vector<ScheduleObserver*> observers) : m_observers(std::move(observers)) {}
+  void chunk_started(const WorkerTask& task) override {
+    for (ScheduleObserver* o : m_observers) o->chunk_started(task);
+  }
+  void chunk_progress(int chunk, int64_t frames_done) override {
+    for (ScheduleObserver* o : m_observers) o->chunk_progress(chunk, frames_done);
+  }
+  void chunk_finished(const ChunkRun& run) override {
+    for (ScheduleObserver* o : m_observers) o->chunk_finished(run);
+  }
+  void chunk_failed(int chunk, int attempt, const std::string& why, bool will_retry) override {
+    for (ScheduleObserver* o : m_observers) o->chunk_failed(chunk, attempt, why, will_retry);
+  }
+  void tick(const CommandRunner& runner) override {
+    for (ScheduleObserver* o : m_observers) o->tick(runner);
+  }
+
+ private:
+  std::vector<ScheduleObserver*> m_observers;
+};
+
+struct ScheduleOptions {
+  int retries = 2;  ///< extra attempts per chunk after the first
+  /// The sum of the running workers' estimated peaks stays under this
+  /// (0: no limit). Estimates are scaled by the largest ratio of measured to
+  /// estimated peak among finished chunks, so they learn from the run.
+  int64_t memory_budget = 0;
+};
+
+/// One attempt at a chunk, successful or not (for the report's timeline).
+struct AttemptRecord {
+  int chunk = 0;
+  int attempt = 1;
+  int slot = 0;
+  double start_s = 0;
+  double end_s = 0;
+  bool ok = false;
+};
+
+struct ScheduleResult {
+  std::vector<ChunkRun> runs;  ///< finished chunks, in completion order
+  std::vector<AttemptRecord> attempts;  ///< every attempt that ended
+  bool interrupted = false;
+  std::string failure;  ///< set when a chunk ran out of attempts
+  int failed_chunk = -1;  ///< which one
+  /// What estimates are multiplied by: 1 until a chunk finishes, then the
+  /// largest measured / estimated peak so far plus a 10% margin.
+  double estimate_correction = 1;
+  int max_running = 0;             ///< most workers alive at once
+};
+
+ScheduleResult run_schedule(std::vector<ScheduledChunk> chunks, CommandRunner& runner,
+                            const ScheduleOptions& options, ScheduleObserver& observer,
+                            const std::atomic<bool>& interrupted);
+
+}  // namespace chunkreel

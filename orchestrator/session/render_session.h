@@ -1,0 +1,73 @@
+#pragma once
+// One render, in three phases, so a batch can overlap them across projects:
+//   1. construction: validate everything, plan, write the chunk jobs;
+//   2. render(): run the workers (the soundtrack encodes alongside);
+//   3. finish(): wait for the audio, join by stream copy, report, clean up.
+// Each phase throws Fatal on failure (exit code 2 for invalid input, 1 for a
+// failed render, 130 when interrupted). finish() may run on another thread
+// while the next session renders; a session does not move once built.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "orchestrator/plan/render_plan.h"
+#include "orchestrator/project/project_check.h"
+#include "orchestrator/report/line_printer.h"
+#include "orchestrator/run/memory_sampler.h"
+#include "orchestrator/run/scheduler.h"
+#include "orchestrator/session/render_config.h"
+#include "orchestrator/session/work_folder.h"
+
+namespace chunkreel {
+
+class AudioTask;
+
+/// What a finished render made.
+struct RenderOutcome {
+  std::string output;       ///< absolute path of the MP4
+  int64_t frames = 0;
+  std::string content_key;  ///< the show's identity (project_key)
+};
+
+class RenderSession {
+ public:
+  explicit RenderSession(RenderConfig config);
+  ~RenderSession();
+  RenderSession(const RenderSession&) = delete;
+  RenderSession& operator=(const RenderSession&) = delete;
+
+  void render();
+  RenderOutcome finish();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  void write_jobs();
+  std::string failure_message() const;
+  void write_report(const nlohmann::json& report) const;
+
+  RenderConfig m_config;
+  LinePrinter m_printer;
+  Clock::time_point m_t_start, m_t_validated, m_t_planned, m_t_rendered;
+  Project m_project;
+  RenderPlan m_plan;
+  std::string m_output;
+  std::optional<WorkFolder> m_work;
+  std::string m_audio_path;
+  std::vector<ScheduledChunk> m_scheduled;
+  std::vector<std::string> m_chunk_paths;
+  std::vector<int> m_reused;
+  int64_t m_reused_frames = 0;
+  std::unique_ptr<AudioTask> m_audio;
+  MemorySampler m_memory;
+  ScheduleResult m_schedule;
+};
+
+/// `report`.json -> `report`.html beside it (any other name gets ".html" added).
+std::string html_path_for(const std::string& report);
+
+}  // namespace chunkreel
