@@ -5,26 +5,12 @@
 
 #include "common/atomic_file.h"
 #include "common/json_fields.h"
+#include "common/viewpoint_json.h"
 
 namespace chunkreel {
 namespace {
 
 using nlohmann::json;
-
-json viewpoint(const ViewPoint& v) {
-  return {{"zoom", v.zoom}, {"center", {v.center_x, v.center_y}}};
-}
-
-ViewPoint read_viewpoint(FieldReader r) {
-  ViewPoint v;
-  v.zoom = r.number("zoom").value_or(1.0);
-  const json* c = r.raw("center");
-  if (!c || !c->is_array() || c->size() != 2) r.fail("center", "must be [x, y]");
-  v.center_x = (*c)[0].get<double>();
-  v.center_y = (*c)[1].get<double>();
-  r.finish();
-  return v;
-}
 
 template <typename T>
 T required(std::optional<T> value, FieldReader& r, const char* key) {
@@ -78,8 +64,8 @@ ChunkJob read_job(const json& root) {
       s.fail("out_transition_type", "unknown");
     auto m = s.object("motion");
     if (!m) s.fail("motion", "is required");
-    slide.motion.from = read_viewpoint(*m->object("from"));
-    slide.motion.to = read_viewpoint(*m->object("to"));
+    slide.motion.from = read_viewpoint(*m->object("from"), ViewPoint{});
+    slide.motion.to = read_viewpoint(*m->object("to"), ViewPoint{});
     if (!parse_easing(required(m->string("easing"), *m, "easing"), &slide.motion.easing))
       m->fail("easing", "unknown");
     m->finish();
@@ -109,8 +95,8 @@ std::string chunk_job_to_json(const ChunkJob& job) {
         {"orientation", s.orientation},
         {"fit", to_string(s.fit)},
         {"motion",
-         {{"from", viewpoint(s.motion.from)},
-          {"to", viewpoint(s.motion.to)},
+         {{"from", viewpoint_to_json(s.motion.from)},
+          {"to", viewpoint_to_json(s.motion.to)},
           {"easing", to_string(s.motion.easing)}}},
     });
   }

@@ -18,8 +18,14 @@ EncoderConfig encoder_config(const OutputSettings& output, int threads) {
   return config;
 }
 
-std::string x264_params(const EncoderConfig& config) {
-  (void)config;
+// The colour description every chunk carries, in its headers and frames.
+constexpr AVColorPrimaries k_primaries = AVCOL_PRI_BT709;
+constexpr AVColorTransferCharacteristic k_transfer = AVCOL_TRC_BT709;
+constexpr AVColorSpace k_matrix = AVCOL_SPC_BT709;
+constexpr AVColorRange k_range = AVCOL_RANGE_MPEG;
+constexpr AVChromaLocation k_chroma_site = AVCHROMA_LOC_LEFT;
+
+std::string x264_params() {
   // stitchable: x264 keeps its headers identical across separate encodes
   // with the same settings, which is what lets chunks join by stream copy.
   // Rate control and VBV stay per-chunk (crf), so joins need no buffer model.
@@ -38,15 +44,23 @@ void apply_encoder_config(const EncoderConfig& config, AVCodecContext* ctx) {
   ctx->flags |= AV_CODEC_FLAG_CLOSED_GOP | AV_CODEC_FLAG_GLOBAL_HEADER;
   ctx->gop_size = static_cast<int>(4 * config.fps.num / config.fps.den);
   ctx->thread_count = config.threads;
-  ctx->color_primaries = AVCOL_PRI_BT709;
-  ctx->color_trc = AVCOL_TRC_BT709;
-  ctx->colorspace = AVCOL_SPC_BT709;
-  ctx->color_range = AVCOL_RANGE_MPEG;
-  ctx->chroma_sample_location = AVCHROMA_LOC_LEFT;
+  ctx->color_primaries = k_primaries;
+  ctx->color_trc = k_transfer;
+  ctx->colorspace = k_matrix;
+  ctx->color_range = k_range;
+  ctx->chroma_sample_location = k_chroma_site;
   av_opt_set(ctx->priv_data, "preset", config.preset.c_str(), 0);
   av_opt_set(ctx->priv_data, "profile", config.crf == 0 ? "high444" : "high", 0);
   av_opt_set_double(ctx->priv_data, "crf", config.crf, 0);
-  av_opt_set(ctx->priv_data, "x264-params", x264_params(config).c_str(), 0);
+  av_opt_set(ctx->priv_data, "x264-params", x264_params().c_str(), 0);
+}
+
+void apply_colour_tags(AVFrame* frame) {
+  frame->color_primaries = k_primaries;
+  frame->color_trc = k_transfer;
+  frame->colorspace = k_matrix;
+  frame->color_range = k_range;
+  frame->chroma_location = k_chroma_site;
 }
 
 }  // namespace chunkreel

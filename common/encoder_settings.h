@@ -8,6 +8,7 @@
 #include "common/timeline.h"
 
 struct AVCodecContext;
+struct AVFrame;
 
 namespace chunkreel {
 
@@ -22,12 +23,17 @@ struct EncoderConfig {
 
 EncoderConfig encoder_config(const OutputSettings& output, int threads);
 
-/// The x264-params string (shared, so tests can check it).
-std::string x264_params(const EncoderConfig& config);
+/// The x264-params string: the same for every configuration (shared, so
+/// tests can check it).
+std::string x264_params();
 
 /// Sets size, rate, profile, GOP, colour tags and the libx264 private
 /// options on `ctx`, which must be a libx264 context not yet opened.
 /// crf 0 is lossless, which x264 allows only in High 4:4:4 Predictive.
 void apply_encoder_config(const EncoderConfig& config, AVCodecContext* ctx);
+
+/// Tags `frame` with the colour description the encoder carries (BT.709
+/// primaries, transfer and matrix, limited range, left-sited chroma).
+void apply_colour_tags(AVFrame* frame);
 
 }  // namespace chunkreel

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/json_fields.h"
+#include "common/viewpoint_json.h"
 
 namespace chunkreel {
 namespace {
@@ -17,7 +18,6 @@ constexpr int k_max_dimension = 8192;
 constexpr int k_min_dimension = 16;
 constexpr double k_max_fps = 240;
 constexpr double k_max_slide_seconds = 24 * 3600;
-constexpr double k_max_zoom = 64;
 
 std::string resolve_path(const std::string& relative, const fs::path& base) {
   fs::path p(relative);
@@ -42,26 +42,6 @@ Transition read_transition(FieldReader reader, Transition fallback) {
   if (t.type == TransitionType::k_cut) t.duration = 0;
   if (t.type != TransitionType::k_cut && t.duration == 0) t.type = TransitionType::k_cut;
   return t;
-}
-
-ViewPoint read_viewpoint(FieldReader reader, ViewPoint fallback) {
-  ViewPoint v = fallback;
-  if (auto zoom = reader.number("zoom")) {
-    if (*zoom <= 0) reader.fail("zoom", "must be greater than 0");
-    if (*zoom > k_max_zoom) reader.fail("zoom", "must be at most 64");
-    v.zoom = *zoom;
-  }
-  if (const json* center = reader.raw("center")) {
-    if (!center->is_array() || center->size() != 2 || !(*center)[0].is_number() ||
-        !(*center)[1].is_number())
-      reader.fail("center", "must be an array of two numbers [x, y]");
-    v.center_x = (*center)[0].get<double>();
-    v.center_y = (*center)[1].get<double>();
-    if (!(v.center_x >= 0 && v.center_x <= 1 && v.center_y >= 0 && v.center_y <= 1))
-      reader.fail("center", "must lie inside [0, 1] x [0, 1]");
-  }
-  reader.finish();
-  return v;
 }
 
 // Motion is an object (fields default to `fallback`'s) or the string "auto".
@@ -247,10 +227,6 @@ Timeline read_timeline(const json& root, const std::string& path) {
   return timeline;
 }
 
-json viewpoint_json(const ViewPoint& v) {
-  return {{"zoom", v.zoom}, {"center", {v.center_x, v.center_y}}};
-}
-
 }  // namespace
 
 Expected<Timeline> parse_timeline(const std::string& text, const std::string& path) {
@@ -296,8 +272,8 @@ std::string timeline_to_json(const Timeline& timeline) {
   json slides = json::array();
   for (const Slide& s : timeline.slides) {
     json motion = s.auto_motion ? json("auto")
-                                : json{{"from", viewpoint_json(s.motion.from)},
-                                       {"to", viewpoint_json(s.motion.to)},
+                                : json{{"from", viewpoint_to_json(s.motion.from)},
+                                       {"to", viewpoint_to_json(s.motion.to)},
                                        {"easing", to_string(s.motion.easing)}};
     slides.push_back({{"image", s.image},
                       {"duration", s.duration},

@@ -1,5 +1,6 @@
 #include "common/units.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 
@@ -20,6 +21,10 @@ std::string format_duration(double seconds) {
   const int64_t s = static_cast<int64_t>(seconds + 0.5);
   if (s >= 3600) return fmt::format("{}:{:02d}:{:02d}", s / 3600, (s / 60) % 60, s % 60);
   return fmt::format("{}:{:02d}", s / 60, s % 60);
+}
+
+double seconds_since_epoch() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 Expected<int64_t> parse_size(const std::string& text) {

@@ -1,5 +1,5 @@
 #pragma once
-// Sizes and durations as people read and write them.
+// Sizes, durations and times as people read and write them.
 
 #include <cstdint>
 #include <string>
@@ -13,6 +13,9 @@ std::string format_bytes(int64_t bytes);
 
 /// "0:42", "1:02:03" (rounded to the second; negative counts as 0).
 std::string format_duration(double seconds);
+
+/// Now, as seconds since the epoch: a wall-clock time for records people read.
+double seconds_since_epoch();
 
 /// "512M", "2G", "1500000", "1.5G" (powers of 1024). Errors name the text.
 Expected<int64_t> parse_size(const std::string& text);

@@ -15,11 +15,7 @@ Expected<std::unique_ptr<H264Encoder>> H264Encoder::open(const EncoderConfig& co
   frame->format = AV_PIX_FMT_YUV420P;
   frame->width = config.width;
   frame->height = config.height;
-  frame->color_primaries = AVCOL_PRI_BT709;
-  frame->color_trc = AVCOL_TRC_BT709;
-  frame->colorspace = AVCOL_SPC_BT709;
-  frame->color_range = AVCOL_RANGE_MPEG;
-  frame->chroma_location = AVCHROMA_LOC_LEFT;
+  apply_colour_tags(frame);
   rc = av_frame_get_buffer(frame, 0);
   if (rc < 0) return Error{"cannot allocate a frame: " + av_error_text(rc)};
   encoder->m_packet = make_packet();

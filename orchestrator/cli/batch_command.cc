@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "common/units.h"
 #include "orchestrator/cli/batch_summary.h"
 #include "orchestrator/project/project_load.h"
 #include "orchestrator/session/output_check.h"
@@ -149,11 +150,13 @@ class Batch {
     try {
       if (up_to_date(config, &m_results[index])) {
         m_results[index].status = ProjectStatus::k_skipped;
+        m_results[index].finished_at = seconds_since_epoch();
         m_log.line(fmt::format("skipped {}: {} is up to date", project, config.output));
         save();
         return;
       }
       m_log.line("rendering " + project);
+      m_results[index].started_at = seconds_since_epoch();
       auto session = std::make_unique<RenderSession>(config);
       session->render();
       settle();  // the previous project's join, which ran while this one rendered
@@ -175,6 +178,7 @@ class Batch {
       const RenderOutcome outcome = m_finishing->outcome.get();
       result.frames = outcome.frames;
       result.content_key = outcome.content_key;
+      result.finished_at = outcome.finished_at;
       m_log.line(fmt::format("done {} -> {}", fs::path(result.project).filename().string(), result.output));
     } catch (const Fatal& e) {
       record_failure(m_finishing->result, e);
@@ -187,6 +191,7 @@ class Batch {
   void record_failure(size_t index, const Fatal& e) {
     ProjectResult& result = m_results[index];
     result.status = ProjectStatus::k_failed;
+    result.finished_at = seconds_since_epoch();
     const std::string name = fs::path(result.project).filename().string();
     if (e.code() == ExitCode::k_interrupted) {
       m_interrupted = true;

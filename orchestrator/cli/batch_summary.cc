@@ -32,6 +32,7 @@ Expected<void> write_batch_summary(const std::string& path, const std::string& o
   for (const ProjectResult& r : results) {
     nlohmann::json job = {{"project", r.project}, {"output", r.output}, {"status", status_name(r.status)},
                           {"error", nullptr},     {"wall_s", r.wall_s}, {"frames", r.frames},
+                          {"started_at", r.started_at}, {"finished_at", r.finished_at},
                           {"content_key", nullptr}};
     if (!r.error.empty()) job["error"] = r.error;
     if (!r.content_key.empty()) job["content_key"] = r.content_key;

@@ -20,6 +20,8 @@ struct ProjectResult {
   ProjectStatus status = ProjectStatus::k_ok;
   std::string error;        ///< why it failed; empty otherwise
   double wall_s = 0;
+  double started_at = 0;    ///< when its render began (validation), seconds since the epoch; 0: never
+  double finished_at = 0;   ///< when its output was complete (or it failed), seconds since the epoch
   int64_t frames = 0;
   std::string content_key;  ///< the show's identity when it was rendered (or skipped)
 };

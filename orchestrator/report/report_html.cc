@@ -44,8 +44,11 @@ std::string gantt_svg(const json& report) {
   for (const json& c : report["chunks"])
     for (const json& a : c.value("attempt_log", json::array()))
       slots = std::max(slots, a.value("slot", 0) + 1);
+  int reused = 0;
+  for (const json& c : report["chunks"]) reused += c.value("reused", false) ? 1 : 0;
+  const int lanes = slots + (reused > 0 ? 1 : 0);  // worker lanes, then one for reused chunks
   const double scale = (k_width - k_left - 10) / total;
-  const int height = (slots + 2) * k_lane + 30;
+  const int height = (lanes + 2) * k_lane + 30;
   std::string svg = fmt::format(
       "<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' font-family='sans-serif' "
       "font-size='11'>\n",
@@ -74,8 +77,7 @@ std::string gantt_svg(const json& report) {
     for (const json& a : c.value("attempt_log", json::array())) {
       const int lane = a.value("slot", 0) + 1;
       const bool ok = a.value("ok", false);
-      const bool reused = c.value("reused", false);
-      const char* colour = reused ? "#2aa198" : !ok ? "#dc322f" : c.value("attempts", 1) > 1 ? "#cb4b16" : "#268bd2";
+      const char* colour = !ok ? "#dc322f" : c.value("attempts", 1) > 1 ? "#cb4b16" : "#268bd2";
       const double start = render_start + a.value("start_s", 0.0);
       const double end = render_start + a.value("end_s", 0.0);
       svg += fmt::format(
@@ -88,8 +90,23 @@ std::string gantt_svg(const json& report) {
                          (lane + 1) * k_lane - 9, c.value("index", 0));
     }
   }
+  // Chunks taken whole from an earlier run cost no worker time: each is a
+  // small teal box at the start of the render, on a lane of their own.
+  if (reused > 0) {
+    const int lane = slots + 1;
+    svg += fmt::format("<text x='4' y='{}'>reused</text>\n", (lane + 1) * k_lane - 8);
+    int i = 0;
+    for (const json& c : report["chunks"]) {
+      if (!c.value("reused", false)) continue;
+      svg += fmt::format(
+          "<rect x='{:.1f}' y='{}' width='12' height='{}' fill='#2aa198' stroke='#fff'>"
+          "<title>chunk {} ({} frames) reused from an earlier run</title></rect>\n",
+          x_of(render_start) + 14 * i++, lane * k_lane + 4, k_lane - 8, c.value("index", 0),
+          c.value("frame_count", 0));
+    }
+  }
   // Time axis.
-  const int axis_y = (slots + 1) * k_lane + 10;
+  const int axis_y = (lanes + 1) * k_lane + 10;
   svg += fmt::format("<line x1='{}' y1='{}' x2='{}' y2='{}' stroke='#333'/>\n", k_left, axis_y,
                      k_width - 10, axis_y);
   const double step = total > 600 ? 120 : total > 120 ? 30 : total > 30 ? 5 : total > 6 ? 1 : 0.5;

@@ -224,7 +224,7 @@ RenderOutcome RenderSession::finish() {
   facts.memory_curve = m_memory.curve();
   facts.memory_budget_bytes = plan.budget_given ? plan.memory_budget : 0;
   nlohmann::json report = build_report(facts);
-  RenderOutcome outcome{m_output, project.timing.frames, project_key(project)};
+  RenderOutcome outcome{m_output, project.timing.frames, project_key(project), seconds_since_epoch()};
   report["content_key"] = outcome.content_key;
   write_report(report);
   if (!m_config.keep_chunks) m_work->remove();

@@ -32,6 +32,7 @@ struct RenderOutcome {
   std::string output;       ///< absolute path of the MP4
   int64_t frames = 0;
   std::string content_key;  ///< the show's identity (project_key)
+  double finished_at = 0;   ///< when the output was complete, in seconds since the epoch
 };
 
 class RenderSession {

@@ -64,8 +64,6 @@ TEST_CASE("a batch with a broken project finishes the others and resumes without
   const std::string log = test::read_text(out + "/batch.log");
   CHECK_THAT(log, Catch::Matchers::Contains("failed"));
   CHECK_THAT(log, Catch::Matchers::Contains("done"));
-  // The next project starts while the first one is still joining.
-  CHECK(log.find("rendering " + projects[1]) < log.find("done " + projects[0]));
 
   const auto first_written = fs::last_write_time(out + "/first.mp4");
   auto again = test::run(test::quote(binary) + " batch " + test::quote(projects[0]) + " " + test::quote(projects[1]) +
@@ -78,6 +76,42 @@ TEST_CASE("a batch with a broken project finishes the others and resumes without
   CHECK(resumed["jobs"][2]["status"] == "skipped");
   CHECK(fs::last_write_time(out + "/first.mp4") == first_written);
   CHECK(again.output.find("rendering " + projects[0]) == std::string::npos);
+
+  // A photo of the first project changes: --resume renders it again, and
+  // only it.
+  test::make_photo(dir / "first/photos/photo_000.jpg", "400x300", "-vf negate");
+  auto changed = test::run(test::quote(binary) + " batch " + test::quote(projects[0]) + " " +
+                           test::quote(projects[2]) + " --out-dir " + test::quote(out) + " --resume --workers 2");
+  INFO(changed.output);
+  CHECK(changed.exit_code == 0);
+  json after_change = json::parse(test::read_text(out + "/summary.json"));
+  CHECK(after_change["jobs"][0]["status"] == "ok");
+  CHECK(after_change["jobs"][1]["status"] == "skipped");
+  CHECK(fs::last_write_time(out + "/first.mp4") != first_written);
+}
+
+TEST_CASE("a batch joins one project while the next one renders") {
+  test::TempDir dir;
+  std::vector<std::string> projects;
+  for (const char* name : {"one", "two"}) {
+    const std::string project =
+        test::make_sample(dir / name, "--slides 4 --size 256x144 --photo 400x300 --seconds 1.5 --no-audio");
+    projects.push_back(dir / (std::string(name) + ".json"));
+    json p = json::parse(test::read_text(project));
+    for (auto& slide : p["slides"]) slide["image"] = std::string(name) + "/" + slide["image"].get<std::string>();
+    test::write_text(projects.back(), p.dump());
+  }
+  const std::string out = dir / "night";
+  auto r = test::run(test::quote(test::chunkreel_path()) + " batch " + test::quote(projects[0]) + " " +
+                     test::quote(projects[1]) + " --out-dir " + test::quote(out) + " --workers 2 --chunk-seconds 1");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const json jobs = json::parse(test::read_text(out + "/summary.json"))["jobs"];
+  REQUIRE(jobs.size() == 2);
+  // Had the first project joined before the second began, its output would
+  // be complete before the second started.
+  CHECK(jobs[0]["finished_at"].get<double>() > jobs[1]["started_at"].get<double>());
+  CHECK(jobs[0]["finished_at"].get<double>() < jobs[1]["finished_at"].get<double>());
 }
 
 TEST_CASE("batch arguments are checked") {

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "tests/test_support.h"
@@ -140,5 +141,54 @@ TEST_CASE("no worker outlives an orchestrator killed hard") {
   CHECK(wait_exit(pid) == 128 + SIGKILL);
   std::this_thread::sleep_for(2s);
   for (pid_t w : workers) CHECK_FALSE(alive(w));
+  CHECK_FALSE(fs::exists(show.dir / "out.mp4"));
+}
+
+namespace {
+
+// Field 19 of /proc/PID/stat: the nice value (fields counted after the
+// command name, which may hold spaces, ends at the last ')').
+int nice_of(pid_t pid) {
+  const std::string stat = test::read_text("/proc/" + std::to_string(pid) + "/stat");
+  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  for (int i = 3; i <= 19; ++i) rest >> field;
+  return std::stoi(field);
+}
+
+}  // namespace
+
+TEST_CASE("the --nice option runs the workers at nice 10, and a chunk out of retries is named with its frames and slides") {
+  LosslessShow show;
+  const std::string log = show.dir / "log.txt";
+  auto args = show.render_args(show.dir / "out.mp4", show.dir / "work");
+  args[9] = "4";  // long chunks, so the worker is still there to be read and killed
+  std::string line = "exec";
+  for (const std::string& a : args) {
+    line += ' ';
+    line += test::quote(a);
+  }
+  line += " --nice --retries 0 > ";
+  line += test::quote(log);
+  line += " 2>&1";
+  const pid_t pid = spawn({"/bin/sh", "-c", line});
+  pid_t victim = 0;
+  for (int i = 0; i < 500 && victim == 0; ++i) {
+    auto workers = worker_children(pid);
+    if (!workers.empty()) victim = workers.front();
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(victim != 0);
+  CHECK(nice_of(victim) == 10);
+  CHECK(nice_of(pid) == 0);  // the orchestrator itself stays as it was
+  ::kill(victim, SIGKILL);
+  CHECK(wait_exit(pid) == 1);
+  const std::string output = test::read_text(log);
+  INFO(output);
+  using Catch::Matchers::Contains;
+  CHECK_THAT(output, Contains("failed after 1 attempt"));
+  CHECK_THAT(output, Contains("(frames "));
+  CHECK_THAT(output, Contains(", slides "));
+  CHECK_THAT(output, Contains("run again with --resume"));
   CHECK_FALSE(fs::exists(show.dir / "out.mp4"));
 }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "orchestrator/cli/command_line.h"
+#include "tests/test_support.h"
 
 using namespace chunkreel;
 
@@ -32,4 +33,42 @@ TEST_CASE("bad arguments are refused with the argument named") {
   CHECK_THAT(parse_command_line({"render", "s.json", "-o", "x.mp4", "--frobnicate"}).error().message,
              Contains("unknown option '--frobnicate'"));
   CHECK_THAT(parse_command_line({"paint"}).error().message, Contains("unknown command 'paint'"));
+}
+
+TEST_CASE("a --config preset fills in what the flags leave automatic") {
+  const std::string balanced = test::source_path("configs/balanced.json");
+  auto c = parse_command_line({"render", "show.json", "-o", "out.mp4", "--config", balanced});
+  REQUIRE(c.ok());
+  const RenderConfig& preset = c.value().render;
+  CHECK(preset.plan.workers == 4);
+  CHECK(preset.plan.threads_per_worker == 2);
+  CHECK(preset.plan.chunk_seconds == 20);
+  CHECK(preset.plan.memory_budget == 8ll << 30);
+  CHECK(preset.config_file == balanced);  // an input of the render from now on
+
+  // Flags win over the file, wherever they stand on the line.
+  c = parse_command_line({"render", "show.json", "--workers", "3", "-o", "out.mp4", "--config", balanced,
+                          "--memory-budget", "2G"});
+  REQUIRE(c.ok());
+  const RenderConfig& mixed = c.value().render;
+  CHECK(mixed.plan.workers == 3);
+  CHECK(mixed.plan.memory_budget == 2ll << 30);
+  CHECK(mixed.plan.chunk_seconds == 20);
+  CHECK(mixed.plan.threads_per_worker == 2);
+}
+
+TEST_CASE("a bad --config file is refused naming the file and the field") {
+  test::TempDir dir;
+  using Catch::Matchers::Contains;
+  test::write_text(dir / "typo.json", R"({"workerz": 2})");
+  auto c = parse_command_line({"render", "s.json", "-o", "x.mp4", "--config", dir / "typo.json"});
+  REQUIRE_FALSE(c.ok());
+  CHECK_THAT(c.error().message, Contains("typo.json") && Contains("workerz"));
+  test::write_text(dir / "range.json", R"({"workers": 0})");
+  c = parse_command_line({"render", "s.json", "-o", "x.mp4", "--config", dir / "range.json"});
+  REQUIRE_FALSE(c.ok());
+  CHECK_THAT(c.error().message, Contains("range.json: workers"));
+  c = parse_command_line({"render", "s.json", "-o", "x.mp4", "--config", dir / "missing.json"});
+  REQUIRE_FALSE(c.ok());
+  CHECK_THAT(c.error().message, Contains("missing.json: cannot read"));
 }

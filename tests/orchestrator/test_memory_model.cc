@@ -36,11 +36,6 @@ TEST_CASE("estimates grow with output size, encoder preset and image size") {
   CHECK(estimate(uhd, small) > 3 * estimate(hd, small) / 2);
   CHECK(estimate(medium, small) > estimate(hd, small));
   CHECK(estimate(hd, huge) > estimate(hd, small));
-  // A 1080p veryfast worker measured about 235 MiB on 12-megapixel photos;
-  // the estimate may err high (admission learns from measured peaks), but
-  // not wildly.
-  ImageInfo twelve{ImageFormat::k_jpeg, 4000, 3000, 1, 0};
-  const double mib = estimate(hd, twelve) / double(1 << 20);
-  CHECK(mib > 235);
-  CHECK(mib < 1.5 * 235);
+  // How close the estimate comes to a real worker's peak is measured, not
+  // assumed: tests/e2e/test_memory_estimate.cc.
 }

@@ -72,8 +72,18 @@ TEST_CASE("a slide made wholly of transitions offers no boundary") {
   const Rational fps{10, 1};
   // Slide 1 is 2 s with 1 s in and 1 s out: always in a transition.
   ShowTiming t = timing_of({{4, 1}, {2, 1}, {4, 0}}, fps);
+  // Slide 1 is on screen over frames 30-49, every one of them in a transition.
+  for (int64_t k = 30; k < 50; ++k) REQUIRE(frame_in_transition(t, fps, k));
+  for (int64_t b : slide_boundaries(t, fps)) CHECK_FALSE((b >= 30 && b < 50));
+  // Chunks of half a second would love to start in there; none may.
   auto chunks = split_into_chunks(t, fps, 5);
   check_partition(t, fps, chunks);
+  bool spans_slide_1 = false;
+  for (const ChunkPlan& c : chunks) {
+    CHECK_FALSE((c.first_frame > 30 && c.first_frame < 50));
+    spans_slide_1 |= c.first_frame <= 30 && c.first_frame + c.frame_count >= 50;
+  }
+  CHECK(spans_slide_1);  // one chunk renders both of its transitions whole
 }
 
 TEST_CASE("a target longer than the show gives one chunk") {

@@ -121,13 +121,31 @@ TEST_CASE("when retries run out the run stops naming the chunk and keeps finishe
   CHECK(result.runs.empty());
 }
 
-TEST_CASE("an interrupt stops every worker") {
+namespace {
+
+// Raises the interrupt flag, as the signal handler would, once the first
+// chunk has finished: workers are running at that moment.
+class InterruptAfterFirst : public ScheduleObserver {
+ public:
+  explicit InterruptAfterFirst(std::atomic<bool>* flag) : m_flag(flag) {}
+  void chunk_finished(const ChunkRun&) override { m_flag->store(true); }
+
+ private:
+  std::atomic<bool>* m_flag;
+};
+
+}  // namespace
+
+TEST_CASE("an interrupt while workers run stops them all and starts nothing more") {
   FakeRunner runner(2);
-  RecordingObserver observer;
-  std::atomic<bool> interrupted{true};
-  ScheduleResult result = run_schedule(chunks_with_costs({1, 2}), runner, {}, observer, interrupted);
+  std::atomic<bool> interrupted{false};
+  InterruptAfterFirst observer(&interrupted);
+  ScheduleResult result = run_schedule(chunks_with_costs({1, 2, 3, 4, 5}), runner, {}, observer, interrupted);
   CHECK(result.interrupted);
   CHECK(runner.aborted);
+  CHECK(result.runs.size() == 1);       // the finished chunk is kept
+  CHECK(runner.started.size() == 2);    // the two that were running; none after
+  CHECK(runner.running() == 0);         // every worker was stopped
 }
 
 namespace {

@@ -1,0 +1,37 @@
+#include "common/viewpoint_json.h"
+
+namespace chunkreel {
+
+namespace {
+
+constexpr double k_max_zoom = 64;
+
+}  // namespace
+
+using nlohmann::json;
+
+json viewpoint_to_json(const ViewPoint& v) {
+  return {{"zoom", v.zoom}, {"center", {v.center_x, v.center_y}}};
+}
+
+ViewPoint read_viewpoint(FieldReader reader, ViewPoint fallback) {
+  ViewPoint v = fallback;
+  if (auto zoom = reader.number("zoom")) {
+    if (*zoom <= 0) reader.fail("zoom", "must be greater than 0");
+    if (*zoom > k_max_zoom) reader.fail("zoom", "must be at most 64");
+    v.zoom = *zoom;
+  }
+  if (const json* center = reader.raw("center")) {
+    if (!center->is_array() || center->size() != 2 || !(*center)[0].is_number() ||
+        !(*center)[1].is_number())
+      reader.fail("center", "must be an array of two numbers [x, y]");
+    v.center_x = (*center)[0].get<double>();
+    v.center_y = (*center)[1].get<double>();
+    if (!(v.center_x >= 0 && v.center_x <= 1 && v.center_y >= 0 && v.center_y <= 1))
+      reader.fail("center", "must lie inside [0, 1] x [0, 1]");
+  }
+  reader.finish();
+  return v;
+}
+
+}  // namespace chunkreel
