@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
         return run_plan(command.value());
       case CommandKind::k_batch:
         return run_batch(command.value());
+      case CommandKind::k_join:
+        return run_join(command.value().render);
       case CommandKind::k_init:
         return run_init(command.value().render);
     }

@@ -34,6 +34,7 @@ bool parse_positive(const std::string& text, double* out) {
 struct Parsed {
   Command command;
   std::string config;  ///< --config, applied after every flag
+  bool backend_given = false;
 };
 
 // One option: whether it takes a value, and what it does with it. A handler
@@ -113,6 +114,31 @@ const std::map<std::string, Option>& options() {
           return std::nullopt;
         }}},
       {"--out-dir", text([](Parsed& p) { return &p.command.out_dir; })},
+      {"--backend",
+       {true,
+        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
+          if (!parse_backend(v, &p.command.render.backend)) return "--backend needs local or slurm";
+          p.backend_given = true;
+          return std::nullopt;
+        }}},
+      {"--slurm-partition", text([](Parsed& p) { return &p.command.render.slurm.partition; })},
+      {"--slurm-max-running", whole(1, 100000, [](Parsed& p) { return &p.command.render.slurm.max_running; },
+                                    "--slurm-max-running needs a whole number from 1 to 100000")},
+      {"--slurm-arg",
+       {true,
+        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
+          p.command.render.slurm.extra_args.push_back(v);
+          return std::nullopt;
+        }}},
+      {"--slurm-mem",
+       {true,
+        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
+          auto size = parse_size(v);
+          if (!size) return "--slurm-mem: " + size.error().message;
+          p.command.render.slurm.first_mem_bytes = size.value();
+          return std::nullopt;
+        }}},
+      {"--detach", flag([](Parsed& p) { p.command.render.slurm.detach = true; })},
       {"--json", flag([](Parsed& p) { p.command.json = true; })},
       {"--music", text([](Parsed& p) { return &p.command.render.project.folder.music; })},
       {"--seconds-per-slide",
@@ -168,10 +194,21 @@ std::optional<CommandKind> command_kind(const std::string& word) {
   static const std::map<std::string, CommandKind> kinds = {{"render", CommandKind::k_render},
                                                            {"plan", CommandKind::k_plan},
                                                            {"init", CommandKind::k_init},
-                                                           {"batch", CommandKind::k_batch}};
+                                                           {"batch", CommandKind::k_batch},
+                                                           {"join", CommandKind::k_join}};
   auto found = kinds.find(word);
   if (found == kinds.end()) return std::nullopt;
   return found->second;
+}
+
+// Farm settings on a local render would be silently ignored: refuse them.
+std::optional<std::string> backend_mismatch(const RenderConfig& r) {
+  if (r.backend == Backend::k_slurm) return std::nullopt;
+  if (r.slurm.detach) return "--detach needs --backend slurm";
+  if (!r.slurm.partition.empty() || r.slurm.max_running > 0 || !r.slurm.extra_args.empty() ||
+      r.slurm.first_mem_bytes > 0)
+    return "the --slurm-* options need --backend slurm";
+  return std::nullopt;
 }
 
 // What each command needs once every argument is read.
@@ -185,6 +222,9 @@ std::optional<std::string> missing_argument(const Command& c) {
       return std::nullopt;
     case CommandKind::k_plan:
       if (r.project.path.empty()) return "plan needs a project file or a folder of photos";
+      return std::nullopt;
+    case CommandKind::k_join:
+      if (r.project.path.empty()) return "join needs the work folder of a detached farm render";
       return std::nullopt;
     case CommandKind::k_init:
       if (r.project.path.empty()) return "init needs a folder of photos";
@@ -204,6 +244,7 @@ const char* usage_text() {
          "       chunkreel render PHOTOS_DIR -o OUT.mp4 [folder options] [options]\n"
          "       chunkreel plan PROJECT.json [options] [--json]\n"
          "       chunkreel init PHOTOS_DIR -o show.json [folder options]\n"
+         "       chunkreel join WORK_DIR          finish a detached farm render\n"
          "       chunkreel batch PROJECT.json... --out-dir DIR [--resume] [--workers N]\n"
          "                       [--memory-budget SIZE] [--nice] [options]\n"
          "\n"
@@ -223,6 +264,14 @@ const char* usage_text() {
          "  --max-megapixels M         refuse larger images (default 100)\n"
          "  --quiet                    print nothing but errors\n"
          "  --nice                     run workers at nice 10 and idle I/O priority\n"
+         "\n"
+         "render farms (Slurm; the work folder must be on a filesystem the nodes share):\n"
+         "  --backend local|slurm      where chunk jobs run (default local)\n"
+         "  --slurm-partition NAME     the partition to submit to\n"
+         "  --slurm-max-running K      at most K tasks of the array at once (%K)\n"
+         "  --slurm-arg ARG            passed to sbatch as it is (repeatable): --account=..., --time=...\n"
+         "  --slurm-mem SIZE           the memory each task asks for first (default: the estimate + 20%)\n"
+         "  --detach                   submit, leave the join to a dependent job, and return\n"
          "\n"
          "folder options (a show made from a folder of photos, in natural name order):\n"
          "  --music FILE               a looping soundtrack\n"
@@ -273,10 +322,13 @@ Expected<Command> parse_command_line(const std::vector<std::string>& args) {
     }
   }
   if (!parsed.config.empty()) {
+    const Backend from_flags = command.render.backend;
     Expected<void> applied = apply_config_file(parsed.config, &command.render);
+    if (parsed.backend_given) command.render.backend = from_flags;
     if (!applied) return applied.error();
   }
   if (auto missing = missing_argument(command)) return Error{*missing};
+  if (auto wrong = backend_mismatch(command.render)) return Error{*wrong};
   return command;
 }
 

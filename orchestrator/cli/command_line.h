@@ -11,12 +11,13 @@
 
 namespace chunkreel {
 
-enum class CommandKind { k_render, k_plan, k_init, k_batch, k_help, k_version };
+enum class CommandKind { k_render, k_plan, k_init, k_batch, k_join, k_help, k_version };
 
 struct Command {
   CommandKind kind = CommandKind::k_help;
   /// render and plan: the render; init: the folder and the project file to
-  /// write (as project.path and output); batch: what every project shares.
+  /// write (as project.path and output); batch: what every project shares;
+  /// join: the work folder, as project.path.
   RenderConfig render;
   bool json = false;                  ///< plan: print JSON
   std::vector<std::string> projects;  ///< batch

@@ -3,32 +3,110 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include "common/atomic_file.h"
 #include "orchestrator/plan/plan_description.h"
 #include "orchestrator/project/project_load.h"
 #include "orchestrator/session/output_check.h"
+#include "orchestrator/run/slurm_runner.h"
+#include "orchestrator/run/system_command.h"
+#include "orchestrator/run/worker_pool.h"
+#include "orchestrator/session/render_record.h"
 #include "orchestrator/session/render_session.h"
+#include "orchestrator/session/work_folder.h"
 
 namespace chunkreel {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// What a farm render of this plan would submit, without submitting.
+void print_sbatch_lines(const RenderConfig& config, const RenderPlan& plan) {
+  const std::string output =
+      config.output.empty() ? fs::path(config.project.path).replace_extension(".mp4").string() : config.output;
+  const std::string work = WorkFolder::location(output, config.work_dir);
+  SlurmRunnerOptions options;
+  options.settings = config.slurm;
+  options.work_dir = work;
+  options.script = work + "/slurm-task.sh";
+  options.job_name = "chunkreel-" + fs::path(output).stem().string();
+  options.cpus_per_task = plan.threads_per_worker;
+  std::vector<WorkerTask> tasks;
+  for (const ChunkPlan& chunk : plan.chunks) {
+    options.estimated_peak_bytes[chunk.index] = plan.chunk_peak_bytes[chunk.index];
+    tasks.push_back(WorkerTask{chunk.index, 1, 0, ""});
+  }
+  std::printf("sbatch (the chunks, as one job array; each task runs %s on its chunk's job):\n",
+              worker_executable_path().c_str());
+  for (const auto& line : SlurmRunner(options).sbatch_lines(tasks)) std::printf("  %s\n", shell_line(line).c_str());
+  if (config.slurm.detach)
+    std::printf("sbatch (with --detach, the join, after the array):\n  %s\n",
+                shell_line(sbatch_after_argv("ARRAY_ID", "chunkreel join " + work, work, "chunkreel-join-" +
+                                             fs::path(output).stem().string(), config.slurm)).c_str());
+}
+
+}  // namespace
+
 int run_render(const RenderConfig& config) {
   RenderSession session(config);
+  if (config.slurm.detach) {
+    session.detach();
+    return 0;
+  }
   session.render();
   session.finish();
   return 0;
 }
 
+int run_join(const RenderConfig& given) {
+  const std::string work = fs::absolute(given.project.path).lexically_normal().string();
+  auto record = read_render_record((fs::path(work) / k_render_record_name).string());
+  if (!record) throw Fatal(ExitCode::k_invalid_input, record.error().message);
+  RenderConfig config = record.value().config;
+  config.resume = true;  // every whole chunk counts, wherever it was rendered
+  config.quiet = given.quiet;
+  if (fs::path(WorkFolder::location(config.output, config.work_dir)).lexically_normal() != fs::path(work))
+    throw Fatal(ExitCode::k_invalid_input, work + ": its render.json belongs to another work folder");
+  RenderSession session(config);
+  if (session.chunks_to_render() == 0) {
+    session.render();  // nothing to run: the audio, then the join
+    session.finish();
+    return 0;
+  }
+  const int resubmissions = record.value().resubmissions;
+  if (resubmissions < config.retries) {
+    session.detach(&record.value());
+    return 0;
+  }
+  const std::string message = fmt::format(
+      "{} still missing after {} resubmission{}: {}\nfinished chunks are kept in {}; the tasks' output files "
+      "there say why",
+      session.chunks_to_render() == 1 ? "a chunk is" : "chunks are", resubmissions, resubmissions == 1 ? "" : "s",
+      session.chunks_to_render_text(), work);
+  const nlohmann::json failure = {{"status", "failed"},
+                                  {"output", config.output},
+                                  {"error", message},
+                                  {"missing_chunks", session.chunks_to_render_text()},
+                                  {"resubmissions", resubmissions},
+                                  {"work_dir", work}};
+  const std::string report = config.report.empty() ? (fs::path(work) / "failure.json").string() : config.report;
+  write_file_atomically(report, failure.dump(2) + "\n");
+  throw Fatal(ExitCode::k_render_failed, message);
+}
+
 int run_plan(const Command& command) {
   auto project = load_project(command.render.project);
   if (!project) throw Fatal(ExitCode::k_invalid_input, project.error().message);
-  auto plan = make_render_plan(project.value(), command.render.plan, this_machine());
+  auto plan = make_render_plan(project.value(), command.render.plan, machine_for(command.render));
   if (!plan) throw Fatal(ExitCode::k_invalid_input, plan.error().message);
   if (command.json)
     std::printf("%s\n", plan_json(project.value(), plan.value()).dump(2).c_str());
   else
     std::fputs(describe_plan(project.value(), plan.value()).c_str(), stdout);
+  if (command.render.backend == Backend::k_slurm && !command.json) print_sbatch_lines(command.render, plan.value());
   return 0;
 }
 

@@ -38,6 +38,30 @@ Expected<void> apply_config_file(const std::string& path, RenderConfig* config) 
       if (!size) r.fail("memory_budget", size.error().message);
       if (plan.memory_budget == 0) plan.memory_budget = size.value();
     }
+    if (auto v = r.string("backend"))
+      if (!parse_backend(*v, &config->backend)) r.fail("backend", "must be local or slurm");
+    SlurmSettings& slurm = config->slurm;
+    if (auto v = r.string("slurm_partition"))
+      if (slurm.partition.empty()) slurm.partition = *v;
+    if (auto v = r.integer("slurm_max_running")) {
+      if (*v < 1 || *v > 100000) r.fail("slurm_max_running", "must be from 1 to 100000");
+      if (slurm.max_running == 0) slurm.max_running = static_cast<int>(*v);
+    }
+    if (const nlohmann::json* args = r.raw("slurm_args")) {
+      if (!args->is_array()) r.fail("slurm_args", "must be an array of sbatch arguments");
+      std::vector<std::string> from_file;
+      for (const nlohmann::json& arg : *args) {
+        if (!arg.is_string()) r.fail("slurm_args", "must be an array of strings");
+        from_file.push_back(arg.get<std::string>());
+      }
+      if (slurm.extra_args.empty()) slurm.extra_args = from_file;
+    }
+    if (auto v = r.string("slurm_mem")) {
+      auto size = parse_size(*v);
+      if (!size) r.fail("slurm_mem", size.error().message);
+      if (slurm.first_mem_bytes == 0) slurm.first_mem_bytes = size.value();
+    }
+    if (auto v = r.boolean("detach")) slurm.detach = slurm.detach || *v;
     r.finish();
   } catch (const FieldError& e) {
     return Error{path + ": " + e.path() + ": " + e.what()};

@@ -1,6 +1,7 @@
 #pragma once
 // Settings from a --config file (configs/*.json): workers, threads per
-// worker, chunk length and memory budget. A setting the flags already chose
+// worker, chunk length and memory budget, and for farms backend,
+// slurm_partition, slurm_max_running, slurm_args, slurm_mem and detach. A setting the flags already chose
 // is kept; the file fills in only what is still automatic.
 
 #include <string>

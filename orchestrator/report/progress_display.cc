@@ -12,9 +12,13 @@ std::string format_progress(const ProgressSnapshot& s) {
   const double fps = s.elapsed_s > 0 ? s.frames_done / s.elapsed_s : 0;
   std::string eta = "--:--";
   if (fps > 0 && s.frames_done > 0) eta = format_duration((s.frames_total - s.frames_done) / fps);
-  return fmt::format("[{:3.0f}%] {}/{} frames  {:.1f} fps  ETA {}  workers {}/{}  mem {}",
-                     100 * fraction, s.frames_done, s.frames_total, fps, eta, s.workers_busy,
-                     s.workers_cap, format_bytes(s.memory_bytes));
+  std::string line = fmt::format("[{:3.0f}%] {}/{} frames  {:.1f} fps  ETA {}", 100 * fraction, s.frames_done,
+                                 s.frames_total, fps, eta);
+  // A farm's workers are its tasks, told by the runner, and their memory is
+  // not seen from here.
+  if (s.workers_cap > 0)
+    line += fmt::format("  workers {}/{}  mem {}", s.workers_busy, s.workers_cap, format_bytes(s.memory_bytes));
+  return line;
 }
 
 ProgressDisplay::ProgressDisplay(LinePrinter* printer, bool quiet, int64_t frames_total,
@@ -54,6 +58,7 @@ void ProgressDisplay::show(bool force) {
   std::string line = format_progress(snapshot());
   if (!m_printer->smart_terminal())
     line += fmt::format("  chunks {}/{}", m_chunks_done, m_chunks_total);
+  if (!m_engine_text.empty()) line += "  " + m_engine_text;
   m_printer->print_status(line);
 }
 
@@ -85,7 +90,10 @@ void ProgressDisplay::chunk_failed(int chunk, int attempt, const std::string& wh
   if (!m_quiet) m_printer->print_line("chunkreel: warning: " + message);
 }
 
-void ProgressDisplay::tick(const CommandRunner&) { show(false); }
+void ProgressDisplay::tick(const CommandRunner& runner) {
+  m_engine_text = runner.status_text();
+  show(false);
+}
 
 void ProgressDisplay::finish() {
   if (!m_quiet) m_printer->finish();

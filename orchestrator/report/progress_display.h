@@ -20,7 +20,7 @@ struct ProgressSnapshot {
   int64_t frames_total = 0;
   double elapsed_s = 0;
   int workers_busy = 0;
-  int workers_cap = 0;
+  int workers_cap = 0;  ///< 0: not shown (a farm's runner tells its tasks itself)
   int64_t memory_bytes = 0;
   int chunks_done = 0;
   int chunks_total = 0;
@@ -68,6 +68,7 @@ class ProgressDisplay : public ScheduleObserver {
   int64_t m_frames_finished = 0;           ///< in finished chunks
   std::map<int, int64_t> m_frames_running;  ///< by running chunk
   std::vector<std::string> m_messages;
+  std::string m_engine_text;  ///< the runner's own words (a farm's pending/running tasks)
   std::chrono::steady_clock::time_point m_began;
   std::chrono::steady_clock::time_point m_last_shown;
 };

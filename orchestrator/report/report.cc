@@ -98,8 +98,12 @@ nlohmann::json build_report(const RunFacts& f) {
     json attempt_log = json::array();
     for (const AttemptRecord& a : f.attempts)
       if (a.chunk == c.index)
-        attempt_log.push_back({{"attempt", a.attempt}, {"slot", a.slot}, {"start_s", a.start_s},
-                               {"end_s", a.end_s}, {"ok", a.ok}});
+      {
+        json attempt = {{"attempt", a.attempt}, {"slot", a.slot}, {"start_s", a.start_s},
+                        {"end_s", a.end_s},     {"ok", a.ok}};
+        if (!a.node.empty()) attempt["node"] = a.node;
+        attempt_log.push_back(attempt);
+      }
     entry["attempt_log"] = attempt_log;
     if (auto it = runs.find(c.index); it != runs.end()) {
       const ChunkRun& r = *it->second;
@@ -113,6 +117,12 @@ nlohmann::json build_report(const RunFacts& f) {
       entry["startup_s"] = r.stats.startup_s;
       entry["peak_rss_bytes"] = r.stats.peak_rss_bytes;
       entry["bytes"] = r.stats.bytes;
+      if (!r.stats.slurm_job.empty()) {  // a farm task
+        entry["slurm_job"] = r.stats.slurm_job;
+        entry["node"] = r.stats.node;
+        entry["queue_wait_s"] = r.stats.queue_wait_s;
+        entry["run_s"] = r.stats.wall_s;
+      }
     }
     chunks.push_back(entry);
   }

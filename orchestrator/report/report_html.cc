@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "common/units.h"
 
@@ -35,15 +36,39 @@ constexpr int k_width = 960;
 constexpr int k_left = 110;   // room for lane labels
 constexpr int k_lane = 26;
 
-// The timeline: one lane per worker slot, the serial phases on a lane of their own.
+// The lane of each attempt: its worker slot, or on a farm its node (one
+// lane per node; tasks that ran side by side on a node overlap, half
+// transparent). Returns the lanes' labels.
+std::vector<std::string> lane_labels(const json& report, std::map<std::string, int>* node_lane) {
+  std::vector<std::string> labels;
+  int slots = 1;
+  for (const json& c : report["chunks"])
+    for (const json& a : c.value("attempt_log", json::array())) {
+      slots = std::max(slots, a.value("slot", 0) + 1);
+      if (!a.contains("node")) continue;
+      const std::string node = a["node"].get<std::string>();
+      if (node_lane->emplace(node, static_cast<int>(labels.size())).second) labels.push_back(node);
+    }
+  if (!labels.empty()) return labels;
+  for (int s = 0; s < slots; ++s) labels.push_back(fmt::format("worker {}", s + 1));
+  return labels;
+}
+
+int lane_of(const json& attempt, const std::map<std::string, int>& node_lane) {
+  if (node_lane.empty()) return attempt.value("slot", 0);
+  const auto found = node_lane.find(attempt.value("node", ""));
+  return found == node_lane.end() ? 0 : found->second;
+}
+
+// The timeline: one lane per worker slot (or farm node), the serial phases
+// on a lane of their own.
 std::string gantt_svg(const json& report) {
   const json& phases = report["phases"];
   const double total = std::max(number(phases, "total_s"), 1e-3);
   const double render_start = number(phases, "validate_s") + number(phases, "plan_s");
-  int slots = 1;
-  for (const json& c : report["chunks"])
-    for (const json& a : c.value("attempt_log", json::array()))
-      slots = std::max(slots, a.value("slot", 0) + 1);
+  std::map<std::string, int> node_lane;
+  const std::vector<std::string> labels = lane_labels(report, &node_lane);
+  const int slots = static_cast<int>(labels.size());
   int reused = 0;
   for (const json& c : report["chunks"]) reused += c.value("reused", false) ? 1 : 0;
   const int lanes = slots + (reused > 0 ? 1 : 0);  // worker lanes, then one for reused chunks
@@ -72,19 +97,19 @@ std::string gantt_svg(const json& report) {
         x_of(p.start), std::max(1.0, p.length * scale), k_lane - 8, p.colour, p.name, p.length);
   }
   for (int s = 0; s < slots; ++s)
-    svg += fmt::format("<text x='4' y='{}'>worker {}</text>\n", (s + 2) * k_lane - 8, s + 1);
+    svg += fmt::format("<text x='4' y='{}'>{}</text>\n", (s + 2) * k_lane - 8, escape(labels[s]));
   for (const json& c : report["chunks"]) {
     for (const json& a : c.value("attempt_log", json::array())) {
-      const int lane = a.value("slot", 0) + 1;
+      const int lane = lane_of(a, node_lane) + 1;
       const bool ok = a.value("ok", false);
       const char* colour = !ok ? "#dc322f" : c.value("attempts", 1) > 1 ? "#cb4b16" : "#268bd2";
       const double start = render_start + a.value("start_s", 0.0);
       const double end = render_start + a.value("end_s", 0.0);
       svg += fmt::format(
-          "<rect x='{:.1f}' y='{}' width='{:.1f}' height='{}' fill='{}' stroke='#fff'>"
+          "<rect x='{:.1f}' y='{}' width='{:.1f}' height='{}' fill='{}' stroke='#fff'{}>"
           "<title>chunk {} ({} frames) attempt {}: {:.2f} s{}</title></rect>\n",
           x_of(start), lane * k_lane + 4, std::max(1.0, (end - start) * scale), k_lane - 8, colour,
-          c.value("index", 0), c.value("frame_count", 0), a.value("attempt", 1), end - start,
+          node_lane.empty() ? "" : " fill-opacity='0.6'", c.value("index", 0), c.value("frame_count", 0), a.value("attempt", 1), end - start,
           ok ? "" : " (failed)");
       svg += fmt::format("<text x='{:.1f}' y='{}' fill='#fff'>{}</text>\n", x_of(start) + 3,
                          (lane + 1) * k_lane - 9, c.value("index", 0));

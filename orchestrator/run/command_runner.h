@@ -1,8 +1,9 @@
 #pragma once
 // The runner interface the scheduler drives (ninja's CommandRunner): start a
-// worker for a chunk job, wait for what happens next. The real runner spawns
-// processes (worker_pool); tests plug in a fake, so scheduling is tested
-// without starting anything.
+// worker for a chunk job, wait for what happens next. The local runner spawns
+// processes (worker_pool), the farm runner submits Slurm job arrays
+// (slurm_runner); tests plug in a fake, so scheduling is tested without
+// starting anything.
 
 #include <chrono>
 #include <cstdint>
@@ -28,6 +29,10 @@ struct WorkerStats {
   double cpu_s = 0;
   double startup_s = 0;
   int64_t peak_rss_bytes = 0;
+  // On a farm only:
+  std::string node;          ///< where it ran
+  std::string slurm_job;     ///< JOBID_INDEX
+  double queue_wait_s = 0;   ///< from submission to the start on its node
 };
 
 struct WorkerEvent {
@@ -36,9 +41,11 @@ struct WorkerEvent {
   int chunk = 0;
   int64_t frames_done = 0;  ///< progress
   bool success = false;     ///< finished: exited 0 after reporting "done"
-  bool out_of_memory = false;  ///< finished: killed by SIGKILL (the OOM killer's signal)
+  /// finished: killed by SIGKILL, the kernel OOM killer's signal: the
+  /// workers together did not fit this machine
+  bool out_of_memory = false;
   std::string failure;      ///< finished, failed: why, with the worker's last stderr lines
-  WorkerStats stats;        ///< finished, success
+  WorkerStats stats;        ///< finished: success (on a farm, stats.node also on failure)
 };
 
 class CommandRunner {
@@ -46,6 +53,10 @@ class CommandRunner {
   virtual ~CommandRunner() = default;
   virtual bool can_run_more() const = 0;
   virtual Expected<void> start(const WorkerTask& task) = 0;
+  /// Called after each round of start() calls. A runner whose engine takes
+  /// many tasks at once (a Slurm job array) may only stage them in start()
+  /// and submit them here, as one.
+  virtual Expected<void> flush_starts() { return {}; }
   /// Waits up to `timeout` for the next event; false if none came.
   virtual bool wait(WorkerEvent* event, std::chrono::milliseconds timeout) = 0;
   virtual int running() const = 0;
@@ -53,6 +64,9 @@ class CommandRunner {
   virtual void abort_all() = 0;
   /// Resident memory of each live worker, in bytes (empty if unknown).
   virtual std::vector<int64_t> live_rss_bytes() const { return {}; }
+  /// A few words on what the engine is doing, for the status line
+  /// ("tasks 3 pending, 2 running"); empty when there is nothing to add.
+  virtual std::string status_text() const { return {}; }
 };
 
 }  // namespace chunkreel

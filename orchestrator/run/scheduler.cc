@@ -90,6 +90,8 @@ class Schedule {
       m_result.max_running = std::max(m_result.max_running, static_cast<int>(m_running.size()));
       m_observer.chunk_started(task);
     }
+    Expected<void> submitted = m_runner.flush_starts();
+    if (!submitted && !stopping()) m_result.failure = submitted.error().message;
   }
 
   void tick() {
@@ -106,8 +108,8 @@ class Schedule {
     const Running ended = std::move(m_running.at(event.chunk));
     m_running.erase(event.chunk);
     m_slot_busy[ended.task.slot] = false;
-    m_result.attempts.push_back(
-        {event.chunk, ended.task.attempt, ended.task.slot, ended.started_s, now_s(), event.success});
+    m_result.attempts.push_back({event.chunk, ended.task.attempt, ended.task.slot, ended.started_s, now_s(),
+                                 event.success, event.stats.node});
     if (event.success)
       succeeded(ended, event);
     else
@@ -137,7 +139,8 @@ class Schedule {
   void failed(const Running& ended, const WorkerEvent& event) {
     const int attempt = ended.task.attempt;
     const bool will_retry = attempt <= m_options.retries && !stopping();
-    // The out-of-memory rule. A worker killed by SIGKILL was most likely
+    // The out-of-memory rule (local workers; a farm runner raises its own
+    // memory request instead). A worker killed by SIGKILL was most likely
     // chosen by the kernel's OOM killer: the workers together did not fit,
     // whatever the estimates said. Retrying at the same concurrency would
     // only be killed again, so from now on at most as many chunks run as

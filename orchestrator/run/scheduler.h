@@ -77,6 +77,7 @@ struct AttemptRecord {
   double start_s = 0;
   double end_s = 0;
   bool ok = false;
+  std::string node;  ///< on a farm: where it ran (when known)
 };
 
 struct ScheduleResult {

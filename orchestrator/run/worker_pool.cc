@@ -14,10 +14,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "common/unique_fd.h"
+#include "orchestrator/run/worker_messages.h"
 
 namespace chunkreel {
 namespace bp = boost::process;
@@ -25,20 +25,6 @@ namespace bp = boost::process;
 namespace {
 
 constexpr size_t k_stderr_tail_bytes = 4096;
-
-std::string last_lines(const std::string& text, int count) {
-  size_t end = text.size();
-  while (end > 0 && text[end - 1] == '\n') --end;
-  size_t pos = end;
-  for (int lines = 0; lines < count && pos > 0; ++lines) {
-    size_t nl = text.rfind('\n', pos - 1);
-    pos = nl == std::string::npos ? 0 : nl;
-    if (nl == std::string::npos) break;
-  }
-  std::string tail = text.substr(pos, end - pos);
-  if (!tail.empty() && tail[0] == '\n') tail.erase(0, 1);
-  return tail;
-}
 
 std::string describe_status(int status, bool* out_of_memory) {
   *out_of_memory = false;
@@ -150,23 +136,16 @@ void WorkerPool::read_output(Worker& worker, bool is_stderr) {
   while ((newline = worker.out_buffer.find('\n')) != std::string::npos) {
     std::string line = worker.out_buffer.substr(0, newline);
     worker.out_buffer.erase(0, newline + 1);
-    nlohmann::json message = nlohmann::json::parse(line, nullptr, false);
-    if (!message.is_object()) continue;
-    const std::string event = message.value("event", "");
-    if (event == "progress") {
+    const WorkerMessage message = parse_worker_line(line);
+    if (message.kind == WorkerMessage::Kind::k_progress) {
       WorkerEvent e;
       e.kind = WorkerEvent::Kind::k_progress;
       e.chunk = worker.task.chunk;
-      e.frames_done = message.value("frames_done", int64_t{0});
+      e.frames_done = message.frames_done;
       m_events.push_back(e);
-    } else if (event == "done") {
+    } else if (message.kind == WorkerMessage::Kind::k_done) {
       worker.done_reported = true;
-      worker.stats.frames = message.value("frames", int64_t{0});
-      worker.stats.bytes = message.value("bytes", int64_t{0});
-      worker.stats.wall_s = message.value("wall_s", 0.0);
-      worker.stats.cpu_s = message.value("cpu_s", 0.0);
-      worker.stats.startup_s = message.value("startup_s", 0.0);
-      worker.stats.peak_rss_bytes = message.value("peak_rss_bytes", int64_t{0});
+      worker.stats = message.stats;
     }
   }
 }

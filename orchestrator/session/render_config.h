@@ -8,8 +8,19 @@
 
 #include "orchestrator/plan/render_plan.h"
 #include "orchestrator/project/project_load.h"
+#include "orchestrator/run/slurm_commands.h"
 
 namespace chunkreel {
+
+/// Where the chunk jobs run.
+enum class Backend { k_local, k_slurm };
+
+/// "local" or "slurm".
+inline bool parse_backend(const std::string& text, Backend* out) {
+  if (text != "local" && text != "slurm") return false;
+  *out = text == "local" ? Backend::k_local : Backend::k_slurm;
+  return true;
+}
 
 struct RenderConfig {
   ProjectSource project;
@@ -24,6 +35,8 @@ struct RenderConfig {
   bool resume = false;        ///< reuse finished chunks whose content key matches
   bool quiet = false;
   bool nice = false;          ///< workers at nice 10, idle I/O class
+  Backend backend = Backend::k_local;
+  SlurmSettings slurm;        ///< for Backend::k_slurm
 };
 
 }  // namespace chunkreel

@@ -1,8 +1,11 @@
 #include "orchestrator/session/render_session.h"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -18,8 +21,10 @@
 #include "orchestrator/report/report.h"
 #include "orchestrator/report/report_html.h"
 #include "orchestrator/run/interrupt.h"
+#include "orchestrator/run/system_command.h"
 #include "orchestrator/run/worker_pool.h"
 #include "orchestrator/session/output_check.h"
+#include "orchestrator/session/render_record.h"
 
 namespace chunkreel {
 
@@ -65,6 +70,30 @@ const char* plural(int64_t n) { return n == 1 ? "" : "s"; }
 
 }  // namespace
 
+// What the plan may count on. On a farm that is the array's throttle, or
+// the workers a plan already fixed, or else the partition's CPUs; memory
+// is the cluster's to keep (each task asks for its own), so there is no
+// budget.
+Machine machine_for(const RenderConfig& config) {
+  if (config.backend == Backend::k_local) return this_machine();
+  Machine farm;
+  const int threads = std::max(1, config.plan.threads_per_worker);
+  farm.cores = config.slurm.max_running > 0 ? config.slurm.max_running * threads
+               : config.plan.workers > 0    ? config.plan.workers * threads
+                                            : 0;
+  if (farm.cores == 0) {
+    auto cpus = partition_cpus(config.slurm.partition);
+    if (!cpus)
+      throw Fatal(ExitCode::k_invalid_input, "cannot ask the Slurm cluster for its CPUs: " + cpus.error().message);
+    farm.cores = std::max(1, cpus.value());
+  }
+  return farm;
+}
+
+namespace {
+
+}  // namespace
+
 std::string html_path_for(const std::string& report) {
   fs::path path(report);
   return (path.extension() == ".json" ? path.replace_extension(".html") : fs::path(report + ".html"))
@@ -84,7 +113,7 @@ RenderSession::RenderSession(RenderConfig given) : m_config(std::move(given)) {
   m_t_validated = Clock::now();
 
   // 2. Plan and write the jobs.
-  auto planned = make_render_plan(m_project, config.plan, this_machine());
+  auto planned = make_render_plan(m_project, config.plan, machine_for(config));
   if (!planned) throw Fatal(ExitCode::k_invalid_input, planned.error().message);
   m_plan = std::move(planned.value());
   m_output = fs::absolute(config.output).lexically_normal().string();
@@ -115,6 +144,17 @@ void RenderSession::write_jobs() {
     return path.value();
   };
   m_audio_path = claim("audio.m4a");
+  if (m_config.backend == Backend::k_slurm) {
+    // The task script lives beside the jobs, on the filesystem the nodes share.
+    m_task_script = claim("slurm-task.sh");
+    Expected<void> written = write_file_atomically(
+        m_task_script, slurm_task_script(worker_executable_path(), m_work->path()), own_temporary_path(m_task_script));
+    if (!written || ::chmod(m_task_script.c_str(), 0755) != 0)
+      throw Fatal(ExitCode::k_invalid_input,
+                  fmt::format("{}: cannot write the task script ({}); the work folder must be writable, on a "
+                              "filesystem the nodes share",
+                              m_task_script, written ? std::strerror(errno) : written.error().message));
+  }
   for (const ChunkPlan& chunk : m_plan.chunks) {
     ChunkJob job = make_chunk_job(m_project, m_plan, chunk, m_work->path());
     claim(fs::path(job.chunk_path).filename().string());
@@ -140,16 +180,15 @@ void RenderSession::render() {
   // 3. Render, with the soundtrack encoded alongside.
   m_audio = std::make_unique<AudioTask>(m_project.timeline,
                                         frame_time(frames, m_project.timeline.output.fps), m_audio_path);
-  WorkerPool pool(worker_executable_path(), m_plan.workers,
-                  std::chrono::milliseconds(static_cast<int64_t>(config.stall_timeout_s * 1000)), config.nice);
+  std::unique_ptr<CommandRunner> runner = make_runner();
   ProgressDisplay display(&m_printer, config.quiet, frames, static_cast<int>(m_plan.chunks.size()),
-                          m_plan.workers, &m_memory);
+                          config.backend == Backend::k_local ? m_plan.workers : 0, &m_memory);
   display.add_reused(static_cast<int>(m_reused.size()), m_reused_frames);
   ObserverList observers({&m_memory, &display});
   ScheduleOptions options;
   options.retries = config.retries;
-  options.memory_budget = m_plan.memory_budget;
-  m_schedule = run_schedule(m_scheduled, pool, options, observers, interrupted);
+  options.memory_budget = config.backend == Backend::k_local ? m_plan.memory_budget : 0;
+  m_schedule = run_schedule(m_scheduled, *runner, options, observers, interrupted);
   display.finish();
   m_t_rendered = Clock::now();
   if (m_schedule.interrupted)
@@ -157,6 +196,97 @@ void RenderSession::render() {
                 fmt::format("interrupted; {} finished chunk{} kept in {}", m_schedule.runs.size(),
                             plural(m_schedule.runs.size()), m_work->path()));
   if (!m_schedule.failure.empty()) throw Fatal(ExitCode::k_render_failed, failure_message());
+}
+
+std::unique_ptr<CommandRunner> RenderSession::make_runner() {
+  if (m_config.backend == Backend::k_slurm) return std::make_unique<SlurmRunner>(slurm_options());
+  return std::make_unique<WorkerPool>(
+      worker_executable_path(), m_plan.workers,
+      std::chrono::milliseconds(static_cast<int64_t>(m_config.stall_timeout_s * 1000)), m_config.nice);
+}
+
+SlurmRunnerOptions RenderSession::slurm_options() {
+  SlurmRunnerOptions options;
+  options.settings = m_config.slurm;
+  options.work_dir = m_work->path();
+  options.script = m_task_script;
+  options.job_name = "chunkreel-" + fs::path(m_output).stem().string();
+  options.cpus_per_task = m_plan.threads_per_worker;
+  for (const ChunkPlan& chunk : m_plan.chunks) options.estimated_peak_bytes[chunk.index] = m_plan.chunk_peak_bytes[chunk.index];
+  // Slurm makes each task's output files; they are recorded as chunkreel's
+  // the moment their names are known.
+  options.record_file = [this](const std::string& name) { m_work->claim(name); };
+  return options;
+}
+
+void RenderSession::detach(const RenderRecord* earlier) {
+  if (m_config.backend != Backend::k_slurm) throw Fatal(ExitCode::k_invalid_input, "--detach needs --backend slurm");
+  SlurmRunner runner(slurm_options());
+  if (earlier)
+    for (const auto& [chunk, mib] : earlier->task_mem_mib)
+      for (const std::string& array : earlier->arrays)
+        if (task_killed_for_memory(m_work->path(), array, chunk)) runner.raise_memory(chunk, 2 * mib);
+  for (const ScheduledChunk& chunk : m_scheduled) {
+    WorkerTask task;
+    task.chunk = chunk.chunk;
+    task.job_path = chunk.job_path;
+    runner.start(task);
+  }
+  Expected<void> submitted = runner.flush_starts();
+  if (!submitted) throw Fatal(ExitCode::k_render_failed, submitted.error().message);
+  // The join finds the same chunks again: the plan's decisions are fixed.
+  RenderRecord record;
+  record.config = m_config;
+  record.config.plan.workers = m_plan.workers;
+  record.config.plan.threads_per_worker = m_plan.threads_per_worker;
+  record.config.plan.chunk_seconds = m_plan.chunk_seconds;
+  record.config.plan.memory_budget = 0;
+  record.config.output = m_output;
+  if (!record.config.report.empty()) record.config.report = fs::absolute(record.config.report).string();
+  if (!record.config.work_dir.empty()) record.config.work_dir = fs::absolute(record.config.work_dir).string();
+  record.config.project.path = fs::absolute(record.config.project.path).string();
+  if (!record.config.config_file.empty()) record.config.config_file = fs::absolute(record.config.config_file).string();
+  if (earlier) {
+    record.resubmissions = earlier->resubmissions + 1;
+    record.arrays = earlier->arrays;
+    record.task_mem_mib = earlier->task_mem_mib;
+  }
+  record.arrays.insert(record.arrays.end(), runner.array_ids().begin(), runner.array_ids().end());
+  for (const auto& [chunk, mib] : runner.asked_mem_mib()) record.task_mem_mib[chunk] = mib;
+  const std::string record_path = m_work->claim(k_render_record_name).value();
+  Expected<void> recorded = write_render_record(record, record_path);
+  if (!recorded) throw Fatal(ExitCode::k_render_failed, recorded.error().message);
+
+  std::string after;
+  for (const std::string& id : runner.array_ids()) after += (after.empty() ? "" : ":") + id;
+  if (after.empty()) after = "";
+  const std::string chunkreel = fs::read_symlink("/proc/self/exe").string();
+  std::vector<std::string> join_argv =
+      sbatch_after_argv(after, shell_line({chunkreel, "join", m_work->path()}), m_work->path(),
+                        "chunkreel-join-" + fs::path(m_output).stem().string(), m_config.slurm);
+  if (after.empty()) join_argv.erase(join_argv.begin() + 2, join_argv.begin() + 4);  // nothing to wait for
+  auto join = submit(join_argv);
+  if (!join) throw Fatal(ExitCode::k_render_failed, "the chunks are submitted, but the join job is not: " + join.error().message);
+  m_work->claim("slurm-join-" + join.value() + ".out");
+  if (m_config.quiet) return;
+  std::string arrays;
+  for (const std::string& id : runner.array_ids()) arrays += (arrays.empty() ? "" : ",") + id;
+  m_printer.print_line(fmt::format("chunkreel: submitted {} chunk{} as job array {} and the join as job {}",
+                                   m_scheduled.size(), plural(m_scheduled.size()), arrays.empty() ? "(none)" : arrays,
+                                   join.value()));
+  m_printer.print_line(fmt::format("chunkreel: follow them with: squeue -j {}", arrays.empty() ? join.value() : arrays + "," + join.value()));
+  m_printer.print_line(fmt::format("chunkreel: {} appears when the join has run; its log is {}/slurm-join-{}.out",
+                                   m_output, m_work->path(), join.value()));
+}
+
+std::string RenderSession::chunks_to_render_text() const {
+  std::string text;
+  for (const ScheduledChunk& s : m_scheduled) {
+    const ChunkPlan& c = m_plan.chunks[s.chunk];
+    text += fmt::format("{}chunk {} (frames {}-{}, slides {}-{})", text.empty() ? "" : ", ", c.index, c.first_frame,
+                        c.first_frame + c.frame_count - 1, c.first_slide, c.last_slide);
+  }
+  return text;
 }
 
 // Names the chunk, its frames and slides, and how to go on.

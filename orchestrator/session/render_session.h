@@ -20,7 +20,9 @@
 #include "orchestrator/report/line_printer.h"
 #include "orchestrator/run/memory_sampler.h"
 #include "orchestrator/run/scheduler.h"
+#include "orchestrator/run/slurm_runner.h"
 #include "orchestrator/session/render_config.h"
+#include "orchestrator/session/render_record.h"
 #include "orchestrator/session/work_folder.h"
 
 namespace chunkreel {
@@ -45,9 +47,25 @@ class RenderSession {
   void render();
   RenderOutcome finish();
 
+  /// Farm only, instead of render() and finish(): submits the chunks still
+  /// to render as a job array and a join job that runs `chunkreel join` on
+  /// this work folder after them, records the render there for that join,
+  /// prints the job ids, and returns. `earlier` is the record of the
+  /// submissions before this one, when a join resubmits: its count goes up,
+  /// and a chunk Slurm killed for memory asks for twice as much.
+  void detach(const RenderRecord* earlier = nullptr);
+
+  /// The chunks that still need rendering (none when resuming found all).
+  int chunks_to_render() const { return static_cast<int>(m_scheduled.size()); }
+  /// Those chunks, for messages: "chunk 3 (frames 90-179, slides 2-3)"...
+  std::string chunks_to_render_text() const;
+  const std::string& work_folder() const { return m_work->path(); }
+
  private:
   using Clock = std::chrono::steady_clock;
   void write_jobs();
+  std::unique_ptr<CommandRunner> make_runner();
+  SlurmRunnerOptions slurm_options();
   std::string failure_message() const;
   void write_report(const nlohmann::json& report) const;
 
@@ -59,6 +77,7 @@ class RenderSession {
   std::string m_output;
   std::optional<WorkFolder> m_work;
   std::string m_audio_path;
+  std::string m_task_script;  ///< farm: the script each array task runs
   std::vector<ScheduledChunk> m_scheduled;
   std::vector<std::string> m_chunk_paths;
   std::vector<int> m_reused;
@@ -67,6 +86,10 @@ class RenderSession {
   MemorySampler m_memory;
   ScheduleResult m_schedule;
 };
+
+/// The cores and memory a render's plan may count on: this machine's, or for
+/// a farm the array's throttle (or the partition's CPUs, from sinfo).
+Machine machine_for(const RenderConfig& config);
 
 /// `report`.json -> `report`.html beside it (any other name gets ".html" added).
 std::string html_path_for(const std::string& report);

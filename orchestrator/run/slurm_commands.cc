@@ -1,0 +1,178 @@
+#include "orchestrator/run/slurm_commands.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "orchestrator/run/system_command.h"
+
+namespace chunkreel {
+namespace {
+
+std::string failure_text(const std::string& what, const CommandOutput& output) {
+  std::string text = output.err.empty() ? output.out : output.err;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return fmt::format("{} failed (exit {}): {}", what, output.exit_code, text);
+}
+
+// "3-7%2" or "3,5,8-9" -> the indices.
+std::vector<int> expand_indices(std::string list) {
+  std::vector<int> indices;
+  if (const auto percent = list.find('%'); percent != std::string::npos) list.erase(percent);
+  std::istringstream parts(list);
+  std::string part;
+  while (std::getline(parts, part, ',')) {
+    const auto dash = part.find('-');
+    try {
+      const int first = std::stoi(part.substr(0, dash));
+      const int last = dash == std::string::npos ? first : std::stoi(part.substr(dash + 1));
+      for (int i = first; i <= last; ++i) indices.push_back(i);
+    } catch (const std::exception&) {
+    }
+  }
+  return indices;
+}
+
+}  // namespace
+
+std::string array_index_list(std::vector<int> indices) {
+  std::sort(indices.begin(), indices.end());
+  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+  std::string list;
+  for (size_t i = 0; i < indices.size();) {
+    size_t j = i;
+    while (j + 1 < indices.size() && indices[j + 1] == indices[j] + 1) ++j;
+    if (!list.empty()) list += ',';
+    list += j == i ? std::to_string(indices[i]) : fmt::format("{}-{}", indices[i], indices[j]);
+    i = j + 1;
+  }
+  return list;
+}
+
+std::string task_output_name(const std::string& array_id, int index, bool is_stderr) {
+  return fmt::format("slurm-{}_{}.{}", array_id, index, is_stderr ? "err" : "out");
+}
+
+std::vector<std::string> sbatch_array_argv(const ArraySubmission& array, const SlurmSettings& settings) {
+  std::string spec = array_index_list(array.indices);
+  if (settings.max_running > 0) spec += fmt::format("%{}", settings.max_running);
+  std::vector<std::string> argv{"sbatch",
+                                "--parsable",
+                                "--array=" + spec,
+                                "--job-name=" + array.job_name,
+                                fmt::format("--cpus-per-task={}", array.cpus_per_task),
+                                fmt::format("--mem={}M", array.mem_mib),
+                                "--chdir=" + array.work_dir,
+                                "--output=" + array.work_dir + "/slurm-%A_%a.out",
+                                "--error=" + array.work_dir + "/slurm-%A_%a.err"};
+  if (!settings.partition.empty()) argv.push_back("--partition=" + settings.partition);
+  argv.insert(argv.end(), settings.extra_args.begin(), settings.extra_args.end());
+  argv.push_back(array.script);
+  return argv;
+}
+
+std::vector<std::string> sbatch_after_argv(const std::string& after, const std::string& command,
+                                           const std::string& work_dir, const std::string& job_name,
+                                           const SlurmSettings& settings) {
+  std::vector<std::string> argv{"sbatch",
+                                "--parsable",
+                                "--dependency=afterany:" + after,
+                                "--kill-on-invalid-dep=yes",
+                                "--job-name=" + job_name,
+                                "--cpus-per-task=1",
+                                "--chdir=" + work_dir,
+                                "--output=" + work_dir + "/slurm-join-%j.out"};
+  if (!settings.partition.empty()) argv.push_back("--partition=" + settings.partition);
+  argv.insert(argv.end(), settings.extra_args.begin(), settings.extra_args.end());
+  argv.push_back("--wrap=" + command);
+  return argv;
+}
+
+Expected<std::string> submit(const std::vector<std::string>& sbatch_argv) {
+  auto ran = run_system_command(sbatch_argv);
+  if (!ran) return ran.error();
+  if (ran.value().exit_code != 0) return Error{failure_text("sbatch", ran.value())};
+  // --parsable prints "JOBID" or "JOBID;CLUSTER".
+  std::string id = ran.value().out.substr(0, ran.value().out.find_first_of(";\n"));
+  if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
+    return Error{"sbatch printed no job id: " + ran.value().out};
+  return id;
+}
+
+Expected<std::map<std::string, TaskState>> query_tasks(const std::vector<std::string>& job_ids) {
+  std::map<std::string, TaskState> tasks;
+  if (job_ids.empty()) return tasks;
+  std::string ids;
+  for (const std::string& id : job_ids) ids += (ids.empty() ? "" : ",") + id;
+  auto ran = run_system_command({"squeue", "-h", "-t", "all", "-j", ids, "-o", "%i %T %N"});
+  if (!ran) return ran.error();
+  // An id the controller has already forgotten makes squeue fail; what it
+  // does know is still printed, so only a silent failure is an error.
+  if (ran.value().exit_code != 0 && ran.value().out.empty() &&
+      ran.value().err.find("Invalid job id") == std::string::npos)
+    return Error{failure_text("squeue", ran.value())};
+  std::istringstream lines(ran.value().out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string id, state, node;
+    fields >> id >> state >> node;
+    const auto underscore = id.find('_');
+    if (underscore == std::string::npos) continue;
+    const std::string job = id.substr(0, underscore);
+    std::string index = id.substr(underscore + 1);
+    if (!index.empty() && index.front() == '[') {
+      index = index.substr(1, index.find(']') - 1);
+      for (int i : expand_indices(index)) tasks[job + "_" + std::to_string(i)] = {state, ""};
+    } else {
+      tasks[id] = {state, node};
+    }
+  }
+  return tasks;
+}
+
+bool is_final_state(const std::string& state) {
+  static const char* const k_final[] = {"COMPLETED", "FAILED",  "CANCELLED", "TIMEOUT",    "OUT_OF_MEMORY",
+                                        "NODE_FAIL", "PREEMPTED", "BOOT_FAIL", "DEADLINE", "SPECIAL_EXIT"};
+  return std::find(std::begin(k_final), std::end(k_final), state) != std::end(k_final);
+}
+
+Expected<void> cancel_jobs(const std::vector<std::string>& job_ids) {
+  if (job_ids.empty()) return {};
+  std::vector<std::string> argv{"scancel"};
+  argv.insert(argv.end(), job_ids.begin(), job_ids.end());
+  auto ran = run_system_command(argv);
+  if (!ran) return ran.error();
+  if (ran.value().exit_code != 0) return Error{failure_text("scancel", ran.value())};
+  return {};
+}
+
+Expected<int> partition_cpus(const std::string& partition) {
+  std::vector<std::string> argv{"sinfo", "-h", "-o", "%P %C"};
+  if (!partition.empty()) argv.insert(argv.end(), {"-p", partition});
+  auto ran = run_system_command(argv);
+  if (!ran) return ran.error();
+  if (ran.value().exit_code != 0) return Error{failure_text("sinfo", ran.value())};
+  // "%C" is allocated/idle/other/total; the default partition ends in '*'.
+  std::istringstream lines(ran.value().out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string name, cpus;
+    fields >> name >> cpus;
+    const bool is_default = !name.empty() && name.back() == '*';
+    if (!partition.empty() ? (name == partition || name == partition + "*") : is_default) {
+      const auto slash = cpus.rfind('/');
+      try {
+        return std::stoi(cpus.substr(slash == std::string::npos ? 0 : slash + 1));
+      } catch (const std::exception&) {
+        break;
+      }
+    }
+  }
+  return Error{partition.empty() ? "sinfo names no default partition; give one with --slurm-partition"
+                                 : "sinfo does not know the partition '" + partition + "'"};
+}
+
+}  // namespace chunkreel

@@ -1,0 +1,45 @@
+#include "orchestrator/run/worker_messages.h"
+
+#include <nlohmann/json.hpp>
+
+namespace chunkreel {
+
+WorkerMessage parse_worker_line(const std::string& line) {
+  WorkerMessage m;
+  const nlohmann::json message = nlohmann::json::parse(line, nullptr, false);
+  if (!message.is_object()) return m;
+  const std::string event = message.value("event", "");
+  if (event == "progress") {
+    m.kind = WorkerMessage::Kind::k_progress;
+    m.frames_done = message.value("frames_done", int64_t{0});
+  } else if (event == "node") {
+    m.kind = WorkerMessage::Kind::k_node;
+    m.node = message.value("node", "");
+    m.started_at = message.value("started_at", 0.0);
+  } else if (event == "done") {
+    m.kind = WorkerMessage::Kind::k_done;
+    m.stats.frames = message.value("frames", int64_t{0});
+    m.stats.bytes = message.value("bytes", int64_t{0});
+    m.stats.wall_s = message.value("wall_s", 0.0);
+    m.stats.cpu_s = message.value("cpu_s", 0.0);
+    m.stats.startup_s = message.value("startup_s", 0.0);
+    m.stats.peak_rss_bytes = message.value("peak_rss_bytes", int64_t{0});
+  }
+  return m;
+}
+
+std::string last_lines(const std::string& text, int count) {
+  size_t end = text.size();
+  while (end > 0 && text[end - 1] == '\n') --end;
+  size_t pos = end;
+  for (int lines = 0; lines < count && pos > 0; ++lines) {
+    size_t nl = text.rfind('\n', pos - 1);
+    pos = nl == std::string::npos ? 0 : nl;
+    if (nl == std::string::npos) break;
+  }
+  std::string tail = text.substr(pos, end - pos);
+  if (!tail.empty() && tail[0] == '\n') tail.erase(0, 1);
+  return tail;
+}
+
+}  // namespace chunkreel
