@@ -72,6 +72,7 @@ int run_join(const RenderConfig& given) {
     throw Fatal(ExitCode::k_invalid_input, work + ": its render.json belongs to another work folder");
   RenderSession session(config);
   if (session.chunks_to_render() == 0) {
+    session.adopt_farm_results(record.value());
     session.render();  // nothing to run: the audio, then the join
     session.finish();
     return 0;

@@ -67,6 +67,29 @@ std::string slurm_task_script(const std::string& worker, const std::string& work
       shell_line({work_dir}), shell_line({worker}));
 }
 
+std::optional<WorkerStats> finished_task_stats(const std::string& work_dir, const std::string& array_id, int chunk,
+                                               double submitted_at) {
+  std::ifstream in(work_dir + "/" + task_output_name(array_id, chunk, false));
+  std::string line;
+  std::optional<WorkerStats> stats;
+  std::string node;
+  double started_at = 0;
+  while (std::getline(in, line)) {
+    const WorkerMessage message = parse_worker_line(line);
+    if (message.kind == WorkerMessage::Kind::k_node) {
+      node = message.node;
+      started_at = message.started_at;
+    } else if (message.kind == WorkerMessage::Kind::k_done) {
+      stats = message.stats;
+    }
+  }
+  if (!stats) return std::nullopt;
+  stats->node = node;
+  stats->slurm_job = fmt::format("{}_{}", array_id, chunk);
+  if (started_at > 0 && submitted_at > 0) stats->queue_wait_s = std::max(0.0, started_at - submitted_at);
+  return stats;
+}
+
 bool task_killed_for_memory(const std::string& work_dir, const std::string& array_id, int chunk) {
   return killed_for_memory("", read_tail(work_dir + "/" + task_output_name(array_id, chunk, true), 4096));
 }
@@ -129,6 +152,7 @@ Expected<void> SlurmRunner::flush_starts() {
     auto id = submit(sbatch_array_argv(array, m_options.settings));
     if (!id) return id.error();
     m_array_ids.push_back(id.value());
+    m_submitted_at[id.value()] = seconds_since_epoch();
     for (int index : array.indices) {
       Task task;
       task.task = staged.at(index);

@@ -16,6 +16,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,8 @@ class SlurmRunner : public CommandRunner {
 
   /// The arrays submitted so far, oldest first.
   const std::vector<std::string>& array_ids() const { return m_array_ids; }
+  /// When each array was submitted, in seconds since the epoch.
+  const std::map<std::string, double>& submitted_at() const { return m_submitted_at; }
   /// The memory each submitted chunk asked for last, in MiB.
   const std::map<int, int64_t>& asked_mem_mib() const { return m_asked_mib; }
   /// Makes the next request for `chunk` ask for `mib`.
@@ -70,11 +73,18 @@ class SlurmRunner : public CommandRunner {
   std::map<int, Task> m_tasks;  ///< by chunk: submitted, not yet ended
   std::map<int, int64_t> m_mem_mib;  ///< by chunk: raised after a memory kill
   std::map<int, int64_t> m_asked_mib;  ///< by chunk: the last request
+  std::map<std::string, double> m_submitted_at;  ///< by array
   std::vector<std::string> m_array_ids;
   std::deque<WorkerEvent> m_events;
   std::chrono::steady_clock::time_point m_last_poll;
   int m_done = 0;
 };
+
+/// What a finished task of `chunk` in array `array_id` reported in its
+/// output file in `work_dir`: its stats with node and job, or nothing when
+/// it did not finish. Queue wait is counted from `submitted_at`.
+std::optional<WorkerStats> finished_task_stats(const std::string& work_dir, const std::string& array_id, int chunk,
+                                               double submitted_at);
 
 /// True when the task of `chunk` in array `array_id` was killed by Slurm for
 /// passing its memory limit, as its stderr file in `work_dir` says.

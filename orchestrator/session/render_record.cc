@@ -51,6 +51,7 @@ Expected<void> write_render_record(const RenderRecord& record, const std::string
         {"first_mem_bytes", c.slurm.first_mem_bytes}}},
       {"resubmissions", record.resubmissions},
       {"arrays", record.arrays},
+      {"array_submitted_at", record.array_submitted_at},
       {"task_mem_mib", task_mem}};
   return write_file_atomically(path, root.dump(2) + "\n", own_temporary_path(path));
 }
@@ -96,6 +97,7 @@ Expected<RenderRecord> read_render_record(const std::string& path) {
     c.slurm.first_mem_bytes = slurm.at("first_mem_bytes").get<int64_t>();
     record.resubmissions = root.at("resubmissions").get<int>();
     record.arrays = root.at("arrays").get<std::vector<std::string>>();
+    record.array_submitted_at = root.at("array_submitted_at").get<std::map<std::string, double>>();
     for (const auto& [chunk, mib] : root.at("task_mem_mib").items())
       record.task_mem_mib[std::stoi(chunk)] = mib.get<int64_t>();
   } catch (const json::exception& e) {

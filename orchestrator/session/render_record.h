@@ -17,7 +17,8 @@ namespace chunkreel {
 struct RenderRecord {
   RenderConfig config;
   int resubmissions = 0;  ///< how often a join found chunks missing and submitted them again
-  std::vector<std::string> arrays;        ///< every job array submitted so far
+  std::vector<std::string> arrays;        ///< every job array submitted so far, oldest first
+  std::map<std::string, double> array_submitted_at;  ///< by array: seconds since the epoch
   std::map<int, int64_t> task_mem_mib;    ///< by chunk: the memory its last task asked for
 };
 

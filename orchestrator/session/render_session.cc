@@ -250,7 +250,9 @@ void RenderSession::detach(const RenderRecord* earlier) {
     record.resubmissions = earlier->resubmissions + 1;
     record.arrays = earlier->arrays;
     record.task_mem_mib = earlier->task_mem_mib;
+    record.array_submitted_at = earlier->array_submitted_at;
   }
+  for (const auto& [array, at] : runner.submitted_at()) record.array_submitted_at[array] = at;
   record.arrays.insert(record.arrays.end(), runner.array_ids().begin(), runner.array_ids().end());
   for (const auto& [chunk, mib] : runner.asked_mem_mib()) record.task_mem_mib[chunk] = mib;
   const std::string record_path = m_work->claim(k_render_record_name).value();
@@ -277,6 +279,35 @@ void RenderSession::detach(const RenderRecord* earlier) {
   m_printer.print_line(fmt::format("chunkreel: follow them with: squeue -j {}", arrays.empty() ? join.value() : arrays + "," + join.value()));
   m_printer.print_line(fmt::format("chunkreel: {} appears when the join has run; its log is {}/slurm-join-{}.out",
                                    m_output, m_work->path(), join.value()));
+}
+
+void RenderSession::adopt_farm_results(const RenderRecord& record) {
+  std::vector<int> still_reused;
+  for (int chunk : m_reused) {
+    // The newest task that finished this chunk rendered it; every task
+    // submitted for it counts as an attempt.
+    std::optional<WorkerStats> stats;
+    int attempts = 0;
+    for (const std::string& array : record.arrays) {
+      const auto at = record.array_submitted_at.find(array);
+      auto found = finished_task_stats(m_work->path(), array, chunk, at == record.array_submitted_at.end() ? 0 : at->second);
+      std::error_code ec;
+      attempts += fs::exists(fs::path(m_work->path()) / task_output_name(array, chunk, false), ec) ? 1 : 0;
+      if (found) stats = found;
+    }
+    if (!stats) {
+      still_reused.push_back(chunk);
+      continue;
+    }
+    ChunkRun run;
+    run.chunk = chunk;
+    run.attempts = std::max(1, attempts);
+    run.stats = *stats;
+    m_farm_runs.push_back(run);
+    m_farm_attempts.push_back({chunk, run.attempts, 0, 0, stats->wall_s, true, stats->node});
+    m_reused_frames -= m_plan.chunks[chunk].frame_count;
+  }
+  m_reused = still_reused;
 }
 
 std::string RenderSession::chunks_to_render_text() const {
@@ -332,6 +363,8 @@ RenderOutcome RenderSession::finish() {
   facts.chunks = plan.chunks;
   facts.runs = m_schedule.runs;
   facts.attempts = m_schedule.attempts;
+  facts.runs.insert(facts.runs.end(), m_farm_runs.begin(), m_farm_runs.end());
+  facts.attempts.insert(facts.attempts.end(), m_farm_attempts.begin(), m_farm_attempts.end());
   std::error_code ec;
   for (int chunk : m_reused) {
     ChunkRun run;

@@ -55,6 +55,11 @@ class RenderSession {
   /// and a chunk Slurm killed for memory asks for twice as much.
   void detach(const RenderRecord* earlier = nullptr);
 
+  /// A join of a detached render: the chunks its farm tasks rendered are
+  /// reported as theirs (job, node, times), not as reused, from the tasks'
+  /// output files. Call before render().
+  void adopt_farm_results(const RenderRecord& record);
+
   /// The chunks that still need rendering (none when resuming found all).
   int chunks_to_render() const { return static_cast<int>(m_scheduled.size()); }
   /// Those chunks, for messages: "chunk 3 (frames 90-179, slides 2-3)"...
@@ -85,6 +90,8 @@ class RenderSession {
   std::unique_ptr<AudioTask> m_audio;
   MemorySampler m_memory;
   ScheduleResult m_schedule;
+  std::vector<ChunkRun> m_farm_runs;  ///< a join: chunks the detached render's tasks made
+  std::vector<AttemptRecord> m_farm_attempts;
 };
 
 /// The cores and memory a render's plan may count on: this machine's, or for

@@ -1,0 +1,244 @@
+// Render farms on a real Slurm cluster: each test starts a private
+// single-node cluster from Debian's slurm-wlm (scripts/slurm-local, its own
+// config, state folders and ports) and stops it afterwards. A cluster that
+// cannot start fails the test; it is never skipped.
+
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <regex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/test_support.h"
+
+using namespace chunkreel;
+using nlohmann::json;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+class LocalSlurm {
+ public:
+  LocalSlurm() {
+    auto started = test::run(test::quote(test::source_path("scripts/slurm-local")) + " start " +
+                             test::quote(m_dir.path()));
+    INFO(started.output);
+    REQUIRE(started.exit_code == 0);
+    ::setenv("SLURM_CONF", (m_dir / "slurm.conf").c_str(), 1);
+  }
+  ~LocalSlurm() {
+    test::run(test::quote(test::source_path("scripts/slurm-local")) + " stop " + test::quote(m_dir.path()));
+    ::unsetenv("SLURM_CONF");
+  }
+  /// Tasks still pending or running, one "JOBID_INDEX STATE" a line.
+  std::string live_tasks() const { return test::run("squeue -h -t pending,running -o '%i %T'").output; }
+
+ private:
+  test::TempDir m_dir;
+};
+
+// A lossless show whose chunks each take a second or two to encode, so a
+// test can act on a running task; and its local render, as the reference.
+struct FarmShow {
+  test::TempDir dir;
+  std::string project;
+  std::vector<std::string> reference;
+
+  explicit FarmShow(const std::string& size = "320x180", int slides = 6) {
+    project = test::make_sample(dir / "show", "--slides " + std::to_string(slides) + " --size " + size +
+                                                   " --photo 1200x900 --seconds 1.5 --crf 0 --preset medium");
+    auto r = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(project) + " -o " +
+                       test::quote(dir / "local.mp4") + " --quiet --chunk-seconds 1.5");
+    REQUIRE(r.exit_code == 0);
+    reference = test::frame_md5s(dir / "local.mp4");
+  }
+  std::vector<std::string> farm_args(const std::string& out) const {
+    return {test::chunkreel_path(), "render", project, "-o", out, "--backend", "slurm", "--chunk-seconds", "1.5"};
+  }
+  std::string farm_line(const std::string& out, const std::string& more = "") const {
+    std::string line;
+    for (const std::string& a : farm_args(out)) {
+      line += test::quote(a);
+      line += ' ';
+    }
+    return line + more;
+  }
+};
+
+// Runs `args` with its output in `log`; returns its pid.
+pid_t spawn_logged(std::vector<std::string> args, const std::string& log) {
+  std::string line = "exec";
+  for (const std::string& a : args) {
+    line += ' ';
+    line += test::quote(a);
+  }
+  line += " > ";
+  line += test::quote(log);
+  line += " 2>&1";
+  return test::spawn_process({"/bin/sh", "-c", line});
+}
+
+int wait_exit(pid_t pid) {
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// The first task squeue shows RUNNING ("12_3"), waiting up to `limit`.
+std::string running_task(const LocalSlurm& slurm, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::istringstream lines(slurm.live_tasks());
+    std::string id, state;
+    while (lines >> id >> state)
+      if (state == "RUNNING") return id;
+    std::this_thread::sleep_for(50ms);
+  }
+  return "";
+}
+
+std::string host_name() {
+  char name[256] = {};
+  ::gethostname(name, sizeof name - 1);
+  std::string host(name);
+  return host.substr(0, host.find('.'));
+}
+
+int chunks_in(const std::string& folder) {
+  int count = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder, ec))
+    count += entry.path().extension() == ".mp4" && entry.path().filename().string().rfind("chunk_", 0) == 0;
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("a farm render is frame-identical to a local one and its report names each task") {
+  LocalSlurm slurm;
+  FarmShow show;
+  auto r = test::run(show.farm_line(show.dir / "farm.mp4", "--report " + test::quote(show.dir / "farm.json")));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Matchers::Contains("pending"));  // the tasks in the status lines
+  CHECK(test::frame_md5s(show.dir / "farm.mp4") == show.reference);
+  const json report = json::parse(test::read_text(show.dir / "farm.json"));
+  REQUIRE(report["chunks"].size() >= 3);
+  for (const json& chunk : report["chunks"]) {
+    INFO(chunk.dump());
+    CHECK(std::regex_match(chunk.value("slurm_job", ""), std::regex("[0-9]+_[0-9]+")));
+    CHECK(chunk.value("node", "") == host_name());
+    CHECK(chunk.value("queue_wait_s", -1.0) >= 0);
+    CHECK(chunk.value("run_s", 0.0) > 0);
+    CHECK(chunk.value("peak_rss_bytes", 0) > 0);
+  }
+  std::string lane = ">";  // the HTML timeline has a lane for the node
+  lane += host_name();
+  lane += '<';
+  CHECK(test::read_text(show.dir / "farm.html").find(lane) != std::string::npos);
+  CHECK(slurm.live_tasks().empty());
+  CHECK_FALSE(fs::exists(show.dir / "farm.mp4.parts"));
+}
+
+TEST_CASE("a farm task cancelled mid-run is resubmitted and the output is still identical") {
+  LocalSlurm slurm;
+  FarmShow show("640x360");
+  const std::string out = show.dir / "farm.mp4";
+  auto args = show.farm_args(out);
+  args.insert(args.end(), {"--report", show.dir / "farm.json"});
+  const pid_t pid = spawn_logged(args, show.dir / "log.txt");
+  const std::string victim = running_task(slurm, 60s);
+  REQUIRE_FALSE(victim.empty());
+  REQUIRE(test::run("scancel " + victim).exit_code == 0);
+  const int code = wait_exit(pid);
+  INFO(test::read_text(show.dir / "log.txt"));
+  REQUIRE(code == 0);
+  CHECK_THAT(test::read_text(show.dir / "log.txt"), Catch::Matchers::Contains("CANCELLED"));
+  CHECK(test::frame_md5s(out) == show.reference);
+  const json report = json::parse(test::read_text(show.dir / "farm.json"));
+  const int chunk = std::stoi(victim.substr(victim.find('_') + 1));
+  CHECK(report["chunks"][chunk]["attempts"] == 2);
+}
+
+TEST_CASE("a farm task over its memory limit is killed by Slurm and retried with more") {
+  LocalSlurm slurm;
+  FarmShow show("640x360", 4);
+  auto r = test::run(show.farm_line(show.dir / "farm.mp4", "--slurm-mem 30M --retries 3 --chunk-seconds 100"));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Matchers::Contains("over its memory limit; the next attempt asks for 60 MiB"));
+  CHECK_THAT(r.output, Catch::Matchers::Contains("exceeded memory limit"));  // Slurm's own words
+  CHECK(test::frame_md5s(show.dir / "farm.mp4") == show.reference);
+}
+
+TEST_CASE("Ctrl-C during a farm render empties the queue and exits 130") {
+  LocalSlurm slurm;
+  FarmShow show("640x360");
+  const std::string out = show.dir / "farm.mp4";
+  const pid_t pid = spawn_logged(show.farm_args(out), show.dir / "log.txt");
+  REQUIRE_FALSE(running_task(slurm, 60s).empty());
+  REQUIRE_FALSE(slurm.live_tasks().empty());
+  ::kill(pid, SIGINT);
+  CHECK(wait_exit(pid) == 130);
+  CHECK(slurm.live_tasks().empty());  // scancel'd before it exited
+  CHECK_FALSE(fs::exists(out));
+  CHECK(test::leftover_temporaries(show.dir.path()).empty());
+}
+
+TEST_CASE("a detached farm render returns at once and its join job writes the identical output") {
+  LocalSlurm slurm;
+  FarmShow show;
+  const std::string out = show.dir / "farm.mp4";
+  const auto began = std::chrono::steady_clock::now();
+  auto r = test::run(show.farm_line(out, "--detach --report " + test::quote(show.dir / "farm.json")));
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(took < 10);
+  CHECK_THAT(r.output, Catch::Matchers::Contains("squeue -j"));
+  CHECK_FALSE(fs::exists(out));  // the join has not run yet
+  for (int i = 0; i < 600 && !fs::exists(out); ++i) std::this_thread::sleep_for(100ms);
+  for (int i = 0; i < 100 && !slurm.live_tasks().empty(); ++i) std::this_thread::sleep_for(100ms);
+  REQUIRE(fs::exists(out));
+  CHECK(test::frame_md5s(out) == show.reference);
+  const json report = json::parse(test::read_text(show.dir / "farm.json"));
+  for (const json& chunk : report["chunks"]) CHECK(chunk.contains("slurm_job"));
+  CHECK(slurm.live_tasks().empty());
+}
+
+TEST_CASE("a farm render resumed after an interrupt submits only the missing chunks") {
+  LocalSlurm slurm;
+  FarmShow show("640x360");
+  const std::string out = show.dir / "farm.mp4";
+  auto args = show.farm_args(out);
+  args.insert(args.end(), {"--slurm-max-running", "1"});
+  const pid_t pid = spawn_logged(args, show.dir / "log.txt");
+  const std::string work = out + ".parts";
+  for (int i = 0; i < 600 && chunks_in(work) < 1; ++i) std::this_thread::sleep_for(100ms);
+  REQUIRE(chunks_in(work) >= 1);
+  ::kill(pid, SIGINT);
+  REQUIRE(wait_exit(pid) == 130);
+  const int kept = chunks_in(work);
+
+  auto r = test::run(show.farm_line(out, "--resume --report " + test::quote(show.dir / "farm.json")));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const json report = json::parse(test::read_text(show.dir / "farm.json"));
+  int reused = 0, submitted = 0;
+  for (const json& chunk : report["chunks"]) {
+    reused += chunk["reused"].get<bool>();
+    submitted += chunk.contains("slurm_job");
+  }
+  CHECK(reused == kept);
+  CHECK(submitted == static_cast<int>(report["chunks"].size()) - kept);
+  CHECK(test::frame_md5s(out) == show.reference);
+}
