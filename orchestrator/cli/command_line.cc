@@ -301,12 +301,17 @@ Expected<Command> parse_command_line(const std::vector<std::string>& args) {
       command.kind = CommandKind::k_help;
       return command;
     }
-    const std::string name = canonical_name(arg);
+    // --name=value is the same as --name value.
+    const size_t equals = arg.rfind("--", 0) == 0 ? arg.find('=') : std::string::npos;
+    const std::string name = canonical_name(arg.substr(0, equals));
     const auto found = options().find(name);
-    if (found != options().end() && allowed(name, command.kind)) {
+    if (found != options().end() && allowed(name, command.kind) &&
+        (equals == std::string::npos || found->second.takes_value)) {
       const Option& option = found->second;
       std::string value;
-      if (option.takes_value) {
+      if (equals != std::string::npos) {
+        value = arg.substr(equals + 1);
+      } else if (option.takes_value) {
         if (i + 1 >= args.size()) return Error{arg + " needs a value (try --help)"};
         value = args[++i];
       }

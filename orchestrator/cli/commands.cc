@@ -44,7 +44,7 @@ void print_sbatch_lines(const RenderConfig& config, const RenderPlan& plan) {
   for (const auto& line : SlurmRunner(options).sbatch_lines(tasks)) std::printf("  %s\n", shell_line(line).c_str());
   if (config.slurm.detach)
     std::printf("sbatch (with --detach, the join, after the array):\n  %s\n",
-                shell_line(sbatch_after_argv("ARRAY_ID", "chunkreel join " + work, work, "chunkreel-join-" +
+                shell_line(sbatch_after_argv("ARRAY_ID", shell_line({fs::read_symlink("/proc/self/exe").string(), "join", work}), work, "chunkreel-join-" +
                                              fs::path(output).stem().string(), config.slurm)).c_str());
 }
 

@@ -72,3 +72,40 @@ TEST_CASE("a bad --config file is refused naming the file and the field") {
   REQUIRE_FALSE(c.ok());
   CHECK_THAT(c.error().message, Contains("missing.json: cannot read"));
 }
+
+TEST_CASE("farm options parse, repeat, and are refused without --backend slurm") {
+  auto c = parse_command_line({"render", "s.json", "-o", "x.mp4", "--backend", "slurm", "--slurm-partition", "gpu",
+                               "--slurm-max-running", "8", "--slurm-arg", "--account=lab", "--slurm-arg=--time=1:00:00",
+                               "--slurm-mem", "2G", "--detach"});
+  REQUIRE(c.ok());
+  const RenderConfig& r = c.value().render;
+  CHECK(r.backend == Backend::k_slurm);
+  CHECK(r.slurm.partition == "gpu");
+  CHECK(r.slurm.max_running == 8);
+  CHECK(r.slurm.extra_args == std::vector<std::string>{"--account=lab", "--time=1:00:00"});
+  CHECK(r.slurm.first_mem_bytes == 2ll << 30);
+  CHECK(r.slurm.detach);
+  using Catch::Matchers::Contains;
+  CHECK_THAT(parse_command_line({"render", "s.json", "-o", "x.mp4", "--detach"}).error().message,
+             Contains("--detach needs --backend slurm"));
+  CHECK_THAT(parse_command_line({"render", "s.json", "-o", "x.mp4", "--slurm-max-running", "2"}).error().message,
+             Contains("need --backend slurm"));
+  CHECK_THAT(parse_command_line({"render", "s.json", "-o", "x.mp4", "--backend", "pbs"}).error().message,
+             Contains("--backend needs local or slurm"));
+  CHECK(parse_command_line({"join", "w"}).value().kind == CommandKind::k_join);
+}
+
+TEST_CASE("a config file can choose the farm, and a flag still wins") {
+  test::TempDir dir;
+  test::write_text(dir / "farm.json",
+                   R"({"backend": "slurm", "slurm_partition": "night", "slurm_max_running": 4, "slurm_args": ["--qos=low"]})");
+  auto c = parse_command_line({"render", "s.json", "-o", "x.mp4", "--config", dir / "farm.json"});
+  REQUIRE(c.ok());
+  CHECK(c.value().render.backend == Backend::k_slurm);
+  CHECK(c.value().render.slurm.partition == "night");
+  CHECK(c.value().render.slurm.max_running == 4);
+  CHECK(c.value().render.slurm.extra_args == std::vector<std::string>{"--qos=low"});
+  c = parse_command_line({"render", "s.json", "-o", "x.mp4", "--backend", "local", "--config", dir / "farm.json"});
+  REQUIRE_FALSE(c.ok());  // local, as the flag says: then the file's farm settings do not apply
+  CHECK_THAT(c.error().message, Catch::Matchers::Contains("need --backend slurm"));
+}
