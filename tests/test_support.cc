@@ -121,6 +121,19 @@ std::string make_sample(const std::string& dir, const std::string& options) {
   return dir + "/show.json";
 }
 
+int spawn_logged(const std::vector<std::string>& args, const std::string& log) {
+  // exec keeps the pid: the program itself, not a shell, is the child.
+  std::string line = "exec";
+  for (const std::string& a : args) {
+    line += ' ';
+    line += quote(a);
+  }
+  line += " > ";
+  line += quote(log);
+  line += " 2>&1";
+  return spawn_process({"/bin/sh", "-c", line});
+}
+
 std::vector<std::string> leftover_temporaries(const std::string& dir) {
   std::vector<std::string> found;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

@@ -59,6 +59,9 @@ void write_text(const std::string& path, const std::string& text);
 /// Starts `args` (args[0] is the program) without a shell; returns its pid.
 int spawn_process(std::vector<std::string> args);
 
+/// As spawn_process, with stdout and stderr going to the file `log`.
+int spawn_logged(const std::vector<std::string>& args, const std::string& log);
+
 /// A live (not zombie) chunkreel-worker whose parent is `parent`.
 struct WorkerProcess {
   int pid = 0;

@@ -75,14 +75,10 @@ std::vector<std::string> sbatch_array_argv(const ArraySubmission& array, const S
 std::vector<std::string> sbatch_after_argv(const std::string& after, const std::string& command,
                                            const std::string& work_dir, const std::string& job_name,
                                            const SlurmSettings& settings) {
-  std::vector<std::string> argv{"sbatch",
-                                "--parsable",
-                                "--dependency=afterany:" + after,
-                                "--kill-on-invalid-dep=yes",
-                                "--job-name=" + job_name,
-                                "--cpus-per-task=1",
-                                "--chdir=" + work_dir,
-                                "--output=" + work_dir + "/slurm-join-%j.out"};
+  std::vector<std::string> argv{"sbatch", "--parsable"};
+  if (!after.empty()) argv.insert(argv.end(), {"--dependency=afterany:" + after, "--kill-on-invalid-dep=yes"});
+  argv.insert(argv.end(), {"--job-name=" + job_name, "--cpus-per-task=1", "--chdir=" + work_dir,
+                           "--output=" + work_dir + "/slurm-join-%j.out"});
   if (!settings.partition.empty()) argv.push_back("--partition=" + settings.partition);
   argv.insert(argv.end(), settings.extra_args.begin(), settings.extra_args.end());
   argv.push_back("--wrap=" + command);

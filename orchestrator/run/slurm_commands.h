@@ -42,7 +42,8 @@ std::vector<std::string> sbatch_array_argv(const ArraySubmission& array, const S
 std::string task_output_name(const std::string& array_id, int index, bool is_stderr);
 
 /// The sbatch command line for a job that runs `command` after every task of
-/// `after` has ended, whatever their outcome.
+/// the arrays `after` ("12:15") has ended, whatever their outcome; with no
+/// arrays, at once.
 std::vector<std::string> sbatch_after_argv(const std::string& after, const std::string& command,
                                            const std::string& work_dir, const std::string& job_name,
                                            const SlurmSettings& settings);

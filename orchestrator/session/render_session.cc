@@ -138,11 +138,7 @@ void RenderSession::write_jobs() {
   auto work = WorkFolder::open(m_output, m_config.work_dir);
   if (!work) throw Fatal(ExitCode::k_invalid_input, work.error().message);
   m_work.emplace(std::move(work.value()));
-  auto claim = [this](const std::string& name) {
-    auto path = m_work->claim(name);
-    if (!path) throw Fatal(ExitCode::k_render_failed, path.error().message);
-    return path.value();
-  };
+  auto claim = [this](const std::string& name) { return claim_file(name); };
   m_audio_path = claim("audio.m4a");
   if (m_config.backend == Backend::k_slurm) {
     // The task script lives beside the jobs, on the filesystem the nodes share.
@@ -198,6 +194,12 @@ void RenderSession::render() {
   if (!m_schedule.failure.empty()) throw Fatal(ExitCode::k_render_failed, failure_message());
 }
 
+std::string RenderSession::claim_file(const std::string& name) {
+  auto path = m_work->claim(name);
+  if (!path) throw Fatal(ExitCode::k_render_failed, path.error().message);
+  return path.value();
+}
+
 std::unique_ptr<CommandRunner> RenderSession::make_runner() {
   if (m_config.backend == Backend::k_slurm) return std::make_unique<SlurmRunner>(slurm_options());
   return std::make_unique<WorkerPool>(
@@ -214,7 +216,8 @@ SlurmRunnerOptions RenderSession::slurm_options() {
   options.cpus_per_task = m_plan.threads_per_worker;
   for (const ChunkPlan& chunk : m_plan.chunks) options.estimated_peak_bytes[chunk.index] = m_plan.chunk_peak_bytes[chunk.index];
   // Slurm makes each task's output files; they are recorded as chunkreel's
-  // the moment their names are known.
+  // the moment their names are known. A record that cannot be written only
+  // means clean-up leaves that file behind, so the render goes on.
   options.record_file = [this](const std::string& name) { m_work->claim(name); };
   return options;
 }
@@ -255,21 +258,18 @@ void RenderSession::detach(const RenderRecord* earlier) {
   for (const auto& [array, at] : runner.submitted_at()) record.array_submitted_at[array] = at;
   record.arrays.insert(record.arrays.end(), runner.array_ids().begin(), runner.array_ids().end());
   for (const auto& [chunk, mib] : runner.asked_mem_mib()) record.task_mem_mib[chunk] = mib;
-  const std::string record_path = m_work->claim(k_render_record_name).value();
+  const std::string record_path = claim_file(k_render_record_name);
   Expected<void> recorded = write_render_record(record, record_path);
   if (!recorded) throw Fatal(ExitCode::k_render_failed, recorded.error().message);
 
   std::string after;
   for (const std::string& id : runner.array_ids()) after += (after.empty() ? "" : ":") + id;
-  if (after.empty()) after = "";
   const std::string chunkreel = fs::read_symlink("/proc/self/exe").string();
-  std::vector<std::string> join_argv =
-      sbatch_after_argv(after, shell_line({chunkreel, "join", m_work->path()}), m_work->path(),
-                        "chunkreel-join-" + fs::path(m_output).stem().string(), m_config.slurm);
-  if (after.empty()) join_argv.erase(join_argv.begin() + 2, join_argv.begin() + 4);  // nothing to wait for
-  auto join = submit(join_argv);
-  if (!join) throw Fatal(ExitCode::k_render_failed, "the chunks are submitted, but the join job is not: " + join.error().message);
-  m_work->claim("slurm-join-" + join.value() + ".out");
+  auto join = submit(sbatch_after_argv(after, shell_line({chunkreel, "join", m_work->path()}), m_work->path(),
+                                       "chunkreel-join-" + fs::path(m_output).stem().string(), m_config.slurm));
+  if (!join)
+    throw Fatal(ExitCode::k_render_failed, "the chunks are submitted, but the join job is not: " + join.error().message);
+  claim_file("slurm-join-" + join.value() + ".out");
   if (m_config.quiet) return;
   std::string arrays;
   for (const std::string& id : runner.array_ids()) arrays += (arrays.empty() ? "" : ",") + id;

@@ -69,6 +69,8 @@ class RenderSession {
  private:
   using Clock = std::chrono::steady_clock;
   void write_jobs();
+  /// WorkFolder::claim, or Fatal.
+  std::string claim_file(const std::string& name);
   std::unique_ptr<CommandRunner> make_runner();
   SlurmRunnerOptions slurm_options();
   std::string failure_message() const;

@@ -37,27 +37,36 @@ double rms(const std::vector<float>& pcm, double from_s, double to_s) {
   return std::sqrt(sum / double(b - a));
 }
 
+// One second of a 440 Hz tone at amplitude 0.5 (RMS 0.354), as a WAV.
+std::string make_tone(const test::TempDir& dir) {
+  const std::string path = dir / "tone.wav";
+  REQUIRE(test::run("ffmpeg -v error -f lavfi -i \"aevalsrc=0.5*sin(2*PI*440*t)|0.5*sin(2*PI*440*t):s=48000:d=1\" " +
+                    test::quote(path))
+              .exit_code == 0);
+  return path;
+}
+
+// `track` mixed alone over `seconds`, encoded, and decoded again.
+std::vector<float> mixed(const test::TempDir& dir, const AudioTrack& track, double seconds) {
+  Timeline timeline;
+  timeline.audio.push_back(track);
+  std::atomic<bool> cancel{false};
+  REQUIRE(mix_and_encode_audio(timeline, seconds, dir / "mix.m4a", cancel).ok());
+  return decode_left(dir / "mix.m4a", dir / "mix.f32");
+}
+
 }  // namespace
 
 TEST_CASE("a track is placed, scaled, faded and looped as the timeline says") {
   test::TempDir dir;
-  // One second of a 440 Hz tone at amplitude 0.5 (RMS 0.354), as a WAV.
-  REQUIRE(test::run("ffmpeg -v error -f lavfi -i \"aevalsrc=0.5*sin(2*PI*440*t)|0.5*sin(2*PI*440*t):s=48000:d=1\" " +
-                    test::quote(dir / "tone.wav"))
-              .exit_code == 0);
-  Timeline timeline;
   AudioTrack track;
-  track.file = dir / "tone.wav";
+  track.file = make_tone(dir);
   track.start = 1.0;
   track.volume = 0.5;
   track.fade_in = 0.5;
   track.fade_out = 0.5;
   track.loop = true;
-  timeline.audio.push_back(track);
-  std::atomic<bool> cancel{false};
-  auto result = mix_and_encode_audio(timeline, 4.0, dir / "mix.m4a", cancel);
-  REQUIRE(result.ok());
-  const std::vector<float> pcm = decode_left(dir / "mix.m4a", dir / "mix.f32");
+  const std::vector<float> pcm = mixed(dir, track, 4.0);
   CHECK(pcm.size() / double(k_rate) == Approx(4.0).margin(0.03));  // cut at the video's end
 
   const double full = 0.5 * 0.5 / std::sqrt(2.0);  // volume 0.5 of amplitude 0.5
@@ -83,17 +92,10 @@ TEST_CASE("a track is placed, scaled, faded and looped as the timeline says") {
 
 TEST_CASE("a track that does not loop stops at its own end") {
   test::TempDir dir;
-  REQUIRE(test::run("ffmpeg -v error -f lavfi -i \"aevalsrc=0.5*sin(2*PI*440*t)|0.5*sin(2*PI*440*t):s=48000:d=1\" " +
-                    test::quote(dir / "tone.wav"))
-              .exit_code == 0);
-  Timeline timeline;
   AudioTrack track;
-  track.file = dir / "tone.wav";
+  track.file = make_tone(dir);
   track.start = 0.5;
-  timeline.audio.push_back(track);
-  std::atomic<bool> cancel{false};
-  REQUIRE(mix_and_encode_audio(timeline, 3.0, dir / "mix.m4a", cancel).ok());
-  const std::vector<float> pcm = decode_left(dir / "mix.m4a", dir / "mix.f32");
+  const std::vector<float> pcm = mixed(dir, track, 3.0);
   CHECK(rms(pcm, 0.7, 1.4) == Approx(0.5 / std::sqrt(2.0)).epsilon(0.05));  // volume 1
   CHECK(rms(pcm, 1.6, 2.9) < 0.002);  // silent after 0.5 + 1 s
 }

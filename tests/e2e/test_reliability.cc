@@ -34,6 +34,16 @@ std::vector<pid_t> worker_children(pid_t parent) {
 
 bool alive(pid_t pid) { return test::process_alive(pid); }
 
+// The first worker `parent` starts, waiting up to 5 s; 0 if none came.
+pid_t first_worker(pid_t parent) {
+  for (int i = 0; i < 500; ++i) {
+    auto workers = worker_children(parent);
+    if (!workers.empty()) return workers.front();
+    std::this_thread::sleep_for(10ms);
+  }
+  return 0;
+}
+
 int finished_chunks(const std::string& work_dir) {
   int count = 0;
   std::error_code ec;
@@ -75,12 +85,7 @@ TEST_CASE("a worker killed mid-chunk is retried and the output is unchanged") {
   args[9] = "4";  // longer chunks, so the kill lands in the middle of one
   args.insert(args.end(), {"--report", show.dir / "r.json"});
   const pid_t pid = spawn(args);
-  pid_t victim = 0;
-  for (int i = 0; i < 500 && victim == 0; ++i) {
-    auto workers = worker_children(pid);
-    if (!workers.empty()) victim = workers.front();
-    std::this_thread::sleep_for(10ms);
-  }
+  const pid_t victim = first_worker(pid);
   REQUIRE(victim != 0);
   std::this_thread::sleep_for(150ms);  // well into its chunk
   REQUIRE(alive(victim));
@@ -163,21 +168,9 @@ TEST_CASE("the --nice option runs the workers at nice 10, and a chunk out of ret
   const std::string log = show.dir / "log.txt";
   auto args = show.render_args(show.dir / "out.mp4", show.dir / "work");
   args[9] = "4";  // long chunks, so the worker is still there to be read and killed
-  std::string line = "exec";
-  for (const std::string& a : args) {
-    line += ' ';
-    line += test::quote(a);
-  }
-  line += " --nice --retries 0 > ";
-  line += test::quote(log);
-  line += " 2>&1";
-  const pid_t pid = spawn({"/bin/sh", "-c", line});
-  pid_t victim = 0;
-  for (int i = 0; i < 500 && victim == 0; ++i) {
-    auto workers = worker_children(pid);
-    if (!workers.empty()) victim = workers.front();
-    std::this_thread::sleep_for(10ms);
-  }
+  args.insert(args.end(), {"--nice", "--retries", "0"});
+  const pid_t pid = test::spawn_logged(args, log);
+  const pid_t victim = first_worker(pid);
   REQUIRE(victim != 0);
   CHECK(nice_of(victim) == 10);
   CHECK(nice_of(pid) == 0);  // the orchestrator itself stays as it was

@@ -74,19 +74,6 @@ struct FarmShow {
   }
 };
 
-// Runs `args` with its output in `log`; returns its pid.
-pid_t spawn_logged(std::vector<std::string> args, const std::string& log) {
-  std::string line = "exec";
-  for (const std::string& a : args) {
-    line += ' ';
-    line += test::quote(a);
-  }
-  line += " > ";
-  line += test::quote(log);
-  line += " 2>&1";
-  return test::spawn_process({"/bin/sh", "-c", line});
-}
-
 int wait_exit(pid_t pid) {
   int status = 0;
   REQUIRE(::waitpid(pid, &status, 0) == pid);
@@ -155,7 +142,7 @@ TEST_CASE("a farm task cancelled mid-run is resubmitted and the output is still 
   const std::string out = show.dir / "farm.mp4";
   auto args = show.farm_args(out);
   args.insert(args.end(), {"--report", show.dir / "farm.json"});
-  const pid_t pid = spawn_logged(args, show.dir / "log.txt");
+  const pid_t pid = test::spawn_logged(args, show.dir / "log.txt");
   const std::string victim = running_task(slurm, 60s);
   REQUIRE_FALSE(victim.empty());
   REQUIRE(test::run("scancel " + victim).exit_code == 0);
@@ -184,7 +171,7 @@ TEST_CASE("Ctrl-C during a farm render empties the queue and exits 130") {
   LocalSlurm slurm;
   FarmShow show("640x360");
   const std::string out = show.dir / "farm.mp4";
-  const pid_t pid = spawn_logged(show.farm_args(out), show.dir / "log.txt");
+  const pid_t pid = test::spawn_logged(show.farm_args(out), show.dir / "log.txt");
   REQUIRE_FALSE(running_task(slurm, 60s).empty());
   REQUIRE_FALSE(slurm.live_tasks().empty());
   ::kill(pid, SIGINT);
@@ -221,7 +208,7 @@ TEST_CASE("a farm render resumed after an interrupt submits only the missing chu
   const std::string out = show.dir / "farm.mp4";
   auto args = show.farm_args(out);
   args.insert(args.end(), {"--slurm-max-running", "1"});
-  const pid_t pid = spawn_logged(args, show.dir / "log.txt");
+  const pid_t pid = test::spawn_logged(args, show.dir / "log.txt");
   const std::string work = out + ".parts";
   for (int i = 0; i < 600 && chunks_in(work) < 1; ++i) std::this_thread::sleep_for(100ms);
   REQUIRE(chunks_in(work) >= 1);
