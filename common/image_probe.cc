@@ -6,6 +6,8 @@
 #include <fstream>
 #include <vector>
 
+#include "common/heif_file.h"
+
 namespace chunkreel {
 namespace {
 
@@ -30,6 +32,11 @@ class HeaderReader {
     return n == 0 || read(out->data(), n);
   }
   int64_t position() { return static_cast<int64_t>(m_in.tellg()); }
+  bool seek(int64_t at) {
+    m_in.clear();
+    m_in.seekg(at);
+    return static_cast<bool>(m_in);
+  }
   /// The last `n` bytes of the file (fewer if it is shorter).
   std::vector<uint8_t> tail(int64_t file_size, int64_t n) {
     n = std::min(n, file_size);
@@ -194,6 +201,55 @@ bool png_is_complete(HeaderReader& r, int64_t file_size) {
   return false;
 }
 
+// TIFF: the first image's size and orientation from IFD 0, and whether the
+// strips (or tiles) it points at lie inside the file.
+Expected<ImageInfo> probe_tiff(HeaderReader& r, ImageInfo info) {
+  uint8_t header[8];
+  if (!r.seek(0) || !r.read(header, 8)) return Error{"truncated TIFF header"};
+  const bool little = header[0] == 'I';
+  auto u16 = [&](const uint8_t* p) { return little ? le16(p) : be16(p); };
+  auto u32 = [&](const uint8_t* p) { return little ? le32(p) : be32(p); };
+  const int64_t ifd = u32(header + 4);
+  uint8_t count_bytes[2];
+  if (ifd + 2 > info.file_bytes || !r.seek(ifd) || !r.read(count_bytes, 2)) return Error{"truncated TIFF (no IFD)"};
+  const uint32_t count = u16(count_bytes);
+  std::vector<uint8_t> entries;
+  if (!r.bytes(&entries, size_t{count} * 12)) return Error{"truncated TIFF (its IFD is cut short)"};
+  // The values of a tag: inline when they fit in 4 bytes, else at an offset.
+  auto values = [&](const uint8_t* entry, std::vector<uint32_t>* out) -> bool {
+    const uint32_t type = u16(entry + 2), n = u32(entry + 4);
+    const uint32_t size = type == 3 ? 2 : type == 4 ? 4 : 0;
+    if (size == 0 || n == 0 || n > (1u << 24)) return false;
+    std::vector<uint8_t> raw;
+    if (size * n <= 4) {
+      raw.assign(entry + 8, entry + 12);
+    } else {
+      const int64_t at = u32(entry + 8);
+      if (at + int64_t{size} * n > info.file_bytes || !r.seek(at) || !r.bytes(&raw, size_t{size} * n)) return false;
+    }
+    out->clear();
+    for (uint32_t i = 0; i < n; ++i) out->push_back(size == 2 ? u16(raw.data() + 2 * i) : u32(raw.data() + 4 * i));
+    return true;
+  };
+  std::vector<uint32_t> offsets, counts, v;
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint8_t* entry = entries.data() + 12 * i;
+    const uint32_t tag = u16(entry);
+    if ((tag == 256 || tag == 257 || tag == 274) && values(entry, &v)) {
+      if (tag == 256) info.stored_width = static_cast<int>(v[0]);
+      if (tag == 257) info.stored_height = static_cast<int>(v[0]);
+      if (tag == 274) info.orientation = v[0] >= 1 && v[0] <= 8 ? static_cast<int>(v[0]) : 1;
+    }
+    if (tag == 273 || tag == 324) values(entry, &offsets);
+    if (tag == 279 || tag == 325) values(entry, &counts);
+  }
+  if (offsets.empty() || offsets.size() != counts.size()) return Error{"TIFF without readable image data"};
+  for (size_t i = 0; i < offsets.size(); ++i)
+    if (int64_t{offsets[i]} + counts[i] > info.file_bytes)
+      return Error{"truncated TIFF (its image data runs past the end of the file)"};
+  return info;
+}
+
 }  // namespace
 
 const char* to_string(ImageFormat format) {
@@ -204,6 +260,12 @@ const char* to_string(ImageFormat format) {
       return "PNG";
     case ImageFormat::k_webp:
       return "WebP";
+    case ImageFormat::k_heif:
+      return "HEIF";
+    case ImageFormat::k_avif:
+      return "AVIF";
+    case ImageFormat::k_tiff:
+      return "TIFF";
   }
   return "?";
 }
@@ -248,7 +310,7 @@ Expected<ImageInfo> probe_image(const std::string& path) {
 
   uint8_t magic[12] = {};
   bool got = reader.read(magic, 12);
-  Expected<ImageInfo> result = Error{"is not a JPEG, PNG or WebP image"};
+  Expected<ImageInfo> result = Error{"is not a JPEG, PNG, WebP, HEIC/HEIF, AVIF or TIFF image"};
   if (magic[0] == 0xFF && magic[1] == 0xD8 && magic[2] == 0xFF) {
     info.format = ImageFormat::k_jpeg;
     HeaderReader jpeg(path);
@@ -271,6 +333,11 @@ Expected<ImageInfo> probe_image(const std::string& path) {
     result = probe_webp(reader, info);
     if (result && 8 + int64_t{le32(magic + 4)} > info.file_bytes)
       result = Error{"truncated WebP (shorter than its RIFF header says)"};
+  } else if (got && (std::memcmp(magic, "II*\0", 4) == 0 || std::memcmp(magic, "MM\0*", 4) == 0)) {
+    info.format = ImageFormat::k_tiff;
+    result = probe_tiff(reader, info);
+  } else if (got && std::memcmp(magic + 4, "ftyp", 4) == 0) {
+    result = probe_heif(path, info);
   }
   if (!result) return Error{path + ": " + result.error().message};
   if (result.value().stored_width <= 0 || result.value().stored_height <= 0)

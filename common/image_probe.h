@@ -1,6 +1,7 @@
 #pragma once
 // Reads an image file's header, never its pixels: format, stored size and the
-// EXIF orientation. The orchestrator probes every image this way before any
+// EXIF orientation (JPEG, PNG, WebP, TIFF; HEIF and AVIF through libheif,
+// whose sizes already count the container's rotation). The orchestrator probes every image this way before any
 // worker starts, so a decompression bomb is refused from its header alone;
 // workers use the same orientation when they decode.
 
@@ -11,13 +12,14 @@
 
 namespace chunkreel {
 
-enum class ImageFormat { k_jpeg, k_png, k_webp };
+enum class ImageFormat { k_jpeg, k_png, k_webp, k_heif, k_avif, k_tiff };
 
 struct ImageInfo {
   ImageFormat format = ImageFormat::k_jpeg;
   int stored_width = 0;   ///< as the pixels are stored
   int stored_height = 0;
-  int orientation = 1;    ///< EXIF orientation 1..8 (1 when absent)
+  int orientation = 1;    ///< EXIF orientation 1..8 (1 when absent; HEIF: 1, as its
+                          ///< irot/imir are applied when it is decoded)
   int64_t file_bytes = 0;
 
   /// True when the orientation swaps width and height (5..8).

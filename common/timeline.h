@@ -93,6 +93,8 @@ struct Timeline {
   OutputSettings output;
   std::vector<Slide> slides;
   std::vector<AudioTrack> audio;
+  /// A show made from a folder: the files it left out, "name: reason".
+  std::vector<std::string> left_out;
 };
 
 const char* to_string(Fit fit);

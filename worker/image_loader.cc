@@ -3,6 +3,9 @@
 #include <algorithm>
 
 #include "common/av_ptr.h"
+#include "common/image_probe.h"
+#include "worker/colour_transform.h"
+#include "worker/image_decoder.h"
 
 extern "C" {
 #include <libavutil/imgutils.h>
@@ -11,49 +14,6 @@ extern "C" {
 
 namespace chunkreel {
 namespace {
-
-// Decodes the first picture of `path`.
-Expected<FramePtr> decode_first_frame(const std::string& path) {
-  AVFormatContext* raw = nullptr;
-  int rc = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
-  if (rc < 0) return Error{path + ": cannot open: " + av_error_text(rc)};
-  InputFormatPtr input(raw);
-  rc = avformat_find_stream_info(input.get(), nullptr);
-  if (rc < 0) return Error{path + ": cannot read: " + av_error_text(rc)};
-  const AVCodec* codec = nullptr;
-  int stream = av_find_best_stream(input.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
-  if (stream < 0 || !codec) return Error{path + ": holds no picture"};
-  CodecContextPtr decoder(avcodec_alloc_context3(codec));
-  avcodec_parameters_to_context(decoder.get(), input->streams[stream]->codecpar);
-  decoder->thread_count = 1;
-  rc = avcodec_open2(decoder.get(), codec, nullptr);
-  if (rc < 0) return Error{path + ": cannot decode: " + av_error_text(rc)};
-
-  PacketPtr packet = make_packet();
-  FramePtr frame = make_frame();
-  bool flushing = false;
-  for (;;) {
-    rc = avcodec_receive_frame(decoder.get(), frame.get());
-    if (rc == 0) return frame;
-    if (rc != AVERROR(EAGAIN)) break;
-    if (flushing) break;
-    rc = av_read_frame(input.get(), packet.get());
-    if (rc < 0) {
-      flushing = true;
-      avcodec_send_packet(decoder.get(), nullptr);
-      continue;
-    }
-    if (packet->stream_index == stream) {
-      rc = avcodec_send_packet(decoder.get(), packet.get());
-      av_packet_unref(packet.get());
-      if (rc < 0 && rc != AVERROR(EAGAIN))
-        return Error{path + ": corrupt image data: " + av_error_text(rc)};
-    } else {
-      av_packet_unref(packet.get());
-    }
-  }
-  return Error{path + ": corrupt or truncated image (no picture could be decoded)"};
-}
 
 bool is_full_range_yuv(const AVFrame& frame) {
   switch (frame.format) {
@@ -83,39 +43,96 @@ inline void orient(int orientation, int sx, int sy, int sw, int sh, int* dx, int
   }
 }
 
+// JPEG and WebP carry BT.601 YCbCr (JPEG's full range); RGB needs nothing.
+void set_source_colorspace(SwsContext* sws, const AVFrame& frame, const AVPixFmtDescriptor* desc) {
+  if ((desc->flags & AV_PIX_FMT_FLAG_RGB) || desc->nb_components < 3) return;
+  const int* coefficients = sws_getCoefficients(SWS_CS_ITU601);
+  sws_setColorspaceDetails(sws, coefficients, is_full_range_yuv(frame) ? 1 : 0, coefficients, 1, 0, 1 << 16,
+                           1 << 16);
+}
+
+constexpr int k_flags = SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP;
+// Rows converted to sRGB at a time: a few MiB at full width, never the
+// whole photo at 8 bytes a pixel.
+constexpr int k_strip_rows = 64;
+
+// The photo at w x h (as stored) in 16-bit RGBA, reduced with Lanczos. With
+// a colour transform, the full-size pixels go through it strip by strip
+// first, so the conversion happens before any resampling; without one a
+// single conversion does it all.
+Expected<std::vector<uint16_t>> reduced_rgba(const AVFrame& frame, const AVPixFmtDescriptor* desc, int w, int h,
+                                             ColourTransform* transform, const std::string& path) {
+  const auto format = static_cast<AVPixelFormat>(frame.format);
+  std::vector<uint16_t> rgba(static_cast<size_t>(w) * h * 4);
+  uint8_t* dst_planes[4] = {reinterpret_cast<uint8_t*>(rgba.data()), nullptr, nullptr, nullptr};
+  int dst_strides[4] = {w * 8, 0, 0, 0};
+  if (!transform) {
+    SwsPtr sws(sws_getContext(frame.width, frame.height, format, w, h, AV_PIX_FMT_RGBA64, SWS_LANCZOS | k_flags,
+                              nullptr, nullptr, nullptr));
+    if (!sws) return Error{path + ": cannot convert its pixel format"};
+    set_source_colorspace(sws.get(), frame, desc);
+    sws_scale(sws.get(), frame.data, frame.linesize, 0, frame.height, dst_planes, dst_strides);
+    return rgba;
+  }
+  const int fw = frame.width;
+  SwsPtr reduce(sws_getContext(fw, frame.height, AV_PIX_FMT_RGBA64, w, h, AV_PIX_FMT_RGBA64, SWS_LANCZOS | k_flags,
+                               nullptr, nullptr, nullptr));
+  if (!reduce) return Error{path + ": cannot convert its pixel format"};
+  std::vector<uint16_t> strip(static_cast<size_t>(fw) * k_strip_rows * 4);
+  uint8_t* strip_planes[4] = {reinterpret_cast<uint8_t*>(strip.data()), nullptr, nullptr, nullptr};
+  int strip_strides[4] = {fw * 8, 0, 0, 0};
+  for (int y = 0; y < frame.height; y += k_strip_rows) {
+    const int rows = std::min(k_strip_rows, frame.height - y);
+    // Each strip converts to RGB as a picture of its own: its planes start
+    // at row y (chroma planes at their subsampled row).
+    SwsPtr to_rgb(sws_getContext(fw, rows, format, fw, rows, AV_PIX_FMT_RGBA64, SWS_POINT | k_flags, nullptr,
+                                 nullptr, nullptr));
+    if (!to_rgb) return Error{path + ": cannot convert its pixel format"};
+    set_source_colorspace(to_rgb.get(), frame, desc);
+    const uint8_t* planes[4] = {};
+    for (int p = 0; p < 4 && frame.data[p]; ++p) {
+      const int shift = (p == 1 || p == 2) ? desc->log2_chroma_h : 0;
+      planes[p] = frame.data[p] + static_cast<ptrdiff_t>(y >> shift) * frame.linesize[p];
+    }
+    sws_scale(to_rgb.get(), planes, frame.linesize, 0, rows, strip_planes, strip_strides);
+    transform->apply(strip.data(), fw * rows);
+    const uint8_t* strip_in[4] = {strip_planes[0], nullptr, nullptr, nullptr};
+    sws_scale(reduce.get(), strip_in, strip_strides, y, rows, dst_planes, dst_strides);
+  }
+  return rgba;
+}
+
+// The photo decoded, colour-managed and reduced to w x h (as stored), in
+// 16-bit RGBA. The decoded pixels are released when this returns.
+struct ReducedPhoto {
+  std::vector<uint16_t> rgba;
+  bool has_alpha = false;
+};
+
+Expected<ReducedPhoto> reduced_photo(const std::string& path, int w, int h) {
+  auto info = probe_image(path);
+  if (!info) return info.error();
+  Expected<DecodedImage> decoded = decode_image(path, info.value().format);
+  if (!decoded) return decoded.error();
+  const AVFrame& frame = *decoded.value().frame;
+  const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(frame.format));
+  if (!desc) return Error{path + ": unsupported pixel format"};
+  std::unique_ptr<ColourTransform> transform = ColourTransform::for_image(path, info.value().format);
+  auto rgba = reduced_rgba(frame, desc, w, h, transform.get(), path);
+  if (!rgba) return rgba.error();
+  return ReducedPhoto{std::move(rgba.value()), (desc->flags & AV_PIX_FMT_FLAG_ALPHA) != 0};
+}
+
 }  // namespace
 
 Expected<SourcePicture> load_image(const ImageRequest& request) {
-  Expected<FramePtr> decoded = decode_first_frame(request.path);
-  if (!decoded) return decoded.error();
-  const AVFrame& frame = *decoded.value();
   const bool transposed = request.orientation >= 5;
   const int stored_w = transposed ? request.target_height : request.target_width;
   const int stored_h = transposed ? request.target_width : request.target_height;
-
-  const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(frame.format));
-  if (!desc) return Error{request.path + ": unsupported pixel format"};
-  const bool has_alpha = (desc->flags & AV_PIX_FMT_FLAG_ALPHA) != 0;
-
-  SwsPtr sws(sws_getContext(frame.width, frame.height, static_cast<AVPixelFormat>(frame.format),
-                            stored_w, stored_h, AV_PIX_FMT_RGBA64,
-                            SWS_LANCZOS | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT |
-                                SWS_FULL_CHR_H_INP,
-                            nullptr, nullptr, nullptr));
-  if (!sws) return Error{request.path + ": cannot convert its pixel format"};
-  if (!(desc->flags & AV_PIX_FMT_FLAG_RGB) && desc->nb_components >= 3) {
-    // JPEG and WebP carry BT.601 YCbCr; JPEG's is full range.
-    const int* coefficients = sws_getCoefficients(SWS_CS_ITU601);
-    sws_setColorspaceDetails(sws.get(), coefficients, is_full_range_yuv(frame) ? 1 : 0,
-                             coefficients, 1, 0, 1 << 16, 1 << 16);
-  }
-
-  // Converted rows, 4 x 16-bit per pixel, released at the end of this call.
-  const int stride = stored_w * 8;
-  std::vector<uint16_t> rgba(static_cast<size_t>(stored_w) * stored_h * 4);
-  uint8_t* dst_planes[4] = {reinterpret_cast<uint8_t*>(rgba.data()), nullptr, nullptr, nullptr};
-  int dst_strides[4] = {stride, 0, 0, 0};
-  sws_scale(sws.get(), frame.data, frame.linesize, 0, frame.height, dst_planes, dst_strides);
+  auto reduced = reduced_photo(request.path, stored_w, stored_h);
+  if (!reduced) return reduced.error();
+  std::vector<uint16_t>& rgba = reduced.value().rgba;
+  const bool has_alpha = reduced.value().has_alpha;
 
   // Luma goes straight into its 16-bit blocked plane; chroma is summed over
   // 2x2 pixels at half resolution, then coded.

@@ -30,8 +30,16 @@ int frames_in_flight(const std::string& preset, int threads) {
 }
 
 // Bytes per pixel of a decoded image before conversion.
+// libheif holds its decoded YCbCr planes and the RGB(A) it converts them to;
+// TIFF is often 16-bit RGB.
 double decoded_bytes_per_pixel(ImageFormat format) {
-  return format == ImageFormat::k_jpeg ? 1.5 : 4.0;
+  switch (format) {
+    case ImageFormat::k_jpeg: return 1.5;
+    case ImageFormat::k_heif:
+    case ImageFormat::k_avif: return 6.0;
+    case ImageFormat::k_tiff: return 6.0;
+    default: return 4.0;
+  }
 }
 
 }  // namespace

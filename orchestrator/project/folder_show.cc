@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "common/image_probe.h"
 #include "common/timeline_json.h"
 
 namespace chunkreel {
@@ -14,7 +15,9 @@ namespace fs = std::filesystem;
 bool is_picture(const fs::path& path) {
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".webp";
+  for (const char* known : {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".heic", ".heif", ".hif", ".avif", ".tif", ".tiff"})
+    if (ext == known) return true;
+  return false;
 }
 
 }  // namespace
@@ -50,15 +53,32 @@ bool natural_less(const std::string& a, const std::string& b) {
 Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderOptions& options) {
   std::error_code ec;
   std::vector<std::string> names;
+  Timeline timeline;
+  // Every file is either a slide or left out with its reason; hidden files
+  // (".DS_Store", "._IMG_1.JPG") and folders are not part of the show.
   for (const auto& entry : fs::directory_iterator(folder, ec)) {
-    if (entry.is_regular_file(ec) && is_picture(entry.path()))
-      names.push_back(entry.path().filename().string());
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file(ec) || name.front() == '.') continue;
+    if (!is_picture(entry.path())) {
+      timeline.left_out.push_back(name + ": not a photo chunkreel reads (JPEG, PNG, WebP, HEIC/HEIF, AVIF, TIFF)");
+      continue;
+    }
+    auto probed = probe_image(entry.path().string());
+    if (!probed) {
+      const std::string why = probed.error().message;
+      const std::string full = entry.path().string() + ": ";
+      timeline.left_out.push_back(name + ": " + (why.rfind(full, 0) == 0 ? why.substr(full.size()) : why));
+      continue;
+    }
+    names.push_back(name);
   }
   if (ec) return Error{folder + ": cannot list the folder: " + ec.message()};
-  if (names.empty()) return Error{folder + ": holds no JPEG, PNG or WebP photos"};
+  std::sort(timeline.left_out.begin(), timeline.left_out.end(), natural_less);
+  if (names.empty())
+    return Error{folder + ": holds no photo chunkreel can use" +
+                 (timeline.left_out.empty() ? std::string() : " (" + timeline.left_out.front() + (timeline.left_out.size() > 1 ? ", ..." : "") + ")")};
   std::sort(names.begin(), names.end(), natural_less);
 
-  Timeline timeline;
   timeline.project_path = (fs::absolute(folder) / "(folder show)").string();
   timeline.output.width = options.width;
   timeline.output.height = options.height;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/auto_motion.h"
+#include "common/colour_profile.h"
 #include "orchestrator/audio/audio_source.h"
 
 namespace chunkreel {
@@ -30,6 +31,13 @@ Expected<Project> check_project(Timeline timeline, const CheckOptions& options) 
             name, i, slide.image, image.stored_width, image.stored_height, pixels / 1e6,
             options.max_pixels / 1e6)};
       found = probed.emplace(slide.image, image).first;
+      // A profile that cannot be used is no reason to refuse the photo.
+      auto colour = read_embedded_colour(slide.image, image.format);
+      Expected<LcmsProfilePtr> profile = colour ? make_profile(colour.value()) : Expected<LcmsProfilePtr>(colour.error());
+      if (!profile)
+        project.warnings.push_back(slide.image + ": " + profile.error().message + "; it is shown as sRGB");
+      else if (!colour.value().note.empty())
+        project.warnings.push_back(slide.image + ": " + colour.value().note);
     }
     const ImageInfo& image = found->second;
     if (slide.auto_motion)

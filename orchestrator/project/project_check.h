@@ -24,6 +24,9 @@ struct Project {
   Timeline timeline;
   ShowTiming timing;
   std::vector<ImageInfo> images;  ///< one per slide
+  /// What the render goes ahead despite, one line each: a colour profile
+  /// that cannot be used (the photo is shown as sRGB).
+  std::vector<std::string> warnings;
 };
 
 Expected<Project> check_project(Timeline timeline, const CheckOptions& options);

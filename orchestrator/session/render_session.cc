@@ -111,6 +111,7 @@ RenderSession::RenderSession(RenderConfig given) : m_config(std::move(given)) {
   check_output_location(config.output);
   check_outputs_are_safe(config, m_project);
   m_t_validated = Clock::now();
+  if (!config.quiet) print_input_warnings();
 
   // 2. Plan and write the jobs.
   auto planned = make_render_plan(m_project, config.plan, machine_for(config));
@@ -131,6 +132,23 @@ RenderSession::RenderSession(RenderConfig given) : m_config(std::move(given)) {
 }
 
 RenderSession::~RenderSession() = default;
+
+// Files a folder show left out, one line each, or a count and the first few
+// when there are many (the report lists them all); then unusable profiles.
+void RenderSession::print_input_warnings() {
+  const std::vector<std::string>& left_out = m_project.timeline.left_out;
+  constexpr size_t k_listed = 5;
+  if (left_out.size() <= k_listed) {
+    for (const std::string& line : left_out) m_printer.print_line("chunkreel: warning: left out " + line);
+  } else {
+    std::string names;
+    for (size_t i = 0; i < 3; ++i) names += left_out[i].substr(0, left_out[i].find(':')) + ", ";
+    m_printer.print_line(fmt::format("chunkreel: warning: left out {} files of the folder ({}...); the report lists "
+                                     "them with their reasons",
+                                     left_out.size(), names));
+  }
+  for (const std::string& line : m_project.warnings) m_printer.print_line("chunkreel: warning: " + line);
+}
 
 // Every file goes into chunkreel's own work folder, recorded there before it
 // exists (session/work_folder.h).
@@ -389,6 +407,8 @@ RenderOutcome RenderSession::finish() {
   nlohmann::json report = build_report(facts);
   RenderOutcome outcome{m_output, project.timing.frames, project_key(project), seconds_since_epoch()};
   report["content_key"] = outcome.content_key;
+  report["left_out"] = project.timeline.left_out;
+  report["input_warnings"] = project.warnings;
   write_report(report);
   if (!m_config.keep_chunks) m_work->remove();
 

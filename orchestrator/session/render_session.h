@@ -69,6 +69,7 @@ class RenderSession {
  private:
   using Clock = std::chrono::steady_clock;
   void write_jobs();
+  void print_input_warnings();
   /// WorkFolder::claim, or Fatal.
   std::string claim_file(const std::string& name);
   std::unique_ptr<CommandRunner> make_runner();

@@ -1,0 +1,77 @@
+#include "common/heif_file.h"
+
+#include <cstring>
+#include <fstream>
+
+namespace chunkreel {
+namespace {
+
+uint64_t be(const uint8_t* p, int bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | p[i];
+  return v;
+}
+
+// Walks the top-level boxes: each must end inside the file, or the file
+// was cut short (usually in its last box, the media data).
+bool boxes_fit(const std::string& path, int64_t file_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  int64_t at = 0;
+  while (at < file_bytes) {
+    uint8_t header[16];
+    in.seekg(at);
+    in.read(reinterpret_cast<char*>(header), 16);
+    if (in.gcount() < 8) return false;
+    uint64_t size = be(header, 4);
+    if (size == 1) {
+      if (in.gcount() < 16) return false;
+      size = be(header + 8, 8);
+    } else if (size == 0) {
+      return true;  // extends to the end of the file
+    }
+    if (size < 8 || at + static_cast<int64_t>(size) > file_bytes) return false;
+    at += static_cast<int64_t>(size);
+  }
+  return true;
+}
+
+}  // namespace
+
+Expected<HeifPrimary> open_heif(const std::string& path) {
+  HeifPrimary primary;
+  primary.context.reset(heif_context_alloc());
+  heif_error error = heif_context_read_from_file(primary.context.get(), path.c_str(), nullptr);
+  if (error.code != heif_error_Ok) return Error{std::string("not a readable HEIF/AVIF image: ") + error.message};
+  heif_image_handle* handle = nullptr;
+  error = heif_context_get_primary_image_handle(primary.context.get(), &handle);
+  if (error.code != heif_error_Ok) return Error{std::string("has no primary image: ") + error.message};
+  primary.handle.reset(handle);
+  return primary;
+}
+
+Expected<ImageInfo> probe_heif(const std::string& path, ImageInfo info) {
+  char brand[5] = {};
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(8);
+  in.read(brand, 4);
+  const std::string major(brand);
+  if (major == "avif" || major == "avis") {
+    info.format = ImageFormat::k_avif;
+  } else if (major == "heic" || major == "heix" || major == "heim" || major == "heis" || major == "hevc" ||
+             major == "hevx" || major == "mif1" || major == "msf1") {
+    info.format = ImageFormat::k_heif;
+  } else {
+    return Error{"is an ISO media file of brand '" + major + "', not a HEIC/HEIF or AVIF image"};
+  }
+  if (!boxes_fit(path, info.file_bytes)) return Error{std::string("truncated ") + to_string(info.format) +
+                                                      " (a box runs past the end of the file)"};
+  auto primary = open_heif(path);
+  if (!primary) return primary.error();
+  // Sizes after the container's transformations; the pixels come out so.
+  info.stored_width = heif_image_handle_get_width(primary.value().handle.get());
+  info.stored_height = heif_image_handle_get_height(primary.value().handle.get());
+  info.orientation = 1;
+  return info;
+}
+
+}  // namespace chunkreel
