@@ -1,10 +1,15 @@
 #include "tests/test_support.h"
 
+#include <catch2/catch.hpp>
+
+#include "worker/colour_convert.h"
+
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -235,6 +240,33 @@ YuvVideo decode_yuv(const std::string& file, int width, int height) {
     video.frames.emplace_back(r.output.begin() + static_cast<ptrdiff_t>(at),
                               r.output.begin() + static_cast<ptrdiff_t>(at + frame_bytes));
   return video;
+}
+
+std::array<double, 3> mean_ycbcr(const test::YuvVideo& v, size_t f, int cx, int cy, int half) {
+  double y = 0, u = 0, w = 0;
+  int n = 0, nc = 0;
+  for (int row = cy - half; row < cy + half; ++row)
+    for (int x = cx - half; x < cx + half; ++x) {
+      y += v.y(f, x, row);
+      ++n;
+    }
+  for (int row = (cy - half) / 2; row < (cy + half) / 2; ++row)
+    for (int x = (cx - half) / 2; x < (cx + half) / 2; ++x) {
+      u += v.u(f, x, row);
+      w += v.v(f, x, row);
+      ++nc;
+    }
+  return {y / n, u / nc, w / nc};
+}
+
+void check_colour(const std::array<double, 3>& got, double r, double g, double b, double tolerance) {
+  double y, cb, cr;
+  bt709_limited(r, g, b, &y, &cb, &cr);
+  INFO("RGB " << r << "," << g << "," << b << " -> expected " << y << "/" << cb << "/" << cr
+              << ", got " << got[0] << "/" << got[1] << "/" << got[2]);
+  CHECK(std::fabs(got[0] - y) <= tolerance);
+  CHECK(std::fabs(got[1] - cb) <= tolerance);
+  CHECK(std::fabs(got[2] - cr) <= tolerance);
 }
 
 }  // namespace chunkreel::test

@@ -2,6 +2,7 @@
 // Shared fixtures: temporary folders, running programs, and ffprobe/ffmpeg
 // as the independent checker of what chunkreel writes.
 
+#include <array>
 #include <string>
 #include <utility>
 #include <vector>
@@ -115,5 +116,12 @@ struct YuvVideo {
   }
 };
 YuvVideo decode_yuv(const std::string& file, int width, int height);
+
+/// Mean Y', Cb, Cr over the box of half-size `half` around (cx, cy) of frame f.
+std::array<double, 3> mean_ycbcr(const YuvVideo& v, size_t f, int cx, int cy, int half);
+
+/// Checks `got` against the BT.709 limited-range coding of 8-bit RGB, to
+/// within `tolerance` levels.
+void check_colour(const std::array<double, 3>& got, double r, double g, double b, double tolerance);
 
 }  // namespace chunkreel::test

@@ -66,7 +66,7 @@ TEST_CASE("bad image files are refused by name and reason") {
   test::write_text(dir / "empty.jpg", "");
   CHECK_THAT(probe_image(dir / "empty.jpg").error().message, Contains("is empty"));
   test::write_text(dir / "text.jpg", "this is not a picture at all\n");
-  CHECK_THAT(probe_image(dir / "text.jpg").error().message, Contains("not a JPEG, PNG or WebP"));
+  CHECK_THAT(probe_image(dir / "text.jpg").error().message, Contains("not a JPEG, PNG, WebP, HEIC/HEIF, AVIF or TIFF image"));
   make_image(dir / "whole.jpg", "320x240");
   test::write_text(dir / "cut.jpg", test::read_text(dir / "whole.jpg").substr(0, 40));
   CHECK_THAT(probe_image(dir / "cut.jpg").error().message, Contains("truncated"));

@@ -85,33 +85,6 @@ double line_fit_rms(const std::vector<double>& t, const std::vector<double>& val
 }
 
 // Mean Y, Cb, Cr over a box of the frame.
-std::array<double, 3> mean_ycbcr(const test::YuvVideo& v, size_t f, int cx, int cy, int half) {
-  double y = 0, u = 0, w = 0;
-  int n = 0, nc = 0;
-  for (int row = cy - half; row < cy + half; ++row)
-    for (int x = cx - half; x < cx + half; ++x) {
-      y += v.y(f, x, row);
-      ++n;
-    }
-  for (int row = (cy - half) / 2; row < (cy + half) / 2; ++row)
-    for (int x = (cx - half) / 2; x < (cx + half) / 2; ++x) {
-      u += v.u(f, x, row);
-      w += v.v(f, x, row);
-      ++nc;
-    }
-  return {y / n, u / nc, w / nc};
-}
-
-void check_colour(const std::array<double, 3>& got, double r, double g, double b, double tolerance) {
-  double y, cb, cr;
-  bt709_limited(r, g, b, &y, &cb, &cr);
-  INFO("RGB " << r << "," << g << "," << b << " -> expected " << y << "/" << cb << "/" << cr
-              << ", got " << got[0] << "/" << got[1] << "/" << got[2]);
-  CHECK(std::fabs(got[0] - y) <= tolerance);
-  CHECK(std::fabs(got[1] - cb) <= tolerance);
-  CHECK(std::fabs(got[2] - cr) <= tolerance);
-}
-
 }  // namespace
 
 TEST_CASE("a pan follows a straight line to a small fraction of a pixel") {
@@ -195,7 +168,7 @@ TEST_CASE("solid colours come out within 2 levels of BT.709 limited range and ta
   for (int i = 0; i < 6; ++i) {
     int cx = (i % 3) * 320 / 3 + 53;
     int cy = (i / 3) * 90 + 44;
-    check_colour(mean_ycbcr(v, 10, cx, cy, 16), patches[i][0], patches[i][1], patches[i][2], 2.0);
+    test::check_colour(test::mean_ycbcr(v, 10, cx, cy, 16), patches[i][0], patches[i][1], patches[i][2], 2.0);
   }
   std::string tags = test::ffprobe("-select_streams v:0 -show_entries stream=color_space,color_primaries,color_transfer,color_range,chroma_location -of default=nw=1", dir / "out.mp4");
   CHECK_THAT(tags, Catch::Matchers::Contains("color_space=bt709"));
@@ -247,13 +220,13 @@ TEST_CASE("every EXIF orientation lands the right way up contained on the backgr
     INFO("orientation " << o);
     size_t f = static_cast<size_t>((o - 1) * 15 + 7);
     // The 4:3 picture is 240 x 180 in the middle of the 320 x 180 frame.
-    check_colour(mean_ycbcr(v, f, 100, 46, 12), 255, 0, 0, 6);
-    check_colour(mean_ycbcr(v, f, 220, 46, 12), 0, 255, 0, 6);
-    check_colour(mean_ycbcr(v, f, 100, 134, 12), 0, 0, 255, 6);
-    check_colour(mean_ycbcr(v, f, 220, 134, 12), 255, 255, 255, 6);
+    test::check_colour(test::mean_ycbcr(v, f, 100, 46, 12), 255, 0, 0, 6);
+    test::check_colour(test::mean_ycbcr(v, f, 220, 46, 12), 0, 255, 0, 6);
+    test::check_colour(test::mean_ycbcr(v, f, 100, 134, 12), 0, 0, 255, 6);
+    test::check_colour(test::mean_ycbcr(v, f, 220, 134, 12), 255, 255, 255, 6);
     // Bars in the background colour, both sides.
-    check_colour(mean_ycbcr(v, f, 18, 90, 12), 0x33, 0x66, 0x99, 2);
-    check_colour(mean_ycbcr(v, f, 302, 90, 12), 0x33, 0x66, 0x99, 2);
+    test::check_colour(test::mean_ycbcr(v, f, 18, 90, 12), 0x33, 0x66, 0x99, 2);
+    test::check_colour(test::mean_ycbcr(v, f, 302, 90, 12), 0x33, 0x66, 0x99, 2);
   }
 }
 
@@ -265,9 +238,9 @@ TEST_CASE("contain-blur fills the bars with a blurred and darker copy of the pic
   test::save_image(portrait, dir / "p.png", false);
   test::YuvVideo v = render_project(
       dir, project_with({{{"image", "p.png"}, {"fit", "contain-blur"}}}, "#000000"));
-  auto inside = mean_ycbcr(v, 10, 160, 90, 20);
-  auto bar = mean_ycbcr(v, 10, 20, 90, 12);
-  check_colour(inside, 0.9 * 255, 0.8 * 255, 0.2 * 255, 2);
+  auto inside = test::mean_ycbcr(v, 10, 160, 90, 20);
+  auto bar = test::mean_ycbcr(v, 10, 20, 90, 12);
+  test::check_colour(inside, 0.9 * 255, 0.8 * 255, 0.2 * 255, 2);
   // The bar shows the same hue, darker: not the black background.
   CHECK(bar[0] > 40);
   CHECK(bar[0] < inside[0] - 40);
@@ -351,6 +324,6 @@ TEST_CASE("grey and palette and 16-bit and alpha pictures and full-range JPEG co
   REQUIRE(v.frames.size() == 15 * cases.size());
   for (size_t i = 0; i < cases.size(); ++i) {
     INFO(cases[i].name);
-    check_colour(mean_ycbcr(v, i * 15 + 7, 160, 90, 24), cases[i].r, cases[i].g, cases[i].b, 2.0);
+    test::check_colour(test::mean_ycbcr(v, i * 15 + 7, 160, 90, 24), cases[i].r, cases[i].g, cases[i].b, 2.0);
   }
 }

@@ -1,0 +1,383 @@
+// Photos as phones and cameras make them: HEIC/HEIF and AVIF (libheif, with
+// the container's rotation), 10-bit and alpha, TIFF, embedded colour
+// profiles (checked against LittleCMS's own conversion of the same pixels),
+// and folder shows that name every file they leave out. All test images are
+// made here.
+
+#include <catch2/catch.hpp>
+
+#include <zlib.h>
+
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+
+#include <fmt/format.h>
+#include <lcms2.h>
+#include <libheif/heif.h>
+#include <nlohmann/json.hpp>
+
+#include "common/image_probe.h"
+#include "tests/test_support.h"
+
+using namespace chunkreel;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int k_w = 320;
+constexpr int k_h = 180;
+
+// A lossless render of one still, contained, slide per image.
+test::YuvVideo render_stills(const test::TempDir& dir, const std::vector<std::string>& images,
+                             const std::string& background = "#000000", std::string* output = nullptr) {
+  json slides = json::array();
+  for (const std::string& image : images) slides.push_back({{"image", image}, {"fit", "contain"}});
+  const json project = {{"version", 1},
+                        {"output",
+                         {{"width", k_w}, {"height", k_h}, {"fps", 10}, {"background", background},
+                          {"video", {{"preset", "ultrafast"}, {"crf", 0}}}}},
+                        {"defaults",
+                         {{"duration", 1.0},
+                          {"transition", {{"type", "cut"}}},
+                          {"motion", {{"from", {{"zoom", 1.0}}}, {"to", {{"zoom", 1.0}}}}}}},
+                        {"slides", slides}};
+  test::write_text(dir / "show.json", project.dump(2));
+  auto r = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(dir / "show.json") + " -o " +
+                     test::quote(dir / "out.mp4") + " --workers 1");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  if (output) *output = r.output;
+  return test::decode_yuv(dir / "out.mp4", k_w, k_h);
+}
+
+// Writes a HEIF (HEVC) or AVIF image: `pixel(x, y, rgba)` fills 0..1 values,
+// at `bits` per channel, with the given container orientation.
+void write_heif(const std::string& path, int w, int h, int bits, bool alpha, int orientation, bool avif,
+                const std::function<void(int, int, double*)>& pixel) {
+  heif_context* ctx = heif_context_alloc();
+  heif_encoder* encoder = nullptr;
+  REQUIRE(heif_context_get_encoder_for_format(ctx, avif ? heif_compression_AV1 : heif_compression_HEVC, &encoder)
+              .code == heif_error_Ok);
+  heif_encoder_set_lossy_quality(encoder, 95);
+  const bool deep = bits > 8;
+  const heif_chroma chroma = deep ? (alpha ? heif_chroma_interleaved_RRGGBBAA_LE : heif_chroma_interleaved_RRGGBB_LE)
+                                  : (alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB);
+  heif_image* image = nullptr;
+  REQUIRE(heif_image_create(w, h, heif_colorspace_RGB, chroma, &image).code == heif_error_Ok);
+  REQUIRE(heif_image_add_plane(image, heif_channel_interleaved, w, h, bits).code == heif_error_Ok);
+  int stride = 0;
+  uint8_t* plane = heif_image_get_plane(image, heif_channel_interleaved, &stride);
+  const int channels = alpha ? 4 : 3;
+  const double top = (1 << bits) - 1;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      double v[4] = {0, 0, 0, 1};
+      pixel(x, y, v);
+      for (int c = 0; c < channels; ++c) {
+        const unsigned q = static_cast<unsigned>(std::lround(std::clamp(v[c], 0.0, 1.0) * top));
+        if (deep)
+          reinterpret_cast<uint16_t*>(plane + static_cast<size_t>(y) * stride)[x * channels + c] = static_cast<uint16_t>(q);
+        else
+          plane[static_cast<size_t>(y) * stride + x * channels + c] = static_cast<uint8_t>(q);
+      }
+    }
+  heif_encoding_options* options = heif_encoding_options_alloc();
+  options->image_orientation = static_cast<heif_orientation>(orientation);
+  REQUIRE(heif_context_encode_image(ctx, image, encoder, options, nullptr).code == heif_error_Ok);
+  REQUIRE(heif_context_write_to_file(ctx, path.c_str()).code == heif_error_Ok);
+  heif_encoding_options_free(options);
+  heif_image_release(image);
+  heif_encoder_release(encoder);
+  heif_context_free(ctx);
+}
+
+// ---- colour profiles, built with LittleCMS -------------------------------
+
+std::string profile_bytes(cmsHPROFILE profile) {
+  cmsUInt32Number size = 0;
+  REQUIRE(cmsSaveProfileToMem(profile, nullptr, &size));
+  std::string bytes(size, '\0');
+  REQUIRE(cmsSaveProfileToMem(profile, bytes.data(), &size));
+  return bytes;
+}
+
+cmsHPROFILE display_p3() {
+  const cmsCIExyY d65{0.3127, 0.3290, 1.0};
+  const cmsCIExyYTRIPLE p3{{0.680, 0.320, 1.0}, {0.265, 0.690, 1.0}, {0.150, 0.060, 1.0}};
+  const cmsFloat64Number srgb[5] = {2.4, 1.0 / 1.055, 0.055 / 1.055, 1.0 / 12.92, 0.04045};
+  cmsToneCurve* curve = cmsBuildParametricToneCurve(nullptr, 4, srgb);
+  cmsToneCurve* curves[3] = {curve, curve, curve};
+  cmsHPROFILE profile = cmsCreateRGBProfile(&d65, &p3, curves);
+  cmsFreeToneCurve(curve);
+  return profile;
+}
+
+cmsHPROFILE adobe_rgb() {
+  const cmsCIExyY d65{0.3127, 0.3290, 1.0};
+  const cmsCIExyYTRIPLE adobe{{0.64, 0.33, 1.0}, {0.21, 0.71, 1.0}, {0.15, 0.06, 1.0}};
+  cmsToneCurve* curve = cmsBuildGamma(nullptr, 563.0 / 256.0);
+  cmsToneCurve* curves[3] = {curve, curve, curve};
+  cmsHPROFILE profile = cmsCreateRGBProfile(&d65, &adobe, curves);
+  cmsFreeToneCurve(curve);
+  return profile;
+}
+
+// LittleCMS's conversion of one 8-bit pixel from `profile` to sRGB, in levels.
+std::array<double, 3> lcms_to_srgb(cmsHPROFILE profile, const std::array<int, 3>& rgb) {
+  cmsHPROFILE srgb = cmsCreate_sRGBProfile();
+  cmsHTRANSFORM t = cmsCreateTransform(profile, TYPE_RGB_DBL, srgb, TYPE_RGB_DBL, INTENT_RELATIVE_COLORIMETRIC, 0);
+  double in[3] = {rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0}, out[3] = {};
+  cmsDoTransform(t, in, out, 1);
+  cmsDeleteTransform(t);
+  cmsCloseProfile(srgb);
+  return {std::clamp(out[0], 0.0, 1.0) * 255, std::clamp(out[1], 0.0, 1.0) * 255, std::clamp(out[2], 0.0, 1.0) * 255};
+}
+
+// The first pixel of an image as ffmpeg decodes it (what the file holds).
+std::array<int, 3> decoded_pixel(const std::string& path) {
+  auto r = test::run("ffmpeg -v error -i " + test::quote(path) + " -frames:v 1 -pix_fmt rgb24 -f rawvideo -");
+  REQUIRE(r.output.size() >= 3);
+  return {static_cast<unsigned char>(r.output[0]), static_cast<unsigned char>(r.output[1]),
+          static_cast<unsigned char>(r.output[2])};
+}
+
+void put_be32(std::string& s, uint32_t v) {
+  for (int shift : {24, 16, 8, 0}) s += static_cast<char>((v >> shift) & 0xFF);
+}
+
+// JPEG: APP2 ICC_PROFILE segments right after SOI, split as cameras do.
+void embed_in_jpeg(const std::string& path, const std::string& icc, size_t part = 60000) {
+  std::string segments;
+  const size_t count = (icc.size() + part - 1) / part;
+  for (size_t i = 0; i < count; ++i) {
+    const std::string chunk = icc.substr(i * part, part);
+    std::string payload = std::string("ICC_PROFILE\0", 12);
+    payload += static_cast<char>(i + 1);
+    payload += static_cast<char>(count);
+    payload += chunk;
+    segments += "\xFF\xE2";
+    segments += static_cast<char>((payload.size() + 2) >> 8);
+    segments += static_cast<char>((payload.size() + 2) & 0xFF);
+    segments += payload;
+  }
+  std::string jpeg = test::read_text(path);
+  jpeg.insert(2, segments);
+  test::write_text(path, jpeg);
+}
+
+// PNG: a deflated iCCP chunk right after IHDR.
+void embed_in_png(const std::string& path, const std::string& icc) {
+  uLongf packed_size = compressBound(icc.size());
+  std::string packed(packed_size, '\0');
+  REQUIRE(compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size,
+                    reinterpret_cast<const Bytef*>(icc.data()), icc.size(), 9) == Z_OK);
+  packed.resize(packed_size);
+  std::string data = std::string("test profile\0\0", 14) + packed;
+  std::string chunk;
+  put_be32(chunk, static_cast<uint32_t>(data.size()));
+  const std::string typed = "iCCP" + data;
+  chunk += typed;
+  put_be32(chunk, static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(typed.data()), typed.size())));
+  std::string png = test::read_text(path);
+  png.insert(8 + 25, chunk);  // signature, then IHDR (8 + 13 + 4)
+  test::write_text(path, png);
+}
+
+// An uncompressed 8-bit RGB TIFF of one colour, with the profile in tag 34675.
+void write_tiff(const std::string& path, int w, int h, const std::array<int, 3>& rgb, const std::string& icc) {
+  std::string t("II*\0", 4);
+  auto u16 = [&](unsigned v) { t += static_cast<char>(v & 0xFF); t += static_cast<char>(v >> 8); };
+  auto u32 = [&](unsigned v) { u16(v & 0xFFFF); u16(v >> 16); };
+  const unsigned entries = icc.empty() ? 9 : 10;
+  const unsigned ifd = 8, after_ifd = ifd + 2 + 12 * entries + 4;
+  const unsigned bits_at = after_ifd, icc_at = bits_at + 6, data_at = icc_at + static_cast<unsigned>(icc.size());
+  u32(ifd);
+  u16(entries);
+  auto entry = [&](unsigned tag, unsigned type, unsigned count, unsigned value) { u16(tag); u16(type); u32(count); u32(value); };
+  entry(256, 4, 1, w);
+  entry(257, 4, 1, h);
+  entry(258, 3, 3, bits_at);
+  entry(259, 3, 1, 1);      // no compression
+  entry(262, 3, 1, 2);      // RGB
+  entry(273, 4, 1, data_at);
+  entry(277, 3, 1, 3);
+  entry(278, 4, 1, h);
+  entry(279, 4, 1, static_cast<unsigned>(w * h * 3));
+  if (!icc.empty()) entry(34675, 7, static_cast<unsigned>(icc.size()), icc_at);
+  u32(0);
+  u16(8); u16(8); u16(8);
+  t += icc;
+  for (int i = 0; i < w * h; ++i)
+    for (int c : rgb) t += static_cast<char>(c);
+  test::write_text(path, t);
+}
+
+test::RgbImage flat(int w, int h, const std::array<int, 3>& rgb) {
+  test::RgbImage image(w, h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) image.set(x, y, rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0);
+  return image;
+}
+
+}  // namespace
+
+TEST_CASE("HEIC with every container orientation lands the right way up") {
+  test::TempDir dir;
+  // As it should be seen: red | green over blue | white, 4:3.
+  const int dw = 160, dh = 120;
+  auto seen = [&](int x, int y, double* v) {
+    const bool right = x >= dw / 2, bottom = y >= dh / 2;
+    v[0] = (!bottom && !right) || (bottom && right) ? 1 : 0;
+    v[1] = (!bottom && right) || (bottom && right) ? 1 : 0;
+    v[2] = bottom ? 1 : 0;
+  };
+  std::vector<std::string> images;
+  for (int o = 1; o <= 8; ++o) {
+    // Store the pixels so that applying orientation o shows `seen`.
+    const bool swap = o >= 5;
+    const int sw = swap ? dh : dw, sh = swap ? dw : dh;
+    const std::string name = fmt::format("o{}.heic", o);
+    write_heif(dir / name, sw, sh, 8, false, o, false, [&](int c, int r, double* v) {
+      int x = 0, y = 0;
+      switch (o) {
+        case 1: x = c; y = r; break;
+        case 2: x = dw - 1 - c; y = r; break;
+        case 3: x = dw - 1 - c; y = dh - 1 - r; break;
+        case 4: x = c; y = dh - 1 - r; break;
+        case 5: x = r; y = c; break;
+        case 6: x = dw - 1 - r; y = c; break;
+        case 7: x = dw - 1 - r; y = dh - 1 - c; break;
+        case 8: x = r; y = dh - 1 - c; break;
+      }
+      seen(x, y, v);
+    });
+    auto info = probe_image(dir / name);
+    REQUIRE(info.ok());
+    CHECK(info.value().format == ImageFormat::k_heif);
+    CHECK(info.value().width() == dw);  // the displayed size, from the header
+    CHECK(info.value().height() == dh);
+    images.push_back(name);
+  }
+  test::YuvVideo v = render_stills(dir, images, "#336699");
+  REQUIRE(v.frames.size() == 80);
+  for (int o = 1; o <= 8; ++o) {
+    INFO("orientation " << o);
+    const size_t f = static_cast<size_t>((o - 1) * 10 + 5);
+    test::check_colour(test::mean_ycbcr(v, f, 100, 46, 12), 255, 0, 0, 6);
+    test::check_colour(test::mean_ycbcr(v, f, 220, 46, 12), 0, 255, 0, 6);
+    test::check_colour(test::mean_ycbcr(v, f, 100, 134, 12), 0, 0, 255, 6);
+    test::check_colour(test::mean_ycbcr(v, f, 220, 134, 12), 255, 255, 255, 6);
+  }
+}
+
+TEST_CASE("HEIC alpha, 10-bit HEIC, AVIF and 16-bit TIFF come out in their colours") {
+  test::TempDir dir;
+  // Left half transparent, right half a warm colour.
+  write_heif(dir / "alpha.heic", 160, 120, 8, true, 1, false, [](int x, int, double* v) {
+    v[0] = 0.9; v[1] = 0.6; v[2] = 0.2; v[3] = x < 80 ? 0.0 : 1.0;
+  });
+  write_heif(dir / "deep.heic", 160, 120, 10, false, 1, false, [](int, int, double* v) {
+    v[0] = 0.25; v[1] = 0.5; v[2] = 0.75;
+  });
+  write_heif(dir / "photo.avif", 160, 120, 8, false, 1, true, [](int, int, double* v) {
+    v[0] = 0.8; v[1] = 0.3; v[2] = 0.5;
+  });
+  test::save_image(flat(160, 120, {40, 160, 220}), dir / "deep.tif", true, "-pix_fmt rgb48le");
+  REQUIRE(probe_image(dir / "photo.avif").value().format == ImageFormat::k_avif);
+  REQUIRE(probe_image(dir / "deep.tif").value().format == ImageFormat::k_tiff);
+  test::YuvVideo v = render_stills(dir, {"alpha.heic", "deep.heic", "photo.avif", "deep.tif"}, "#000080");
+  // Alpha: the transparent half shows the background.
+  test::check_colour(test::mean_ycbcr(v, 5, 110, 90, 12), 0, 0, 128, 3);
+  test::check_colour(test::mean_ycbcr(v, 5, 210, 90, 12), 0.9 * 255, 0.6 * 255, 0.2 * 255, 4);
+  test::check_colour(test::mean_ycbcr(v, 15, 160, 90, 20), 0.25 * 255, 0.5 * 255, 0.75 * 255, 4);
+  test::check_colour(test::mean_ycbcr(v, 25, 160, 90, 20), 0.8 * 255, 0.3 * 255, 0.5 * 255, 4);
+  test::check_colour(test::mean_ycbcr(v, 35, 160, 90, 20), 40, 160, 220, 2);
+}
+
+TEST_CASE("a truncated HEIC is refused up front, naming the file") {
+  test::TempDir dir;
+  write_heif(dir / "whole.heic", 160, 120, 8, false, 1, false, [](int, int, double* v) { v[0] = v[1] = v[2] = 0.5; });
+  const std::string bytes = test::read_text(dir / "whole.heic");
+  test::write_text(dir / "cut.heic", bytes.substr(0, bytes.size() * 2 / 3));
+  auto probed = probe_image(dir / "cut.heic");
+  REQUIRE_FALSE(probed.ok());
+  CHECK_THAT(probed.error().message, Catch::Matchers::Contains("cut.heic") && Catch::Matchers::Contains("truncated"));
+}
+
+TEST_CASE("photos tagged with Display P3 or Adobe RGB render as LittleCMS converts them") {
+  test::TempDir dir;
+  cmsHPROFILE p3 = display_p3();
+  cmsHPROFILE adobe = adobe_rgb();
+  const std::string p3_icc = profile_bytes(p3), adobe_icc = profile_bytes(adobe);
+  const std::array<int, 3> colour{200, 90, 40};  // saturated enough that the spaces differ
+  test::save_image(flat(160, 120, colour), dir / "p3.jpg", false, "-q:v 1");
+  embed_in_jpeg(dir / "p3.jpg", p3_icc, 300);  // in several segments
+  test::save_image(flat(160, 120, colour), dir / "plain.jpg", false, "-q:v 1");
+  test::save_image(flat(160, 120, colour), dir / "adobe.png", false);
+  embed_in_png(dir / "adobe.png", adobe_icc);
+  write_tiff(dir / "p3.tif", 160, 120, colour, p3_icc);
+  test::YuvVideo v = render_stills(dir, {"p3.jpg", "adobe.png", "p3.tif", "plain.jpg"});
+
+  auto expect = [&](size_t frame, cmsHPROFILE profile, const std::string& file) {
+    INFO(file);
+    const auto srgb = lcms_to_srgb(profile, decoded_pixel(dir / file));
+    test::check_colour(test::mean_ycbcr(v, frame, 160, 90, 20), srgb[0], srgb[1], srgb[2], 2);
+  };
+  expect(5, p3, "p3.jpg");
+  expect(15, adobe, "adobe.png");
+  expect(25, p3, "p3.tif");
+  // The untagged twin is shown as sRGB: the same stored values, other colours.
+  const auto plain = decoded_pixel(dir / "plain.jpg");
+  test::check_colour(test::mean_ycbcr(v, 35, 160, 90, 20), plain[0], plain[1], plain[2], 2);
+  CHECK(std::fabs(test::mean_ycbcr(v, 5, 160, 90, 20)[2] - test::mean_ycbcr(v, 35, 160, 90, 20)[2]) > 5);
+  cmsCloseProfile(p3);
+  cmsCloseProfile(adobe);
+}
+
+TEST_CASE("a profile that cannot be read is a warning, and the photo is shown as sRGB") {
+  test::TempDir dir;
+  const std::array<int, 3> colour{200, 90, 40};
+  test::save_image(flat(160, 120, colour), dir / "odd.jpg", false, "-q:v 1");
+  embed_in_jpeg(dir / "odd.jpg", std::string(400, 'x'));
+  std::string output;
+  test::YuvVideo v = render_stills(dir, {"odd.jpg"}, "#000000", &output);
+  CHECK_THAT(output, Catch::Matchers::Contains("warning: ") && Catch::Matchers::Contains("odd.jpg") &&
+                         Catch::Matchers::Contains("shown as sRGB"));
+  const auto stored = decoded_pixel(dir / "odd.jpg");
+  test::check_colour(test::mean_ycbcr(v, 5, 160, 90, 20), stored[0], stored[1], stored[2], 2);
+}
+
+TEST_CASE("a folder show takes every format in any case and names what it leaves out") {
+  test::TempDir dir;
+  const std::string photos = dir / "photos";
+  fs::create_directories(photos);
+  test::make_photo(photos + "/a.JPG", "320x240");
+  write_heif(photos + "/b.HEIC", 160, 120, 8, false, 1, false, [](int, int, double* v) { v[0] = v[1] = v[2] = 0.5; });
+  test::save_image(flat(64, 48, {10, 20, 30}), photos + "/c.tiff", false);
+  test::write_text(photos + "/notes.txt", "not a photo\n");
+  test::write_text(photos + "/broken.jpg", "\xFF\xD8\xFF" + std::string(10, 'x'));
+  test::write_text(photos + "/.DS_Store", "finder");
+  auto r = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(photos) + " -o " +
+                     test::quote(dir / "out.mp4") + " --size 160x90 --seconds-per-slide 1 --report " +
+                     test::quote(dir / "r.json"));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Matchers::Contains("warning: left out notes.txt: not a photo"));
+  CHECK_THAT(r.output, Catch::Matchers::Contains("warning: left out broken.jpg: "));
+  CHECK(r.output.find(".DS_Store") == std::string::npos);
+  const json report = json::parse(test::read_text(dir / "r.json"));
+  CHECK(report["left_out"].size() == 2);
+  CHECK(report["chunks"].back()["slides"].back() == 2);  // three slides: a, b, c
+
+  fs::remove(photos + "/a.JPG");
+  fs::remove(photos + "/b.HEIC");
+  fs::remove(photos + "/c.tiff");
+  auto none = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(photos) + " -o " +
+                        test::quote(dir / "none.mp4"));
+  CHECK(none.exit_code == 2);
+  CHECK_THAT(none.output, Catch::Matchers::Contains("holds no photo chunkreel can use"));
+}
