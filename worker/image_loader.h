@@ -1,9 +1,10 @@
 #pragma once
 // Decoding an image file into the renderer's Y'CbCr float format, once per
-// slide: decode with libavcodec, reduce to the resolution the slide's motion
-// can use (a Lanczos reduction, so nothing aliases later), apply the EXIF
-// orientation, composite any alpha over the background colour, and convert
-// to BT.709 Y'CbCr with chroma averaged over 2x2 pixels.
+// slide: decode (libavcodec, or libheif for HEIF/AVIF), reduce to the
+// resolution the slide's motion can use (a Lanczos reduction, so nothing
+// aliases later), convert an embedded colour profile to sRGB (LittleCMS),
+// apply the EXIF orientation, composite any alpha over the background
+// colour, and convert to BT.709 Y'CbCr with chroma averaged over 2x2 pixels.
 
 #include <string>
 

@@ -1,4 +1,4 @@
-// Microbenchmark of the frame renderer: the per-frame cost of a 1080p Ken
+// Microbenchmarks of the frame renderer and of photo loading. The renderer: the per-frame cost of a 1080p Ken
 // Burns frame and a crossfade frame from 24-megapixel sources, beside the
 // cost of encoding one 1080p frame with libx264 veryfast on one thread, the
 // yardstick the render cost is judged against. Run: build/tests/frame_bench
@@ -7,11 +7,15 @@
 #define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include <catch2/catch.hpp>
 
+#include <lcms2.h>
+
 #include "common/encoder_settings.h"
 #include "tests/test_support.h"
 #include "worker/colour_convert.h"
 #include "worker/encoder.h"
 #include "worker/frame_renderer.h"
+#include "worker/image_decoder.h"
+#include "worker/image_loader.h"
 #include "worker/slide_images.h"
 
 using namespace chunkreel;
@@ -86,4 +90,41 @@ TEST_CASE("frame renderer cost at 1080p from 24-megapixel photos") {
     av_frame_copy(target, frames[pts % 60].get());
     return encoder.value()->encode(pts++, [](AVPacket*) { return Expected<void>(); }).ok();
   };
+}
+
+// What colour management adds to loading one 24-megapixel photo: decoding it
+// alone, loading it untagged (decode, reduce, convert), and loading the same
+// pixels tagged with a Display P3 profile (decode, convert to RGB, LittleCMS
+// to sRGB, reduce, convert).
+TEST_CASE("loading a 24-megapixel photo, untagged and with a Display P3 profile") {
+  test::TempDir dir;
+  const std::string plain = dir / "plain.jpg", tagged = dir / "p3.jpg";
+  auto r = test::run("ffmpeg -v error -f lavfi -i testsrc2=size=6000x4000:rate=1 -vf noise=alls=20:allf=u "
+                     "-frames:v 1 -q:v 3 " + test::quote(plain));
+  REQUIRE(r.exit_code == 0);
+  const cmsCIExyY d65{0.3127, 0.3290, 1.0};
+  const cmsCIExyYTRIPLE p3{{0.680, 0.320, 1.0}, {0.265, 0.690, 1.0}, {0.150, 0.060, 1.0}};
+  const cmsFloat64Number srgb_curve[5] = {2.4, 1.0 / 1.055, 0.055 / 1.055, 1.0 / 12.92, 0.04045};
+  cmsToneCurve* curve = cmsBuildParametricToneCurve(nullptr, 4, srgb_curve);
+  cmsToneCurve* curves[3] = {curve, curve, curve};
+  cmsHPROFILE profile = cmsCreateRGBProfile(&d65, &p3, curves);
+  cmsUInt32Number size = 0;
+  cmsSaveProfileToMem(profile, nullptr, &size);
+  std::string icc(size, '\0');
+  cmsSaveProfileToMem(profile, icc.data(), &size);
+  cmsCloseProfile(profile);
+  cmsFreeToneCurve(curve);
+  std::string payload = std::string("ICC_PROFILE\0\x01\x01", 14) + icc;
+  std::string jpeg = test::read_text(plain);
+  jpeg.insert(2, "\xFF\xE2" + std::string(1, static_cast<char>((payload.size() + 2) >> 8)) +
+                     std::string(1, static_cast<char>((payload.size() + 2) & 0xFF)) + payload);
+  test::write_text(tagged, jpeg);
+  ImageRequest request;
+  request.target_width = 2400;  // what a 1080p slide zooming to 1.25 can use
+  request.target_height = 1600;
+  BENCHMARK("decode only (libavcodec)") { return decode_image(plain, ImageFormat::k_jpeg).ok(); };
+  request.path = plain;
+  BENCHMARK("load untagged (decode, reduce, convert)") { return load_image(request).ok(); };
+  request.path = tagged;
+  BENCHMARK("load with Display P3 (decode, to RGB, LittleCMS, reduce, convert)") { return load_image(request).ok(); };
 }
