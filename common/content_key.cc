@@ -10,7 +10,7 @@
 
 namespace chunkreel {
 
-const char* const k_chunkreel_version = "0.1.0";
+const char* const k_chunkreel_version = "0.2.0";  // 0.2: colour-managed photos
 
 uint64_t fnv1a64(const void* data, size_t size, uint64_t hash) {
   const auto* bytes = static_cast<const unsigned char*>(data);
