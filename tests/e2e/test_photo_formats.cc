@@ -187,6 +187,37 @@ void embed_in_png(const std::string& path, const std::string& icc) {
   test::write_text(path, png);
 }
 
+// WebP: the simple file made extended (VP8X with the ICC flag), with an
+// ICCP chunk before its image chunk.
+void embed_in_webp(const std::string& path, const std::string& icc, int w, int h) {
+  const std::string webp = test::read_text(path);
+  REQUIRE(webp.substr(12, 3) == "VP8");
+  auto le32 = [](uint32_t v) {
+    std::string b;
+    for (int shift : {0, 8, 16, 24}) b += static_cast<char>((v >> shift) & 0xFF);
+    return b;
+  };
+  auto le24 = [&](uint32_t v) { return le32(v).substr(0, 3); };
+  std::string vp8x = "VP8X" + le32(10) + std::string(1, '\x20') + std::string(3, '\0') + le24(w - 1) + le24(h - 1);
+  std::string iccp = "ICCP" + le32(static_cast<uint32_t>(icc.size())) + icc + (icc.size() % 2 ? std::string(1, '\0') : "");
+  const std::string body = "WEBP" + vp8x + iccp + webp.substr(12);
+  test::write_text(path, "RIFF" + le32(static_cast<uint32_t>(body.size())) + body);
+}
+
+// PNG: a gAMA chunk (the encoding exponent) right after IHDR.
+void add_png_gamma(const std::string& path, double decoding_gamma) {
+  std::string data;
+  put_be32(data, static_cast<uint32_t>(std::lround(100000.0 / decoding_gamma)));
+  std::string chunk;
+  put_be32(chunk, 4);
+  const std::string typed = "gAMA" + data;
+  chunk += typed;
+  put_be32(chunk, static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(typed.data()), typed.size())));
+  std::string png = test::read_text(path);
+  png.insert(8 + 25, chunk);
+  test::write_text(path, png);
+}
+
 // An uncompressed 8-bit RGB TIFF of one colour, with the profile in tag 34675.
 void write_tiff(const std::string& path, int w, int h, const std::array<int, 3>& rgb, const std::string& icc) {
   std::string t("II*\0", 4);
@@ -320,7 +351,12 @@ TEST_CASE("photos tagged with Display P3 or Adobe RGB render as LittleCMS conver
   test::save_image(flat(160, 120, colour), dir / "adobe.png", false);
   embed_in_png(dir / "adobe.png", adobe_icc);
   write_tiff(dir / "p3.tif", 160, 120, colour, p3_icc);
-  test::YuvVideo v = render_stills(dir, {"p3.jpg", "adobe.png", "p3.tif", "plain.jpg"});
+  test::save_image(flat(160, 120, colour), dir / "p3.webp", false, "-lossless 1");
+  embed_in_webp(dir / "p3.webp", p3_icc, 160, 120);
+  test::save_image(flat(160, 120, colour), dir / "gamma.png", false);
+  add_png_gamma(dir / "gamma.png", 1.8);  // an old Mac's gamma, sRGB primaries
+  test::YuvVideo v =
+      render_stills(dir, {"p3.jpg", "adobe.png", "p3.tif", "plain.jpg", "p3.webp", "gamma.png"});
 
   auto expect = [&](size_t frame, cmsHPROFILE profile, const std::string& file) {
     INFO(file);
@@ -334,6 +370,16 @@ TEST_CASE("photos tagged with Display P3 or Adobe RGB render as LittleCMS conver
   const auto plain = decoded_pixel(dir / "plain.jpg");
   test::check_colour(test::mean_ycbcr(v, 35, 160, 90, 20), plain[0], plain[1], plain[2], 2);
   CHECK(std::fabs(test::mean_ycbcr(v, 5, 160, 90, 20)[2] - test::mean_ycbcr(v, 35, 160, 90, 20)[2]) > 5);
+  expect(45, p3, "p3.webp");
+  // gAMA alone: sRGB primaries with a pure 1.8 power curve.
+  const cmsCIExyY d65{0.3127, 0.3290, 1.0};
+  const cmsCIExyYTRIPLE bt709{{0.64, 0.33, 1.0}, {0.30, 0.60, 1.0}, {0.15, 0.06, 1.0}};
+  cmsToneCurve* curve = cmsBuildGamma(nullptr, 1.8);
+  cmsToneCurve* curves[3] = {curve, curve, curve};
+  cmsHPROFILE gamma18 = cmsCreateRGBProfile(&d65, &bt709, curves);
+  cmsFreeToneCurve(curve);
+  expect(55, gamma18, "gamma.png");
+  cmsCloseProfile(gamma18);
   cmsCloseProfile(p3);
   cmsCloseProfile(adobe);
 }
