@@ -269,4 +269,27 @@ void check_colour(const std::array<double, 3>& got, double r, double g, double b
   CHECK(std::fabs(got[2] - cr) <= tolerance);
 }
 
+
+void displayed_position(int o, int c, int r, int dw, int dh, int* x, int* y) {
+  switch (o) {
+    default:
+    case 1: *x = c; *y = r; break;
+    case 2: *x = dw - 1 - c; *y = r; break;
+    case 3: *x = dw - 1 - c; *y = dh - 1 - r; break;
+    case 4: *x = c; *y = dh - 1 - r; break;
+    case 5: *x = r; *y = c; break;
+    case 6: *x = dw - 1 - r; *y = c; break;
+    case 7: *x = dw - 1 - r; *y = dh - 1 - c; break;
+    case 8: *x = r; *y = dh - 1 - c; break;
+  }
+}
+
+void check_quadrants(const YuvVideo& v, size_t f) {
+  // The 4:3 picture is 240 x 180 in the middle of the 320 x 180 frame.
+  check_colour(mean_ycbcr(v, f, 100, 46, 12), 255, 0, 0, 6);
+  check_colour(mean_ycbcr(v, f, 220, 46, 12), 0, 255, 0, 6);
+  check_colour(mean_ycbcr(v, f, 100, 134, 12), 0, 0, 255, 6);
+  check_colour(mean_ycbcr(v, f, 220, 134, 12), 255, 255, 255, 6);
+}
+
 }  // namespace chunkreel::test

@@ -117,6 +117,14 @@ struct YuvVideo {
 };
 YuvVideo decode_yuv(const std::string& file, int width, int height);
 
+/// Where stored pixel (c, r) of a dw x dh picture (as displayed) is seen
+/// under EXIF orientation o, as a camera stores it.
+void displayed_position(int o, int c, int r, int dw, int dh, int* x, int* y);
+
+/// A 4:3 picture of red | green over blue | white, contained in the middle
+/// of a 320 x 180 frame f, each quadrant within 6 levels.
+void check_quadrants(const YuvVideo& v, size_t f);
+
 /// Mean Y', Cb, Cr over the box of half-size `half` around (cx, cy) of frame f.
 std::array<double, 3> mean_ycbcr(const YuvVideo& v, size_t f, int cx, int cy, int half);
 

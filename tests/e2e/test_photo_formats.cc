@@ -274,16 +274,7 @@ TEST_CASE("HEIC with every container orientation lands the right way up") {
     const std::string name = fmt::format("o{}.heic", o);
     write_heif(dir / name, sw, sh, 8, false, o, false, [&](int c, int r, double* v) {
       int x = 0, y = 0;
-      switch (o) {
-        case 1: x = c; y = r; break;
-        case 2: x = dw - 1 - c; y = r; break;
-        case 3: x = dw - 1 - c; y = dh - 1 - r; break;
-        case 4: x = c; y = dh - 1 - r; break;
-        case 5: x = r; y = c; break;
-        case 6: x = dw - 1 - r; y = c; break;
-        case 7: x = dw - 1 - r; y = dh - 1 - c; break;
-        case 8: x = r; y = dh - 1 - c; break;
-      }
+      test::displayed_position(o, c, r, dw, dh, &x, &y);
       seen(x, y, v);
     });
     auto info = probe_image(dir / name);
@@ -298,10 +289,7 @@ TEST_CASE("HEIC with every container orientation lands the right way up") {
   for (int o = 1; o <= 8; ++o) {
     INFO("orientation " << o);
     const size_t f = static_cast<size_t>((o - 1) * 10 + 5);
-    test::check_colour(test::mean_ycbcr(v, f, 100, 46, 12), 255, 0, 0, 6);
-    test::check_colour(test::mean_ycbcr(v, f, 220, 46, 12), 0, 255, 0, 6);
-    test::check_colour(test::mean_ycbcr(v, f, 100, 134, 12), 0, 0, 255, 6);
-    test::check_colour(test::mean_ycbcr(v, f, 220, 134, 12), 255, 255, 255, 6);
+    test::check_quadrants(v, f);
   }
 }
 
