@@ -292,4 +292,17 @@ void check_quadrants(const YuvVideo& v, size_t f) {
   check_colour(mean_ycbcr(v, f, 220, 134, 12), 255, 255, 255, 6);
 }
 
+
+nlohmann::json lossless_project(nlohmann::json slides, const std::string& background, int fps) {
+  return {{"version", 1},
+          {"output",
+           {{"width", 320}, {"height", 180}, {"fps", fps}, {"background", background},
+            {"video", {{"preset", "ultrafast"}, {"crf", 0}}}}},
+          {"defaults",
+           {{"duration", 1.0},
+            {"transition", {{"type", "cut"}}},
+            {"motion", {{"from", {{"zoom", 1.0}}}, {"to", {{"zoom", 1.0}}}}}}},
+          {"slides", std::move(slides)}};
+}
+
 }  // namespace chunkreel::test

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/timeline.h"
 
 namespace chunkreel::test {
@@ -124,6 +126,10 @@ void displayed_position(int o, int c, int r, int dw, int dh, int* x, int* y);
 /// A 4:3 picture of red | green over blue | white, contained in the middle
 /// of a 320 x 180 frame f, each quadrant within 6 levels.
 void check_quadrants(const YuvVideo& v, size_t f);
+
+/// A 320x180 lossless (x264 crf 0) project of `slides`, 1 s each by default,
+/// with cuts and no motion, on `background`.
+nlohmann::json lossless_project(nlohmann::json slides, const std::string& background, int fps);
 
 /// Mean Y', Cb, Cr over the box of half-size `half` around (cx, cy) of frame f.
 std::array<double, 3> mean_ycbcr(const YuvVideo& v, size_t f, int cx, int cy, int half);

@@ -36,15 +36,7 @@ test::YuvVideo render_stills(const test::TempDir& dir, const std::vector<std::st
                              const std::string& background = "#000000", std::string* output = nullptr) {
   json slides = json::array();
   for (const std::string& image : images) slides.push_back({{"image", image}, {"fit", "contain"}});
-  const json project = {{"version", 1},
-                        {"output",
-                         {{"width", k_w}, {"height", k_h}, {"fps", 10}, {"background", background},
-                          {"video", {{"preset", "ultrafast"}, {"crf", 0}}}}},
-                        {"defaults",
-                         {{"duration", 1.0},
-                          {"transition", {{"type", "cut"}}},
-                          {"motion", {{"from", {{"zoom", 1.0}}}, {"to", {{"zoom", 1.0}}}}}}},
-                        {"slides", slides}};
+  const json project = test::lossless_project(slides, background, 10);
   test::write_text(dir / "show.json", project.dump(2));
   auto r = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(dir / "show.json") + " -o " +
                      test::quote(dir / "out.mp4") + " --workers 1");

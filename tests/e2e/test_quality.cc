@@ -22,15 +22,7 @@ constexpr int k_w = 320;
 constexpr int k_h = 180;
 
 json project_with(json slides, const std::string& background = "#000000") {
-  return {{"version", 1},
-          {"output",
-           {{"width", k_w}, {"height", k_h}, {"fps", 30}, {"background", background},
-            {"video", {{"preset", "ultrafast"}, {"crf", 0}}}}},
-          {"defaults",
-           {{"duration", 1.0},
-            {"transition", {{"type", "cut"}}},
-            {"motion", {{"from", {{"zoom", 1.0}}}, {"to", {{"zoom", 1.0}}}}}}},
-          {"slides", slides}};
+  return test::lossless_project(std::move(slides), background, 30);
 }
 
 test::YuvVideo render_project(const test::TempDir& dir, const json& project,
