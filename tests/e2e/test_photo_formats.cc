@@ -49,7 +49,7 @@ test::YuvVideo render_stills(const test::TempDir& dir, const std::vector<std::st
 // Writes a HEIF (HEVC) or AVIF image: `pixel(x, y, rgba)` fills 0..1 values,
 // at `bits` per channel, with the given container orientation.
 void write_heif(const std::string& path, int w, int h, int bits, bool alpha, int orientation, bool avif,
-                const std::function<void(int, int, double*)>& pixel) {
+                const std::function<void(int, int, double*)>& pixel, heif_color_profile_nclx* nclx = nullptr) {
   heif_context* ctx = heif_context_alloc();
   heif_encoder* encoder = nullptr;
   REQUIRE(heif_context_get_encoder_for_format(ctx, avif ? heif_compression_AV1 : heif_compression_HEVC, &encoder)
@@ -79,6 +79,11 @@ void write_heif(const std::string& path, int w, int h, int bits, bool alpha, int
     }
   heif_encoding_options* options = heif_encoding_options_alloc();
   options->image_orientation = static_cast<heif_orientation>(orientation);
+  if (nclx) {  // the colr box, and the matrix the encoder converts RGB with
+    REQUIRE(heif_image_set_nclx_color_profile(image, nclx).code == heif_error_Ok);
+    options->output_nclx_profile = nclx;
+    options->macOS_compatibility_workaround_no_nclx_profile = 0;  // libheif 1.15 leaves nclx out unless told
+  }
   REQUIRE(heif_context_encode_image(ctx, image, encoder, options, nullptr).code == heif_error_Ok);
   REQUIRE(heif_context_write_to_file(ctx, path.c_str()).code == heif_error_Ok);
   heif_encoding_options_free(options);
@@ -210,12 +215,14 @@ void add_png_gamma(const std::string& path, double decoding_gamma) {
   test::write_text(path, png);
 }
 
-// An uncompressed 8-bit RGB TIFF of one colour, with the profile in tag 34675.
-void write_tiff(const std::string& path, int w, int h, const std::array<int, 3>& rgb, const std::string& icc) {
+// An uncompressed 8-bit RGB TIFF, `pixel(x, y)` giving each stored pixel,
+// with the profile (if any) in tag 34675 and the orientation in tag 274.
+void write_tiff(const std::string& path, int w, int h, const std::function<std::array<int, 3>(int, int)>& pixel,
+                const std::string& icc, int orientation = 1) {
   std::string t("II*\0", 4);
   auto u16 = [&](unsigned v) { t += static_cast<char>(v & 0xFF); t += static_cast<char>(v >> 8); };
   auto u32 = [&](unsigned v) { u16(v & 0xFFFF); u16(v >> 16); };
-  const unsigned entries = icc.empty() ? 9 : 10;
+  const unsigned entries = icc.empty() ? 10 : 11;
   const unsigned ifd = 8, after_ifd = ifd + 2 + 12 * entries + 4;
   const unsigned bits_at = after_ifd, icc_at = bits_at + 6, data_at = icc_at + static_cast<unsigned>(icc.size());
   u32(ifd);
@@ -227,6 +234,7 @@ void write_tiff(const std::string& path, int w, int h, const std::array<int, 3>&
   entry(259, 3, 1, 1);      // no compression
   entry(262, 3, 1, 2);      // RGB
   entry(273, 4, 1, data_at);
+  entry(274, 3, 1, static_cast<unsigned>(orientation));
   entry(277, 3, 1, 3);
   entry(278, 4, 1, h);
   entry(279, 4, 1, static_cast<unsigned>(w * h * 3));
@@ -234,8 +242,9 @@ void write_tiff(const std::string& path, int w, int h, const std::array<int, 3>&
   u32(0);
   u16(8); u16(8); u16(8);
   t += icc;
-  for (int i = 0; i < w * h; ++i)
-    for (int c : rgb) t += static_cast<char>(c);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      for (int c : pixel(x, y)) t += static_cast<char>(c);
   test::write_text(path, t);
 }
 
@@ -330,7 +339,7 @@ TEST_CASE("photos tagged with Display P3 or Adobe RGB render as LittleCMS conver
   test::save_image(flat(160, 120, colour), dir / "plain.jpg", false, "-q:v 1");
   test::save_image(flat(160, 120, colour), dir / "adobe.png", false);
   embed_in_png(dir / "adobe.png", adobe_icc);
-  write_tiff(dir / "p3.tif", 160, 120, colour, p3_icc);
+  write_tiff(dir / "p3.tif", 160, 120, [&](int, int) { return colour; }, p3_icc);
   test::save_image(flat(160, 120, colour), dir / "p3.webp", false, "-lossless 1");
   embed_in_webp(dir / "p3.webp", p3_icc, 160, 120);
   test::save_image(flat(160, 120, colour), dir / "gamma.png", false);
@@ -406,4 +415,34 @@ TEST_CASE("a folder show takes every format in any case and names what it leaves
                         test::quote(dir / "none.mp4"));
   CHECK(none.exit_code == 2);
   CHECK_THAT(none.output, Catch::Matchers::Contains("holds no photo chunkreel can use"));
+}
+
+TEST_CASE("a TIFF's orientation tag is applied, and a HEIC tagged Display P3 by nclx is converted") {
+  test::TempDir dir;
+  // Orientation 6: stored turned a quarter anticlockwise; shown upright.
+  const int dw = 160, dh = 120;
+  write_tiff(dir / "turned.tif", dh, dw, [&](int c, int r) {
+    int x = 0, y = 0;
+    test::displayed_position(6, c, r, dw, dh, &x, &y);
+    const bool right = x >= dw / 2, bottom = y >= dh / 2;
+    return std::array<int, 3>{(!bottom && !right) || (bottom && right) ? 255 : 0,
+                              (!bottom && right) || (bottom && right) ? 255 : 0, bottom ? 255 : 0};
+  }, "", 6);
+  REQUIRE(probe_image(dir / "turned.tif").value().width() == dw);
+  heif_color_profile_nclx* nclx = heif_nclx_color_profile_alloc();
+  heif_nclx_color_profile_set_color_primaries(nclx, heif_color_primaries_SMPTE_EG_432_1);  // P3, D65
+  nclx->transfer_characteristics = heif_transfer_characteristic_IEC_61966_2_1;
+  nclx->matrix_coefficients = heif_matrix_coefficients_ITU_R_BT_601_6;
+  nclx->full_range_flag = 1;
+  const std::array<int, 3> colour{200, 90, 40};
+  write_heif(dir / "p3.heic", 160, 120, 8, false, 1, false, [&](int, int, double* v) {
+    for (int c = 0; c < 3; ++c) v[c] = colour[c] / 255.0;
+  }, nclx);
+  heif_nclx_color_profile_free(nclx);
+  test::YuvVideo v = render_stills(dir, {"turned.tif", "p3.heic"}, "#336699");
+  test::check_quadrants(v, 5);
+  cmsHPROFILE p3 = display_p3();
+  const auto srgb = lcms_to_srgb(p3, colour);
+  cmsCloseProfile(p3);
+  test::check_colour(test::mean_ycbcr(v, 15, 160, 90, 20), srgb[0], srgb[1], srgb[2], 4);  // HEVC is lossy
 }
