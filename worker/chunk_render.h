@@ -14,6 +14,14 @@ struct ChunkStats {
   int64_t bytes = 0;
   double startup_s = 0;  ///< from start until the first frame was rendered
   double wall_s = 0;
+  /// Where the process's CPU time went. decode: loading photos (prefetch
+  /// threads); render: drawing frames; other: the main thread's remaining
+  /// work (job, encoder and file set-up, muxing); encode: the rest, which is
+  /// libx264 on the main thread and on any threads of its own.
+  double decode_cpu_s = 0;
+  double render_cpu_s = 0;
+  double encode_cpu_s = 0;
+  double other_cpu_s = 0;
 };
 
 /// Called after each frame with the number of frames done so far.

@@ -33,6 +33,12 @@ FrameRenderer::Window FrameRenderer::window_of(int position, double t) {
           slide.fit == Fit::k_contain_blur ? &prepared.backdrop : nullptr};
 }
 
+void FrameRenderer::prefetch_for(int64_t index) {
+  const FrameContent content = content_at(m_spans, frame_time(index, m_output.fps));
+  if (content.in_transition) m_images->prefetch(content.span - 1);
+  m_images->prefetch(content.span);
+}
+
 void FrameRenderer::render(int64_t index, AVFrame* frame) {
   const double t = frame_time(index, m_output.fps);
   const FrameContent content = content_at(m_spans, t);

@@ -31,6 +31,9 @@ class FrameRenderer {
   /// yuv420p frame of the output size.
   void render(int64_t index, AVFrame* frame);
 
+  /// Starts loading the pictures frame `index` shows, without waiting.
+  void prefetch_for(int64_t index);
+
  private:
   struct Window {
     double x, y, width, height;

@@ -1,49 +1,83 @@
 #include "worker/image_decoder.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/unique_fd.h"
+
+
 namespace chunkreel {
 namespace {
 
-// Decodes the first picture of `path`.
-Expected<FramePtr> decode_with_ffmpeg(const std::string& path) {
-  AVFormatContext* raw = nullptr;
-  int rc = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
-  if (rc < 0) return Error{path + ": cannot open: " + av_error_text(rc)};
-  InputFormatPtr input(raw);
-  rc = avformat_find_stream_info(input.get(), nullptr);
-  if (rc < 0) return Error{path + ": cannot read: " + av_error_text(rc)};
-  const AVCodec* codec = nullptr;
-  int stream = av_find_best_stream(input.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
-  if (stream < 0 || !codec) return Error{path + ": holds no picture"};
-  CodecContextPtr decoder(avcodec_alloc_context3(codec));
-  avcodec_parameters_to_context(decoder.get(), input->streams[stream]->codecpar);
-  decoder->thread_count = 1;
-  rc = avcodec_open2(decoder.get(), codec, nullptr);
-  if (rc < 0) return Error{path + ": cannot decode: " + av_error_text(rc)};
+// The largest reduction 2^k that leaves at least twice the hinted size, so
+// the Lanczos reduction after it still spans two or more source pixels per
+// output pixel: measured, a 1/2-scale decode followed by a smaller
+// reduction loses detail, and the 1/4 and 1/8 scales (2x2 and DC-only
+// inverse DCTs) lose it even then (tests/worker/test_image_loader.cc).
+int lowres_for(AVCodecID codec, const ImageInfo& image, const DecodeHint& hint) {
+  if (hint.min_width <= 0 || hint.min_height <= 0 || codec != AV_CODEC_ID_MJPEG) return 0;
+  const bool halve = (image.stored_width + 1) / 2 >= 2 * hint.min_width &&
+                     (image.stored_height + 1) / 2 >= 2 * hint.min_height;
+  return halve ? 1 : 0;
+}
 
+// The whole file in one packet, as an image decoder takes it.
+Expected<PacketPtr> read_file_packet(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return Error{path + ": cannot open: " + std::strerror(errno)};
+  struct stat st {};
+  if (fstat(fd.get(), &st) != 0 || st.st_size <= 0 || st.st_size > (int64_t{1} << 31))
+    return Error{path + ": cannot read its size"};
   PacketPtr packet = make_packet();
-  FramePtr frame = make_frame();
-  bool flushing = false;
-  for (;;) {
-    rc = avcodec_receive_frame(decoder.get(), frame.get());
-    if (rc == 0) return frame;
-    if (rc != AVERROR(EAGAIN)) break;
-    if (flushing) break;
-    rc = av_read_frame(input.get(), packet.get());
-    if (rc < 0) {
-      flushing = true;
-      avcodec_send_packet(decoder.get(), nullptr);
-      continue;
-    }
-    if (packet->stream_index == stream) {
-      rc = avcodec_send_packet(decoder.get(), packet.get());
-      av_packet_unref(packet.get());
-      if (rc < 0 && rc != AVERROR(EAGAIN))
-        return Error{path + ": corrupt image data: " + av_error_text(rc)};
-    } else {
-      av_packet_unref(packet.get());
-    }
+  if (av_new_packet(packet.get(), static_cast<int>(st.st_size)) < 0)
+    return Error{path + ": not enough memory to read it"};
+  size_t done = 0;
+  while (done < static_cast<size_t>(st.st_size)) {
+    const ssize_t n = ::read(fd.get(), packet->data + done, static_cast<size_t>(st.st_size) - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Error{path + ": cannot read: " + (n < 0 ? std::strerror(errno) : "it got shorter")};
+    done += static_cast<size_t>(n);
   }
-  return Error{path + ": corrupt or truncated image (no picture could be decoded)"};
+  return packet;
+}
+
+AVCodecID codec_for(ImageFormat format) {
+  switch (format) {
+    case ImageFormat::k_jpeg: return AV_CODEC_ID_MJPEG;
+    case ImageFormat::k_png: return AV_CODEC_ID_PNG;
+    case ImageFormat::k_webp: return AV_CODEC_ID_WEBP;
+    case ImageFormat::k_tiff: return AV_CODEC_ID_TIFF;
+    default: return AV_CODEC_ID_NONE;
+  }
+}
+
+// Decodes the picture of `path`. The file goes to the decoder as one
+// packet, read once: a demuxer and parser would hold two or three growing
+// copies of it while the picture is decoded, tens of megabytes for a large
+// JPEG, at the moment a worker's memory peaks.
+Expected<FramePtr> decode_with_ffmpeg(const std::string& path, const ImageInfo& image,
+                                      const DecodeHint& hint) {
+  const AVCodec* codec = avcodec_find_decoder(codec_for(image.format));
+  if (!codec) return Error{path + ": no decoder for " + to_string(image.format)};
+  Expected<PacketPtr> packet = read_file_packet(path);
+  if (!packet) return packet.error();
+  CodecContextPtr decoder(avcodec_alloc_context3(codec));
+  if (!decoder) return Error{path + ": not enough memory to decode it"};
+  decoder->thread_count = 1;
+  decoder->lowres = lowres_for(codec->id, image, hint);
+  int rc = avcodec_open2(decoder.get(), codec, nullptr);
+  if (rc < 0) return Error{path + ": cannot decode: " + av_error_text(rc)};
+  rc = avcodec_send_packet(decoder.get(), packet.value().get());
+  packet.value().reset();
+  if (rc < 0) return Error{path + ": corrupt image data: " + av_error_text(rc)};
+  avcodec_send_packet(decoder.get(), nullptr);
+  FramePtr frame = make_frame();
+  rc = avcodec_receive_frame(decoder.get(), frame.get());
+  if (rc < 0) return Error{path + ": corrupt or truncated image (no picture could be decoded)"};
+  return frame;
 }
 
 // libheif decodes to interleaved RGB(A), 8 bits or, for deeper images, 16-bit
@@ -89,9 +123,11 @@ Expected<DecodedImage> decode_with_libheif(const std::string& path) {
 
 }  // namespace
 
-Expected<DecodedImage> decode_image(const std::string& path, ImageFormat format) {
-  if (format == ImageFormat::k_heif || format == ImageFormat::k_avif) return decode_with_libheif(path);
-  auto frame = decode_with_ffmpeg(path);
+Expected<DecodedImage> decode_image(const std::string& path, const ImageInfo& image,
+                                    const DecodeHint& hint) {
+  if (image.format == ImageFormat::k_heif || image.format == ImageFormat::k_avif)
+    return decode_with_libheif(path);
+  auto frame = decode_with_ffmpeg(path, image, hint);
   if (!frame) return frame.error();
   DecodedImage decoded;
   decoded.frame = std::move(frame.value());

@@ -17,6 +17,18 @@ struct DecodedImage {
   HeifImagePtr heif;
 };
 
-Expected<DecodedImage> decode_image(const std::string& path, ImageFormat format);
+/// The least size (as stored) the decoded pixels are needed at. A JPEG at
+/// least four times as large in both directions is decoded at half scale
+/// (libavcodec's `lowres`, which scales in the inverse DCT), so the Lanczos
+/// reduction that follows starts from a quarter of the pixels. 0 x 0:
+/// always full size.
+struct DecodeHint {
+  int min_width = 0;
+  int min_height = 0;
+};
+
+/// `image` is the file's probe (format and stored size).
+Expected<DecodedImage> decode_image(const std::string& path, const ImageInfo& image,
+                                    const DecodeHint& hint = {});
 
 }  // namespace chunkreel

@@ -1,11 +1,13 @@
 #include "worker/image_loader.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "common/av_ptr.h"
 #include "common/image_probe.h"
 #include "worker/colour_transform.h"
 #include "worker/image_decoder.h"
+#include "worker/paged_buffer.h"
 
 extern "C" {
 #include <libavutil/imgutils.h>
@@ -53,111 +55,167 @@ void set_source_colorspace(SwsContext* sws, const AVFrame& frame, const AVPixFmt
 
 constexpr int k_flags = SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP;
 
-// The photo at w x h (as stored) in 16-bit RGBA, reduced with Lanczos, then
-// converted to sRGB when it carries a profile. Converting the reduced
-// pixels, not the full-size ones, costs a fraction: both spaces are
-// gamma-encoded RGB, so a reduction is no more right in one than in the
-// other, and a 24-megapixel photo shown at 1080p has about a sixth of its
-// pixels left to convert (the closing note of the photo issue has the
-// measurements).
-Expected<std::vector<uint16_t>> reduced_rgba(const AVFrame& frame, const AVPixFmtDescriptor* desc, int w, int h,
-                                             ColourTransform* transform, const std::string& path) {
-  std::vector<uint16_t> rgba(static_cast<size_t>(w) * h * 4);
-  uint8_t* dst_planes[4] = {reinterpret_cast<uint8_t*>(rgba.data()), nullptr, nullptr, nullptr};
-  int dst_strides[4] = {w * 8, 0, 0, 0};
+// Receives finished rows of the reduced photo, as stored: 16-bit RGBA, rows
+// [first, first + count), each `width` pixels; the rows are only valid
+// during the call.
+using RgbaRowsFn = std::function<void(int first, int count, const uint16_t* rows)>;
+
+// The photo reduced to w x h (as stored) with Lanczos, in 16-bit RGBA, and
+// converted to sRGB when it carries a profile, handed on in bands.
+//
+// The source goes to swscale in slices of a few rows (its slice mode gives
+// the same pixels as one call), so each band of output rows is finished
+// early; it is colour-converted and handed on, and its pages are given back.
+// The full-size intermediate is therefore never resident, only a band.
+// Converting the reduced pixels, not the full-size ones, costs a fraction:
+// both spaces are gamma-encoded RGB, so a reduction is no more right in one
+// than in the other.
+Expected<void> reduce_in_bands(const AVFrame& frame, const AVPixFmtDescriptor* desc, int w, int h,
+                               ColourTransform* transform, const std::string& path,
+                               const RgbaRowsFn& on_rows) {
+  const size_t stride = static_cast<size_t>(w) * 8;
+  PagedBuffer buffer(stride * static_cast<size_t>(h));
+  if (!buffer.data()) return Error{path + ": not enough memory to convert it"};
+  uint8_t* dst_planes[4] = {buffer.data(), nullptr, nullptr, nullptr};
+  int dst_strides[4] = {static_cast<int>(stride), 0, 0, 0};
   SwsPtr sws(sws_getContext(frame.width, frame.height, static_cast<AVPixelFormat>(frame.format), w, h,
                             AV_PIX_FMT_RGBA64, SWS_LANCZOS | k_flags, nullptr, nullptr, nullptr));
   if (!sws) return Error{path + ": cannot convert its pixel format"};
   set_source_colorspace(sws.get(), frame, desc);
-  sws_scale(sws.get(), frame.data, frame.linesize, 0, frame.height, dst_planes, dst_strides);
-  if (transform) transform->apply(rgba.data(), w * h);
-  return rgba;
+
+  // Slices start on rows that every plane's subsampling divides.
+  constexpr int k_band = 32;
+  const bool palette = (desc->flags & AV_PIX_FMT_FLAG_PAL) != 0;
+  int done = 0;  // output rows finished
+  for (int y = 0; y < frame.height; y += k_band) {
+    const int rows = std::min(k_band, frame.height - y);
+    const uint8_t* slice[4] = {};
+    for (int p = 0; p < 4 && frame.data[p]; ++p) {
+      const bool chroma = p == 1 || p == 2;
+      const int first = palette && p == 1 ? 0 : chroma ? y >> desc->log2_chroma_h : y;
+      slice[p] = frame.data[p] + static_cast<ptrdiff_t>(first) * frame.linesize[p];
+    }
+    const int produced = sws_scale(sws.get(), slice, frame.linesize, y, rows, dst_planes, dst_strides);
+    if (produced < 0) return Error{path + ": cannot convert its pixels"};
+    if (produced == 0) continue;
+    uint16_t* band = reinterpret_cast<uint16_t*>(buffer.data() + static_cast<size_t>(done) * stride);
+    if (transform) transform->apply(band, w * produced);
+    on_rows(done, produced, band);
+    buffer.release(static_cast<size_t>(done) * stride, static_cast<size_t>(produced) * stride);
+    done += produced;
+  }
+  if (done != h) return Error{path + ": the conversion stopped after " + std::to_string(done) + " rows"};
+  return {};
 }
 
-// The photo decoded, colour-managed and reduced to w x h (as stored), in
-// 16-bit RGBA. The decoded pixels are released when this returns.
-struct ReducedPhoto {
-  std::vector<uint16_t> rgba;
-  bool has_alpha = false;
+// A slide's picture built from reduced rows as they come: luma straight
+// into its 16-bit blocked plane in display orientation; chroma summed over
+// 2x2 displayed pixels at half resolution, coded at the end.
+class PictureBuilder {
+ public:
+  PictureBuilder(const ImageRequest& request, bool has_alpha)
+      : m_orientation(request.orientation), m_has_alpha(has_alpha), m_w(request.target_width),
+        m_h(request.target_height) {
+    const bool transposed = m_orientation >= 5;
+    m_stored_w = transposed ? m_h : m_w;
+    m_stored_h = transposed ? m_w : m_h;
+    BlockedPlane& luma = m_picture.y;
+    luma.width = m_w;
+    luma.height = m_h;
+    luma.scale = 1.0f / 65535.0f;
+    luma.offset = 0.0f;
+    luma.data.resize(static_cast<size_t>(luma.blocks()) * m_w * BlockedPlane::k_rows);
+    m_cb.resize((m_w + 1) / 2, (m_h + 1) / 2);
+    m_cr.resize((m_w + 1) / 2, (m_h + 1) / 2);
+    std::fill(m_cb.data.begin(), m_cb.data.end(), 0.0f);
+    std::fill(m_cr.data.begin(), m_cr.data.end(), 0.0f);
+    m_bg[0] = request.background.r / 255.0f;
+    m_bg[1] = request.background.g / 255.0f;
+    m_bg[2] = request.background.b / 255.0f;
+  }
+  int stored_width() const { return m_stored_w; }
+  int stored_height() const { return m_stored_h; }
+
+  void add_rows(int first, int count, const uint16_t* rows) {
+    constexpr float scale = 1.0f / 65535.0f;
+    for (int sy = first; sy < first + count; ++sy) {
+      const uint16_t* px = rows + static_cast<size_t>(sy - first) * m_stored_w * 4;
+      for (int sx = 0; sx < m_stored_w; ++sx, px += 4) {
+        int dx = 0, dy = 0;
+        orient(m_orientation, sx, sy, m_stored_w, m_stored_h, &dx, &dy);
+        const float alpha = m_has_alpha ? px[3] * scale : 1.0f;
+        float rgb[3];
+        for (int c = 0; c < 3; ++c) rgb[c] = px[c] * scale * alpha + m_bg[c] * (1.0f - alpha);
+        const YCbCr v = to_ycbcr(rgb[0], rgb[1], rgb[2]);
+        luma_code(dx, dy) = static_cast<uint16_t>(std::clamp(v.y * 65535.0f + 0.5f, 0.0f, 65535.0f));
+        m_cb.row(dy / 2)[dx / 2] += v.cb;
+        m_cr.row(dy / 2)[dx / 2] += v.cr;
+      }
+    }
+  }
+
+  SourcePicture finish() {
+    BlockedPlane& luma = m_picture.y;
+    // Rows past the bottom of the last block repeat the last row.
+    for (int y = m_h; y < luma.blocks() * BlockedPlane::k_rows; ++y)
+      for (int x = 0; x < m_w; ++x) luma_code(x, y) = luma_code(x, m_h - 1);
+    // Each chroma sample sums the (up to) four pixels it covers.
+    for (int cy = 0; cy < m_cb.height; ++cy) {
+      const int rows = std::min(2, m_h - 2 * cy);
+      for (int cx = 0; cx < m_cb.width; ++cx) {
+        const float inverse = 1.0f / (rows * std::min(2, m_w - 2 * cx));
+        m_cb.row(cy)[cx] *= inverse;
+        m_cr.row(cy)[cx] *= inverse;
+      }
+    }
+    m_picture.cb = BlockedPlane::from(m_cb, -0.5f, 0.5f);
+    m_cb = {};
+    m_picture.cr = BlockedPlane::from(m_cr, -0.5f, 0.5f);
+    m_cr = {};
+    return std::move(m_picture);
+  }
+
+ private:
+  uint16_t& luma_code(int x, int y) {
+    return m_picture.y.data[(static_cast<size_t>(y / 8) * m_w + x) * 8 + (y % 8)];
+  }
+
+  int m_orientation;
+  bool m_has_alpha;
+  int m_w, m_h, m_stored_w = 0, m_stored_h = 0;
+  float m_bg[3] = {};
+  SourcePicture m_picture;
+  Plane m_cb, m_cr;
 };
-
-Expected<ReducedPhoto> reduced_photo(const std::string& path, int w, int h) {
-  auto info = probe_image(path);
-  if (!info) return info.error();
-  Expected<DecodedImage> decoded = decode_image(path, info.value().format);
-  if (!decoded) return decoded.error();
-  const AVFrame& frame = *decoded.value().frame;
-  const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(frame.format));
-  if (!desc) return Error{path + ": unsupported pixel format"};
-  std::unique_ptr<ColourTransform> transform = ColourTransform::for_image(path, info.value().format);
-  auto rgba = reduced_rgba(frame, desc, w, h, transform.get(), path);
-  if (!rgba) return rgba.error();
-  return ReducedPhoto{std::move(rgba.value()), (desc->flags & AV_PIX_FMT_FLAG_ALPHA) != 0};
-}
 
 }  // namespace
 
 Expected<SourcePicture> load_image(const ImageRequest& request) {
+  auto info = probe_image(request.path);
+  if (!info) return info.error();
+  const ImageInfo& image = info.value();
   const bool transposed = request.orientation >= 5;
   const int stored_w = transposed ? request.target_height : request.target_width;
   const int stored_h = transposed ? request.target_width : request.target_height;
-  auto reduced = reduced_photo(request.path, stored_w, stored_h);
+  DecodeHint hint;
+  if (request.reduced_decode) {
+    hint.min_width = stored_w;
+    hint.min_height = stored_h;
+  }
+  Expected<DecodedImage> decoded = decode_image(request.path, image, hint);
+  if (!decoded) return decoded.error();
+  DecodedImage pixels = std::move(decoded.value());
+  const AVFrame& frame = *pixels.frame;
+  const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(frame.format));
+  if (!desc) return Error{request.path + ": unsupported pixel format"};
+  std::unique_ptr<ColourTransform> transform = ColourTransform::for_image(request.path, image.format);
+  PictureBuilder builder(request, (desc->flags & AV_PIX_FMT_FLAG_ALPHA) != 0);
+  Expected<void> reduced = reduce_in_bands(
+      frame, desc, stored_w, stored_h, transform.get(), request.path,
+      [&builder](int first, int count, const uint16_t* rows) { builder.add_rows(first, count, rows); });
   if (!reduced) return reduced.error();
-  std::vector<uint16_t>& rgba = reduced.value().rgba;
-  const bool has_alpha = reduced.value().has_alpha;
-
-  // Luma goes straight into its 16-bit blocked plane; chroma is summed over
-  // 2x2 pixels at half resolution, then coded.
-  const int w = request.target_width;
-  const int h = request.target_height;
-  SourcePicture picture;
-  BlockedPlane& luma = picture.y;
-  luma.width = w;
-  luma.height = h;
-  luma.scale = 1.0f / 65535.0f;
-  luma.offset = 0.0f;
-  luma.data.resize(static_cast<size_t>(luma.blocks()) * w * BlockedPlane::k_rows);
-  Plane cb, cr;
-  cb.resize((w + 1) / 2, (h + 1) / 2);
-  cr.resize((w + 1) / 2, (h + 1) / 2);
-  std::fill(cb.data.begin(), cb.data.end(), 0.0f);
-  std::fill(cr.data.begin(), cr.data.end(), 0.0f);
-  const float bg[3] = {request.background.r / 255.0f, request.background.g / 255.0f,
-                       request.background.b / 255.0f};
-  const float scale = 1.0f / 65535.0f;
-  auto luma_code = [&](int x, int y) -> uint16_t& {
-    return luma.data[(static_cast<size_t>(y / 8) * w + x) * 8 + (y % 8)];
-  };
-  for (int sy = 0; sy < stored_h; ++sy) {
-    const uint16_t* px = rgba.data() + static_cast<size_t>(sy) * stored_w * 4;
-    for (int sx = 0; sx < stored_w; ++sx, px += 4) {
-      int dx = 0, dy = 0;
-      orient(request.orientation, sx, sy, stored_w, stored_h, &dx, &dy);
-      const float alpha = has_alpha ? px[3] * scale : 1.0f;
-      float rgb[3];
-      for (int c = 0; c < 3; ++c) rgb[c] = px[c] * scale * alpha + bg[c] * (1.0f - alpha);
-      const YCbCr v = to_ycbcr(rgb[0], rgb[1], rgb[2]);
-      luma_code(dx, dy) = static_cast<uint16_t>(std::clamp(v.y * 65535.0f + 0.5f, 0.0f, 65535.0f));
-      cb.row(dy / 2)[dx / 2] += v.cb;
-      cr.row(dy / 2)[dx / 2] += v.cr;
-    }
-  }
-  rgba = {};
-  // Rows past the bottom of the last block repeat the last row.
-  for (int y = h; y < luma.blocks() * BlockedPlane::k_rows; ++y)
-    for (int x = 0; x < w; ++x) luma_code(x, y) = luma_code(x, h - 1);
-  // Each chroma sample sums the (up to) four pixels it covers.
-  for (int cy = 0; cy < cb.height; ++cy) {
-    const int rows = std::min(2, h - 2 * cy);
-    for (int cx = 0; cx < cb.width; ++cx) {
-      const float inverse = 1.0f / (rows * std::min(2, w - 2 * cx));
-      cb.row(cy)[cx] *= inverse;
-      cr.row(cy)[cx] *= inverse;
-    }
-  }
-  picture.cb = BlockedPlane::from(cb, -0.5f, 0.5f);
-  picture.cr = BlockedPlane::from(cr, -0.5f, 0.5f);
-  return picture;
+  pixels = DecodedImage{};  // the decoded pixels go before the chroma is coded
+  return builder.finish();
 }
 
 }  // namespace chunkreel

@@ -20,6 +20,9 @@ struct ImageRequest {
   int target_width = 0;    ///< size wanted, display orientation
   int target_height = 0;
   Colour background;       ///< what transparent pixels become
+  /// Let a large JPEG decode at a reduced scale first (see DecodeHint in
+  /// image_decoder.h); off only to compare against the full decode.
+  bool reduced_decode = true;
 };
 
 Expected<SourcePicture> load_image(const ImageRequest& request);

@@ -60,6 +60,11 @@ int run(int argc, char** argv) {
         {"startup_s", stats.value().startup_s},
         {"wall_s", stats.value().wall_s},
         {"cpu_s", cpu_seconds(usage)},
+        {"cpu_split",
+         {{"decode_s", stats.value().decode_cpu_s},
+          {"render_s", stats.value().render_cpu_s},
+          {"encode_s", stats.value().encode_cpu_s},
+          {"other_s", stats.value().other_cpu_s}}},
         {"peak_rss_bytes", static_cast<int64_t>(usage.ru_maxrss) * 1024}});
   return 0;
 }

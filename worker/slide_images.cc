@@ -99,9 +99,10 @@ void SlideImages::prefetch(int position) {
   if (position < 0 || position >= static_cast<int>(m_slides.size())) return;
   if (m_ready[position] || m_pending[position].valid()) return;
   const JobSlide& slide = m_slides[position];
-  const OutputSettings& output = m_output;
-  m_pending[position] =
-      std::async(std::launch::async, [&slide, &output] { return prepare(slide, output); });
+  m_pending[position] = std::async(std::launch::async, [this, &slide] {
+    ThreadCpuMeter meter(&m_decode_cpu);
+    return prepare(slide, m_output);
+  });
 }
 
 const PreparedSlide& SlideImages::get(int position) {

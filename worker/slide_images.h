@@ -14,6 +14,7 @@
 
 #include "common/chunk_job.h"
 #include "worker/picture.h"
+#include "worker/thread_cpu.h"
 
 namespace chunkreel {
 
@@ -44,12 +45,16 @@ class SlideImages {
   void prefetch(int position);
   /// Drops pictures of slides before `position`.
   void release_before(int position);
+  /// CPU seconds spent loading pictures so far (decode, reduction, colour
+  /// conversion), over all prefetch threads.
+  double decode_cpu_seconds() const { return m_decode_cpu.seconds(); }
 
  private:
   const std::vector<JobSlide>& m_slides;
   const OutputSettings& m_output;
   std::vector<std::future<std::shared_ptr<PreparedSlide>>> m_pending;
   std::vector<std::shared_ptr<PreparedSlide>> m_ready;
+  CpuTotal m_decode_cpu;
 };
 
 }  // namespace chunkreel

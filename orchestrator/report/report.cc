@@ -20,7 +20,27 @@ struct ParallelFigures {
   double serial_fraction = 0;
   double max_speedup = 0;
   double load_imbalance = 0;
+  /// Worker-seconds left idle at the end: for each worker slot, from its
+  /// last chunk's end to the last chunk's end (the tail).
+  double tail_idle_s = 0;
 };
+
+struct CpuFigures {
+  double workers_s = 0, decode_s = 0, render_s = 0, encode_s = 0, other_s = 0;
+};
+
+CpuFigures cpu_figures(const RunFacts& f) {
+  CpuFigures c;
+  for (const ChunkRun& run : f.runs) {
+    if (run.reused) continue;
+    c.workers_s += run.stats.cpu_s;
+    c.decode_s += run.stats.decode_cpu_s;
+    c.render_s += run.stats.render_cpu_s;
+    c.encode_s += run.stats.encode_cpu_s;
+    c.other_s += run.stats.other_cpu_s;
+  }
+  return c;
+}
 
 ParallelFigures parallel_figures(const RunFacts& f) {
   ParallelFigures p;
@@ -41,6 +61,17 @@ ParallelFigures parallel_figures(const RunFacts& f) {
       p.serial_s + std::max(p.longest_s, f.workers > 0 ? p.work_s / f.workers : p.work_s);
   p.max_speedup = best_wall > 0 ? serial_equivalent / best_wall : 0;
   p.load_imbalance = p.mean_s > 0 ? p.longest_s / p.mean_s : 0;
+  std::map<int, double> slot_end;
+  double last_end = 0;
+  for (const ChunkRun& run : f.runs) {
+    if (run.reused) continue;
+    slot_end[run.slot] = std::max(slot_end[run.slot], run.end_s);
+    last_end = std::max(last_end, run.end_s);
+  }
+  const int slots = std::max(f.workers, static_cast<int>(slot_end.size()));
+  for (const auto& [slot, end] : slot_end) p.tail_idle_s += last_end - end;
+  // A slot that never ran a chunk idled for the whole render.
+  p.tail_idle_s += (slots - static_cast<int>(slot_end.size())) * last_end;
   return p;
 }
 
@@ -79,6 +110,7 @@ std::vector<Warning> find_warnings(const RunFacts& f) {
 nlohmann::json build_report(const RunFacts& f) {
   using nlohmann::json;
   const ParallelFigures p = parallel_figures(f);
+  const CpuFigures cpu = cpu_figures(f);
   std::map<int, const ChunkRun*> runs;
   int64_t workers_peak = 0;
   for (const ChunkRun& run : f.runs) {
@@ -115,6 +147,10 @@ nlohmann::json build_report(const RunFacts& f) {
       entry["wall_s"] = r.stats.wall_s;
       entry["cpu_s"] = r.stats.cpu_s;
       entry["startup_s"] = r.stats.startup_s;
+      entry["cpu_split"] = {{"decode_s", r.stats.decode_cpu_s},
+                            {"render_s", r.stats.render_cpu_s},
+                            {"encode_s", r.stats.encode_cpu_s},
+                            {"other_s", r.stats.other_cpu_s}};
       entry["peak_rss_bytes"] = r.stats.peak_rss_bytes;
       entry["bytes"] = r.stats.bytes;
       if (!r.stats.slurm_job.empty()) {  // a farm task
@@ -162,7 +198,14 @@ nlohmann::json build_report(const RunFacts& f) {
         {"efficiency", p.efficiency},
         {"serial_fraction", p.serial_fraction},
         {"max_speedup", p.max_speedup},
-        {"load_imbalance", p.load_imbalance}}},
+        {"load_imbalance", p.load_imbalance},
+        {"tail_idle_s", p.tail_idle_s}}},
+      {"cpu",
+       {{"workers_s", cpu.workers_s},
+        {"decode_s", cpu.decode_s},
+        {"render_s", cpu.render_s},
+        {"encode_s", cpu.encode_s},
+        {"other_s", cpu.other_s}}},
       {"warnings", warnings},
   };
 }

@@ -28,6 +28,12 @@ struct WorkerStats {
   double wall_s = 0;
   double cpu_s = 0;
   double startup_s = 0;
+  /// The worker's CPU split (see worker/chunk_render.h); zero when the
+  /// worker did not report one.
+  double decode_cpu_s = 0;
+  double render_cpu_s = 0;
+  double encode_cpu_s = 0;
+  double other_cpu_s = 0;
   int64_t peak_rss_bytes = 0;
   // On a farm only:
   std::string node;          ///< where it ran
