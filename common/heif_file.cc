@@ -71,6 +71,13 @@ Expected<ImageInfo> probe_heif(const std::string& path, ImageInfo info) {
   info.stored_width = heif_image_handle_get_width(primary.value().handle.get());
   info.stored_height = heif_image_handle_get_height(primary.value().handle.get());
   info.orientation = 1;
+  // libheif holds its decoded Y'CbCr planes (4:2:0 at most, counted as
+  // 4:4:4 to be safe) beside the interleaved RGB(A) it converts them to;
+  // deeper images take two bytes a sample in both.
+  heif_image_handle* handle = primary.value().handle.get();
+  const int sample_bytes = heif_image_handle_get_luma_bits_per_pixel(handle) > 8 ? 2 : 1;
+  const int channels = heif_image_handle_has_alpha_channel(handle) ? 4 : 3;
+  info.decoded_bytes_per_pixel = sample_bytes * (channels + 3.0);
   return info;
 }
 

@@ -83,6 +83,22 @@ Expected<ImageInfo> probe_jpeg(HeaderReader& r, ImageInfo info, int64_t* header_
       if (length < 8 || !r.read(sof, 6)) return Error{"truncated JPEG frame header"};
       info.stored_height = static_cast<int>(be16(sof + 1));
       info.stored_width = static_cast<int>(be16(sof + 3));
+      // Each component's share of the pixels follows from its sampling
+      // factors against the largest (4:2:0 gives 1 + 1/4 + 1/4).
+      const int components = sof[5];
+      std::vector<uint8_t> specs;
+      if (components >= 1 && components <= 4 && length >= 8u + 3u * components &&
+          r.bytes(&specs, 3 * static_cast<size_t>(components))) {
+        int h_max = 1, v_max = 1;
+        for (int c = 0; c < components; ++c) {
+          h_max = std::max(h_max, specs[3 * c + 1] >> 4);
+          v_max = std::max(v_max, specs[3 * c + 1] & 15);
+        }
+        double share = 0;
+        for (int c = 0; c < components; ++c)
+          share += double(specs[3 * c + 1] >> 4) * (specs[3 * c + 1] & 15) / (h_max * v_max);
+        info.decoded_bytes_per_pixel = share * (sof[0] > 8 ? 2 : 1);
+      }
       *header_end = r.position();
       return info;
     }
@@ -112,6 +128,11 @@ Expected<ImageInfo> probe_png(HeaderReader& r, ImageInfo info) {
       if (length != 13 || !r.read(ihdr, 13)) return Error{"corrupt PNG header chunk"};
       info.stored_width = static_cast<int>(be32(ihdr));
       info.stored_height = static_cast<int>(be32(ihdr + 4));
+      // Colour type: 0 grey, 2 RGB, 3 palette (one byte a pixel), 4 grey
+      // and alpha, 6 RGBA; 16-bit samples take two bytes.
+      const int type = ihdr[9];
+      const int channels = type == 2 ? 3 : type == 4 ? 2 : type == 6 ? 4 : 1;
+      info.decoded_bytes_per_pixel = channels * (ihdr[8] == 16 ? 2 : 1);
       have_header = true;
       if (!r.skip(4)) return Error{"truncated PNG header"};
       continue;
@@ -144,6 +165,7 @@ Expected<ImageInfo> probe_webp(HeaderReader& r, ImageInfo info) {
         return Error{"truncated WebP extended header"};
       info.stored_width = static_cast<int>(le24(x + 4) + 1);
       info.stored_height = static_cast<int>(le24(x + 7) + 1);
+      info.decoded_bytes_per_pixel = (x[0] & 0x10) ? 2.5 : 1.5;  // with alpha: a full plane more
       have_size = true;
       if (!(x[0] & 0x08)) return info;  // no EXIF chunk follows
       continue;
@@ -153,6 +175,7 @@ Expected<ImageInfo> probe_webp(HeaderReader& r, ImageInfo info) {
       if (length < 10 || !r.read(f, 10)) return Error{"truncated WebP frame header"};
       if (f[3] != 0x9D || f[4] != 0x01 || f[5] != 0x2A) return Error{"corrupt WebP frame header"};
       if (!have_size) {
+        info.decoded_bytes_per_pixel = 1.5;  // lossy WebP decodes to 4:2:0
         info.stored_width = static_cast<int>(le16(f + 6) & 0x3FFF);
         info.stored_height = static_cast<int>(le16(f + 8) & 0x3FFF);
       }
@@ -164,6 +187,7 @@ Expected<ImageInfo> probe_webp(HeaderReader& r, ImageInfo info) {
       if (l[0] != 0x2F) return Error{"corrupt WebP lossless header"};
       if (!have_size) {
         uint32_t bits = le32(l + 1);
+        info.decoded_bytes_per_pixel = 4;  // lossless WebP decodes to ARGB
         info.stored_width = static_cast<int>((bits & 0x3FFF) + 1);
         info.stored_height = static_cast<int>(((bits >> 14) & 0x3FFF) + 1);
       }
@@ -232,9 +256,14 @@ Expected<ImageInfo> probe_tiff(HeaderReader& r, ImageInfo info) {
     return true;
   };
   std::vector<uint32_t> offsets, counts, v;
+  int sample_bytes = 1, samples = 1;  // TIFF's defaults: one 1-bit sample
   for (uint32_t i = 0; i < count; ++i) {
     const uint8_t* entry = entries.data() + 12 * i;
     const uint32_t tag = u16(entry);
+    if ((tag == 258 || tag == 277) && values(entry, &v)) {
+      if (tag == 258) sample_bytes = v[0] > 8 ? 2 : 1;
+      if (tag == 277) samples = static_cast<int>(std::min<uint32_t>(v[0], 8));
+    }
     if ((tag == 256 || tag == 257 || tag == 274) && values(entry, &v)) {
       if (tag == 256) info.stored_width = static_cast<int>(v[0]);
       if (tag == 257) info.stored_height = static_cast<int>(v[0]);
@@ -244,6 +273,7 @@ Expected<ImageInfo> probe_tiff(HeaderReader& r, ImageInfo info) {
     if (tag == 279 || tag == 325) values(entry, &counts);
   }
   if (offsets.empty() || offsets.size() != counts.size()) return Error{"TIFF without readable image data"};
+  info.decoded_bytes_per_pixel = samples * sample_bytes;
   for (size_t i = 0; i < offsets.size(); ++i)
     if (int64_t{offsets[i]} + counts[i] > info.file_bytes)
       return Error{"truncated TIFF (its image data runs past the end of the file)"};

@@ -21,6 +21,10 @@ struct ImageInfo {
   int orientation = 1;    ///< EXIF orientation 1..8 (1 when absent; HEIF: 1, as its
                           ///< irot/imir are applied when it is decoded)
   int64_t file_bytes = 0;
+  /// Bytes a pixel takes once decoded, as the worker's decoder delivers it
+  /// (from the header: components, subsampling, bit depth), for the memory
+  /// estimate. HEIF/AVIF count libheif's planes and its RGB conversion.
+  double decoded_bytes_per_pixel = 3;
 
   /// True when the orientation swaps width and height (5..8).
   bool transposed() const { return orientation >= 5 && orientation <= 8; }

@@ -77,12 +77,8 @@ Picture make_blur_backdrop(const SourcePicture& picture, int output_width, int o
 
 void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* width,
                       int* height) {
-  double density = max_density(slide.image_width, slide.image_height, slide.fit, slide.motion,
-                               output.width, output.height);
-  // Keep full resolution unless the closest view still shrinks the image.
-  double factor = std::min(1.0, density);
-  *width = std::max(2, static_cast<int>(std::lround(slide.image_width * factor)));
-  *height = std::max(2, static_cast<int>(std::lround(slide.image_height * factor)));
+  chunkreel::prefiltered_size(slide.image_width, slide.image_height, slide.fit, slide.motion,
+                              output.width, output.height, width, height);
 }
 
 SlideImages::SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output)

@@ -15,9 +15,7 @@ double clamp_center(double center, double size, double lo, double hi) {
 void base_window(int image_width, int image_height, Fit fit, int output_width,
                  int output_height, double* width, double* height) {
   const double aspect = static_cast<double>(output_width) / output_height;
-  const double w = image_width;
-  const double h = image_height;
-  *width = fit == Fit::k_cover ? std::min(w, h * aspect) : std::max(w, h * aspect);
+  *width = base_window_width(image_width, image_height, fit, output_width, output_height);
   *height = *width / aspect;
 }
 
@@ -52,14 +50,6 @@ Window view_window(int image_width, int image_height, Fit fit, const ViewPoint& 
   window.x = cx - window.width / 2;
   window.y = cy - window.height / 2;
   return window;
-}
-
-double max_density(int image_width, int image_height, Fit fit, const Motion& motion,
-                   int output_width, int output_height) {
-  double w0 = 0, h0 = 0;
-  base_window(image_width, image_height, fit, output_width, output_height, &w0, &h0);
-  double zoom = std::max(motion.from.zoom, motion.to.zoom);
-  return output_width * zoom / w0;
 }
 
 }  // namespace chunkreel

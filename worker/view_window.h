@@ -9,6 +9,7 @@
 // to the progress. Everything stays in double precision: nothing snaps to
 // whole pixels.
 
+#include "common/prefilter_size.h"
 #include "common/timeline.h"
 
 namespace chunkreel {
@@ -26,11 +27,6 @@ ViewPoint interpolate_view(const Motion& motion, double p);
 
 /// The window for view point `v`, clamped as the fit requires.
 Window view_window(int image_width, int image_height, Fit fit, const ViewPoint& v,
-                   int output_width, int output_height);
-
-/// Output pixels per image pixel at the motion's closest view: how much
-/// resolution the slide can ever use. Values below 1 allow a prefilter.
-double max_density(int image_width, int image_height, Fit fit, const Motion& motion,
                    int output_width, int output_height);
 
 }  // namespace chunkreel

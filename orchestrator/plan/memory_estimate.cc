@@ -2,66 +2,94 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 namespace chunkreel {
 namespace {
 
-constexpr int64_t k_process_base = 40ll << 20;
-constexpr double k_encoder_frame_factor = 3.2;  // bytes of x264 state per byte of a 4:2:0 frame
+constexpr double k_mib = 1024.0 * 1024.0;
 
-struct PresetShape {
-  const char* name;
-  int lookahead, bframes, refs;
+// A worker with one tiny photo and no transition, 60 frames: its peak is
+// fixed + per_megapixel * output megapixels, plus per_thread_megapixel *
+// output megapixels for each encoder thread past the first. Fitted to
+// chunkreel-worker peaks (getrusage) at 1280x720 and 1920x1080, crf 20,
+// one and two threads; at 3840x2160 the veryfast and medium lines came
+// within 7% of the measured peaks.
+struct EncoderLine {
+  const char* preset;
+  double fixed_mib, per_megapixel_mib, per_thread_megapixel_mib;
 };
-constexpr PresetShape k_presets[] = {
-    {"ultrafast", 0, 0, 1}, {"superfast", 0, 3, 1}, {"veryfast", 10, 3, 1},
-    {"faster", 20, 3, 2},   {"fast", 30, 3, 2},     {"medium", 40, 3, 3},
-    {"slow", 50, 3, 5},     {"slower", 60, 8, 8},   {"veryslow", 60, 8, 16},
-    {"placebo", 60, 16, 16},
+constexpr EncoderLine k_encoder_lines[] = {
+    {"ultrafast", 41.3, 14.2, 6.3},   {"superfast", 38.4, 50.9, 21.3},
+    {"veryfast", 44.2, 70.3, 23.8},   {"faster", 47.9, 100.5, 20.5},
+    {"fast", 51.8, 129.9, 21.5},      {"medium", 56.2, 160.3, 20.8},
+    {"slow", 60.4, 195.1, 21.2},      {"slower", 63.0, 236.8, 8.6},
+    {"veryslow", 89.6, 301.8, 6.4},   {"placebo", 121.0, 405.0, 7.0},
 };
 
-int frames_in_flight(const std::string& preset, int threads) {
-  for (const PresetShape& p : k_presets)
-    if (preset == p.name) return p.lookahead + p.bframes + p.refs + threads + 2;
-  return 40 + threads;
+const EncoderLine& encoder_line(const std::string& preset) {
+  for (const EncoderLine& line : k_encoder_lines)
+    if (preset == line.preset) return line;
+  return k_encoder_lines[5];  // medium, x264's own default
 }
 
-// Bytes per pixel of a decoded image before conversion.
-// libheif holds its decoded YCbCr planes and the RGB(A) it converts them to;
-// TIFF is often 16-bit RGB.
-double decoded_bytes_per_pixel(ImageFormat format) {
-  switch (format) {
-    case ImageFormat::k_jpeg: return 1.5;
-    case ImageFormat::k_heif:
-    case ImageFormat::k_avif: return 6.0;
-    case ImageFormat::k_tiff: return 6.0;
-    default: return 4.0;
-  }
+// The pixels the decoder delivers: a JPEG at least four times the loaded
+// size decodes at half scale (worker/image_decoder.cc).
+double decoded_pixels(const SlideMemory& s) {
+  const ImageInfo& image = *s.image;
+  const double stored = double(image.stored_width) * image.stored_height;
+  const int need_w = image.transposed() ? s.prefiltered_height : s.prefiltered_width;
+  const int need_h = image.transposed() ? s.prefiltered_width : s.prefiltered_height;
+  const bool halved = image.format == ImageFormat::k_jpeg &&
+                      (image.stored_width + 1) / 2 >= 2 * need_w &&
+                      (image.stored_height + 1) / 2 >= 2 * need_h;
+  return halved ? stored / 4 : stored;
+}
+
+double loaded_pixels(const SlideMemory& s) {
+  return double(s.prefiltered_width) * s.prefiltered_height;
+}
+
+// What loading a slide adds while it runs: first the file and the decoded
+// pixels, then the decoded pixels and the picture being built.
+double load_bytes(const SlideMemory& s) {
+  const double file = double(s.image->file_bytes) * (s.image->format == ImageFormat::k_jpeg ? 2 : 1);
+  const double decoded = decoded_pixels(s) * s.image->decoded_bytes_per_pixel;
+  return decoded + std::max(file, 4.0 * loaded_pixels(s));
 }
 
 }  // namespace
 
 int64_t estimate_chunk_peak(const ChunkMemoryInput& in) {
   const OutputSettings& out = *in.output;
-  const double picture = double(out.width) * out.height;
-  const double encoder = frames_in_flight(out.video.preset, in.threads) * picture * 1.5 *
-                         k_encoder_frame_factor;
-  const double renderer = picture * 1.5 * sizeof(float);
-  // A slide keeps at most the resolution its closest view can use; a cover
-  // window on a photo of another shape spans a little more of the image.
-  const double usable = picture * in.max_zoom * in.max_zoom * 1.8;
-  double held = 0, transient = 0;
-  for (const ImageInfo* image : in.images) {
-    const double pixels = double(image->width()) * image->height();
-    const double prefiltered = std::min(pixels, usable);
-    held = std::max(held, prefiltered * 3.0);
-    transient = std::max(transient, pixels * decoded_bytes_per_pixel(image->format) +
-                                        prefiltered * (8.0 + 1.0));
+  const double megapixels = double(out.width) * out.height / 1e6;
+  const EncoderLine& line = encoder_line(out.video.preset);
+  const double process = line.fixed_mib * k_mib;
+  const double encoder = (line.per_megapixel_mib + std::max(0, in.threads - 1) * line.per_thread_megapixel_mib) *
+                         megapixels * k_mib;
+  const double renderer = in.has_transition ? 6.0 * out.width * out.height : 0.0;  // float 4:2:0
+
+  double held_max = 0, held_second = 0, load_max = 0;
+  for (const SlideMemory& s : in.slides) {
+    const double held = 3.0 * loaded_pixels(s);
+    if (held > held_max) {
+      held_second = held_max;
+      held_max = held;
+    } else {
+      held_second = std::max(held_second, held);
+    }
+    load_max = std::max(load_max, load_bytes(s));
   }
-  return k_process_base + static_cast<int64_t>(encoder + renderer + 2 * held + transient);
+  double peak = 0;
+  if (in.slides.size() <= 2) {
+    // Both load before the encoder has grown: the larger of the full
+    // encoder with both slides, and a load beside the other slide.
+    peak = std::max(process + encoder + renderer + held_max + held_second, process + held_max + load_max);
+  } else {
+    // A load (or the second slide of a transition) beside a shown slide,
+    // with the encoder at full size.
+    peak = process + encoder + renderer + held_max + std::max(held_second, load_max);
+  }
+  return static_cast<int64_t>(peak);
 }
 
 }  // namespace chunkreel

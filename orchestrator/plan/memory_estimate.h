@@ -1,17 +1,19 @@
 #pragma once
 // How much resident memory a worker needs for a chunk, before it runs.
 //
-// A worker's peak is the sum of:
-//   - its process and libraries;
-//   - the encoder: x264 holds about (lookahead + B-frames + references +
-//     threads + 2) frames, each several times a 4:2:0 picture once padding,
-//     half-resolution planes and motion data are counted;
-//   - the renderer: one float picture of the output;
-//   - the images: two prefiltered slides (16-bit Y'CbCr, 3 bytes a pixel),
-//     plus, while the next one loads, its decoded pixels and a 16-bit RGBA
-//     conversion at the prefiltered size.
-// The constants were fitted to peaks measured on 1080p veryfast renders and
-// are corrected at run time by the peaks the finished chunks report.
+// The model counts what a worker really holds (worker/chunk_render.cc):
+//   - the process and libx264: a measured line per preset (fixed MiB plus
+//     MiB per output megapixel, and per megapixel for each encoder thread
+//     past the first), fitted to peaks at 720p and 1080p on this kind of
+//     machine and checked at 2160p (tests/e2e/test_memory_estimate.cc);
+//   - the renderer's float picture of a transition's outgoing slide;
+//   - slides: a loaded slide is 16-bit Y'CbCr at its prefiltered size (3
+//     bytes a pixel); while the next one loads, its file (twice for JPEG:
+//     the packet and libavcodec's unescaped copy), its decoded pixels and
+//     the picture being built (4 bytes a pixel) exist at once.
+// A chunk of one or two slides loads both while libx264 is still growing
+// (its frames are allocated over the first frames), so there the load does
+// not add to a full encoder; from the third slide on, every load does.
 
 #include <cstdint>
 #include <string>
@@ -23,11 +25,18 @@
 
 namespace chunkreel {
 
+/// One slide of a chunk, as the estimate needs it.
+struct SlideMemory {
+  const ImageInfo* image = nullptr;
+  int prefiltered_width = 0;   ///< the size it is loaded at (display orientation)
+  int prefiltered_height = 0;
+};
+
 struct ChunkMemoryInput {
   const OutputSettings* output = nullptr;
   int threads = 1;
-  double max_zoom = 1.0;               ///< the closest view among the chunk's slides
-  std::vector<const ImageInfo*> images;  ///< the chunk's images
+  bool has_transition = false;      ///< the chunk renders a transition
+  std::vector<SlideMemory> slides;  ///< the chunk's slides, in order
 };
 
 int64_t estimate_chunk_peak(const ChunkMemoryInput& input);

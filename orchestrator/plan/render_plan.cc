@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "common/prefilter_size.h"
 #include "common/units.h"
 #include "orchestrator/plan/memory_estimate.h"
 
@@ -14,15 +15,21 @@ namespace {
 
 std::vector<int64_t> estimate_peaks(const Project& project, const std::vector<ChunkPlan>& chunks,
                                     int threads) {
+  const OutputSettings& output = project.timeline.output;
   std::vector<int64_t> peaks;
   for (const ChunkPlan& chunk : chunks) {
     ChunkMemoryInput input;
-    input.output = &project.timeline.output;
+    input.output = &output;
     input.threads = threads;
+    input.has_transition = chunk.transition_frames > 0;
     for (int i = chunk.first_slide; i <= chunk.last_slide; ++i) {
-      const Motion& m = project.timeline.slides[i].motion;
-      input.max_zoom = std::max({input.max_zoom, m.from.zoom, m.to.zoom});
-      input.images.push_back(&project.images[i]);
+      const Slide& slide = project.timeline.slides[i];
+      const ImageInfo& image = project.images[i];
+      SlideMemory s;
+      s.image = &image;
+      prefiltered_size(image.width(), image.height(), slide.fit, slide.motion, output.width,
+                       output.height, &s.prefiltered_width, &s.prefiltered_height);
+      input.slides.push_back(s);
     }
     peaks.push_back(estimate_chunk_peak(input));
   }
@@ -61,15 +68,17 @@ Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings
                                          : static_cast<int64_t>(0.8 * available_memory);
   const std::vector<int64_t> single_thread = estimate_peaks(project, plan.chunks, 1);
   const int64_t largest = *std::max_element(single_thread.begin(), single_thread.end());
-  if (plan.memory_budget > 0 && largest > plan.memory_budget)
-    return Error{fmt::format(
-        "the memory budget of {} cannot hold even one worker: the largest chunk needs about "
-        "{}; the smallest budget that can work is {}",
-        format_bytes(plan.memory_budget), format_bytes(largest),
-        format_bytes(((largest >> 20) + 1) << 20))};
-
   plan.workers = std::min<int>(wanted_workers, static_cast<int>(plan.chunks.size()));
-  if (plan.memory_budget > 0) {
+  if (plan.memory_budget > 0 && largest > plan.memory_budget) {
+    // An estimate is not a measurement: the costliest chunk runs alone
+    // first, and only its measured peak can refuse the budget. After it,
+    // admission by measured peaks decides how many run at once.
+    plan.measure_first = true;
+    plan.reason += fmt::format(
+        "; the costliest chunk's estimate ({}) is above the memory budget, so it runs alone first "
+        "and its measured peak decides",
+        format_bytes(largest));
+  } else if (plan.memory_budget > 0) {
     const int fit = static_cast<int>(std::max<int64_t>(1, plan.memory_budget / largest));
     if (fit < plan.workers) {
       plan.workers = fit;

@@ -27,12 +27,15 @@ struct RenderPlan {
   std::vector<int64_t> chunk_peak_bytes;  ///< estimated worker peak, per chunk
   int64_t memory_budget = 0;   ///< what admission keeps the workers under
   bool budget_given = false;   ///< from --memory-budget (else from available memory)
+  /// The costliest chunk's estimate exceeds the budget: run it alone
+  /// first, and let its measured peak accept or refuse the budget.
+  bool measure_first = false;
   std::string reason;          ///< why these numbers, in a sentence or two
 };
 
 /// Decides the plan for `machine`; its available memory bounds the plan when
-/// no budget is given. Fails when not even one chunk fits the budget, naming
-/// the smallest budget that would work.
+/// no budget is given. A budget below the largest estimate is not refused
+/// here (see RenderPlan::measure_first).
 Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings& settings,
                                       const Machine& machine);
 

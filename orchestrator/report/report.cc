@@ -20,8 +20,8 @@ struct ParallelFigures {
   double serial_fraction = 0;
   double max_speedup = 0;
   double load_imbalance = 0;
-  /// Worker-seconds left idle at the end: for each worker slot, from its
-  /// last chunk's end to the last chunk's end (the tail).
+  /// Worker-seconds left idle at the end (the tail): from the last moment
+  /// all workers were busy to the last chunk's end.
   double tail_idle_s = 0;
 };
 
@@ -61,17 +61,29 @@ ParallelFigures parallel_figures(const RunFacts& f) {
       p.serial_s + std::max(p.longest_s, f.workers > 0 ? p.work_s / f.workers : p.work_s);
   p.max_speedup = best_wall > 0 ? serial_equivalent / best_wall : 0;
   p.load_imbalance = p.mean_s > 0 ? p.longest_s / p.mean_s : 0;
-  std::map<int, double> slot_end;
-  double last_end = 0;
+  // The tail: from the last moment every worker was busy to the end of the
+  // last chunk, the worker-seconds nobody used.
+  std::vector<std::pair<double, int>> edges;  // (time, +1 start / -1 end)
   for (const ChunkRun& run : f.runs) {
     if (run.reused) continue;
-    slot_end[run.slot] = std::max(slot_end[run.slot], run.end_s);
-    last_end = std::max(last_end, run.end_s);
+    edges.push_back({run.start_s, +1});
+    edges.push_back({run.end_s, -1});
   }
-  const int slots = std::max(f.workers, static_cast<int>(slot_end.size()));
-  for (const auto& [slot, end] : slot_end) p.tail_idle_s += last_end - end;
-  // A slot that never ran a chunk idled for the whole render.
-  p.tail_idle_s += (slots - static_cast<int>(slot_end.size())) * last_end;
+  std::sort(edges.begin(), edges.end());
+  const int lanes = std::max(1, std::min(f.workers, rendered));
+  int running = 0;
+  double full_until = edges.empty() ? 0 : edges.front().first;
+  for (const auto& [t, step] : edges) {
+    if (running >= lanes && step < 0) full_until = t;
+    running += step;
+  }
+  running = 0;
+  double last_t = full_until;
+  for (const auto& [t, step] : edges) {
+    if (t > full_until) p.tail_idle_s += (t - std::max(last_t, full_until)) * std::max(0, lanes - running);
+    last_t = std::max(last_t, t);
+    running += step;
+  }
   return p;
 }
 
@@ -127,6 +139,8 @@ nlohmann::json build_report(const RunFacts& f) {
                   {"slides", slides},
                   {"attempts", 0},
                   {"reused", false}};
+    if (static_cast<size_t>(c.index) < f.estimated_peak_bytes.size())
+      entry["estimated_peak_bytes"] = f.estimated_peak_bytes[c.index];
     json attempt_log = json::array();
     for (const AttemptRecord& a : f.attempts)
       if (a.chunk == c.index)

@@ -35,6 +35,7 @@ struct RunFacts {
   int workers = 0;
   int threads_per_worker = 0;
   std::vector<ChunkPlan> chunks;
+  std::vector<int64_t> estimated_peak_bytes;  ///< the plan's estimate, per chunk
   std::vector<ChunkRun> runs;
   std::vector<AttemptRecord> attempts;
   Phases phases;

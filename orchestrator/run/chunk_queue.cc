@@ -19,6 +19,23 @@ ScheduledChunk ChunkQueue::take() {
   return next;
 }
 
+int ChunkQueue::largest_estimate() const {
+  const auto largest = std::max_element(m_ready.begin(), m_ready.end(),
+                                        [](const ScheduledChunk& a, const ScheduledChunk& b) {
+                                          return a.estimated_peak_bytes < b.estimated_peak_bytes;
+                                        });
+  return largest == m_ready.end() ? -1 : largest->chunk;
+}
+
+void ChunkQueue::move_to_front(int chunk) {
+  const auto it = std::find_if(m_ready.begin(), m_ready.end(),
+                               [chunk](const ScheduledChunk& c) { return c.chunk == chunk; });
+  if (it == m_ready.end()) return;
+  const ScheduledChunk moved = *it;
+  m_ready.erase(it);
+  m_ready.push_front(moved);
+}
+
 void ChunkQueue::retry(const ScheduledChunk& chunk) { m_ready.push_front(chunk); }
 
 }  // namespace chunkreel

@@ -26,6 +26,10 @@ class ChunkQueue {
   const ScheduledChunk& peek() const { return m_ready.front(); }
   /// Takes the costliest ready chunk.
   ScheduledChunk take();
+  /// The ready chunk with the largest estimated peak.
+  int largest_estimate() const;
+  /// Moves a ready chunk to the front, so take() returns it next.
+  void move_to_front(int chunk);
   /// Puts a failed chunk back at the front: a retry.
   void retry(const ScheduledChunk& chunk);
   bool all_finished() const { return m_finished == m_total; }

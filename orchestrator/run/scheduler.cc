@@ -17,7 +17,13 @@ class Schedule {
   Schedule(std::vector<ScheduledChunk> chunks, CommandRunner& runner, const ScheduleOptions& options,
            ScheduleObserver& observer)
       : m_queue(std::move(chunks)), m_runner(runner), m_options(options), m_observer(observer),
-        m_began(Clock::now()), m_last_tick(m_began) {}
+        m_began(Clock::now()), m_last_tick(m_began) {
+    if (options.measure_first && options.memory_budget > 0 && m_queue.has_ready()) {
+      m_largest_chunk = m_queue.largest_estimate();
+      m_queue.move_to_front(m_largest_chunk);
+      m_measuring = true;
+    }
+  }
 
   ScheduleResult run(const std::atomic<bool>& interrupted) {
     while (!m_queue.all_finished()) {
@@ -55,6 +61,8 @@ class Schedule {
   // beside the running chunks'. The first chunk always starts, so a budget
   // the plan accepted can never stall the run.
   bool fits(const ScheduledChunk& c) const {
+    // Measuring first: the chunk with the largest estimate runs alone.
+    if (m_measuring) return m_running.empty() && m_queue.peek().chunk == m_largest_chunk;
     if (m_options.memory_budget <= 0 || m_running.empty()) return true;
     int64_t in_use = 0;
     for (const auto& [chunk, r] : m_running) in_use += r.admitted_bytes;
@@ -120,6 +128,13 @@ class Schedule {
     // Estimates learn from measured peaks: every later admission uses the
     // largest measured/estimated ratio so far, plus 10%.
     const int64_t estimate = ended.chunk.estimated_peak_bytes;
+    if (m_measuring && ended.chunk.chunk == m_largest_chunk) {
+      m_measuring = false;
+      if (event.stats.peak_rss_bytes > m_options.memory_budget) {
+        m_result.budget_needed = event.stats.peak_rss_bytes;
+        m_result.failure = "a worker needs more than the memory budget";
+      }
+    }
     if (estimate > 0 && event.stats.peak_rss_bytes > 0) {
       m_max_ratio = std::max(m_max_ratio, double(event.stats.peak_rss_bytes) / double(estimate));
       m_result.estimate_correction = 1.1 * m_max_ratio;
@@ -174,6 +189,8 @@ class Schedule {
   std::map<int, int> m_attempts;     ///< by chunk: attempts started
   std::vector<bool> m_slot_busy;
   double m_max_ratio = 0;
+  bool m_measuring = false;  ///< measure_first, until the largest chunk ends
+  int m_largest_chunk = -1;
   int m_concurrency_cap = std::numeric_limits<int>::max();
 };
 

@@ -67,6 +67,10 @@ struct ScheduleOptions {
   /// (0: no limit). Estimates are scaled by the largest ratio of measured to
   /// estimated peak among finished chunks, so they learn from the run.
   int64_t memory_budget = 0;
+  /// The budget is below the largest estimate: the chunk with the largest
+  /// estimate runs alone first. If its measured peak is above the budget,
+  /// nothing more starts and the result says which budget would work.
+  bool measure_first = false;
 };
 
 /// One attempt at a chunk, successful or not (for the report's timeline).
@@ -90,6 +94,9 @@ struct ScheduleResult {
   /// largest measured / estimated peak so far plus a 10% margin.
   double estimate_correction = 1;
   int max_running = 0;             ///< most workers alive at once
+  /// measure_first only: the measured peak showed that the budget cannot
+  /// hold one worker; the smallest budget that held this chunk.
+  int64_t budget_needed = 0;
 };
 
 ScheduleResult run_schedule(std::vector<ScheduledChunk> chunks, CommandRunner& runner,

@@ -202,6 +202,7 @@ void RenderSession::render() {
   ScheduleOptions options;
   options.retries = config.retries;
   options.memory_budget = config.backend == Backend::k_local ? m_plan.memory_budget : 0;
+  options.measure_first = m_plan.measure_first && options.memory_budget > 0;
   m_schedule = run_schedule(m_scheduled, *runner, options, observers, interrupted);
   display.finish();
   m_t_rendered = Clock::now();
@@ -209,6 +210,13 @@ void RenderSession::render() {
     throw Fatal(ExitCode::k_interrupted,
                 fmt::format("interrupted; {} finished chunk{} kept in {}", m_schedule.runs.size(),
                             plural(m_schedule.runs.size()), m_work->path()));
+  if (m_schedule.budget_needed > 0)
+    throw Fatal(ExitCode::k_invalid_input,
+                fmt::format("the memory budget of {} cannot hold one worker: chunk {} measured {} at its "
+                            "peak; the smallest budget that works is {} (its work is kept for --resume)",
+                            format_bytes(m_plan.memory_budget), m_schedule.runs.back().chunk,
+                            format_bytes(m_schedule.budget_needed),
+                            format_bytes(((m_schedule.budget_needed >> 20) + 1) << 20)));
   if (!m_schedule.failure.empty()) throw Fatal(ExitCode::k_render_failed, failure_message());
 }
 
@@ -404,6 +412,7 @@ RenderOutcome RenderSession::finish() {
   facts.concurrent_peak_rss_bytes = m_memory.peak_bytes();
   facts.memory_curve = m_memory.curve();
   facts.memory_budget_bytes = plan.budget_given ? plan.memory_budget : 0;
+  facts.estimated_peak_bytes = plan.chunk_peak_bytes;
   nlohmann::json report = build_report(facts);
   RenderOutcome outcome{m_output, project.timing.frames, project_key(project), seconds_since_epoch()};
   report["content_key"] = outcome.content_key;

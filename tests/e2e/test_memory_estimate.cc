@@ -58,8 +58,6 @@ TEST_CASE("the memory estimate of a chunk holds the worker's measured peak, with
   ChunkMemoryInput input;
   input.output = &job.output;
   input.threads = job.threads;
-  input.max_zoom = 1.25;
-  input.images = {&info.value(), &info.value()};
   const int64_t estimate = estimate_chunk_peak(input);
   INFO("estimate " << estimate / double(1 << 20) << " MiB, measured " << measured / double(1 << 20) << " MiB");
   // Admission relies on the estimate not being below the peak; a budget

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "common/units.h"
 #include "orchestrator/plan/memory_estimate.h"
 
@@ -24,13 +26,16 @@ TEST_CASE("estimates grow with output size, encoder preset and image size") {
   uhd.height = 2160;
   OutputSettings medium = hd;
   medium.video.preset = "medium";
-  ImageInfo small{ImageFormat::k_jpeg, 1000, 750, 1, 0};
-  ImageInfo huge{ImageFormat::k_jpeg, 8000, 6000, 1, 0};
+  ImageInfo small{ImageFormat::k_jpeg, 1000, 750, 1, 300000, 1.5};
+  ImageInfo huge{ImageFormat::k_jpeg, 8000, 6000, 1, 20000000, 1.5};
   auto estimate = [](const OutputSettings& out, const ImageInfo& image) {
     ChunkMemoryInput in;
     in.output = &out;
-    in.max_zoom = 1.25;
-    in.images = {&image};
+    SlideMemory slide;
+    slide.image = &image;
+    slide.prefiltered_width = std::min(image.width(), out.width * 5 / 4);
+    slide.prefiltered_height = std::min(image.height(), out.height * 5 / 4);
+    in.slides = {slide, slide, slide};
     return estimate_chunk_peak(in);
   };
   CHECK(estimate(uhd, small) > 3 * estimate(hd, small) / 2);
@@ -38,4 +43,21 @@ TEST_CASE("estimates grow with output size, encoder preset and image size") {
   CHECK(estimate(hd, huge) > estimate(hd, small));
   // How close the estimate comes to a real worker's peak is measured, not
   // assumed: tests/e2e/test_memory_estimate.cc.
+}
+
+TEST_CASE("a short chunk's loads do not add to a full encoder; a long chunk's do") {
+  OutputSettings hd;
+  ImageInfo photo{ImageFormat::k_jpeg, 4000, 3000, 1, 8000000, 1.5};
+  SlideMemory slide{&photo, 2400, 1800};
+  ChunkMemoryInput two;
+  two.output = &hd;
+  two.has_transition = true;
+  two.slides = {slide, slide};
+  ChunkMemoryInput three = two;
+  three.slides.push_back(slide);
+  // Loading: the decoded pixels, with the larger of the file's two copies
+  // and the picture being built.
+  const double load = 4000.0 * 3000 * 1.5 + std::max(2 * 8000000.0, 4.0 * 2400 * 1800);
+  CHECK(estimate_chunk_peak(three) - estimate_chunk_peak(two) ==
+        Approx(load - 3.0 * 2400 * 1800).margin(1024));
 }

@@ -91,3 +91,19 @@ TEST_CASE("the report lists the warnings with their messages") {
   CHECK(report["warnings"][0]["code"] == "memory_near_budget");
   CHECK(report["warnings"][0]["message"].get<std::string>().find("93%") != std::string::npos);
 }
+
+TEST_CASE("the report counts the worker-seconds left idle in the tail") {
+  RunFacts f = healthy_run();
+  f.runs.resize(3);
+  // Two workers: A runs 0-10; B 0-6, then C 6-8. Both are busy until 8, and
+  // one idles from 8 to 10.
+  const double spans[3][2] = {{0, 10}, {0, 6}, {6, 8}};
+  for (int i = 0; i < 3; ++i) {
+    f.runs[i].start_s = spans[i][0];
+    f.runs[i].end_s = spans[i][1];
+    f.runs[i].stats.wall_s = spans[i][1] - spans[i][0];
+  }
+  CHECK(build_report(f)["parallel"]["tail_idle_s"].get<double>() == Approx(2.0));
+  f.runs[2].end_s = 10;  // C ends with A: no tail
+  CHECK(build_report(f)["parallel"]["tail_idle_s"].get<double>() == Approx(0.0));
+}

@@ -211,3 +211,43 @@ TEST_CASE("after an out-of-memory kill fewer chunks run beside the retry") {
   // most two run at once.
   for (size_t i = 3; i < runner.concurrency.size(); ++i) CHECK(runner.concurrency[i] <= 2);
 }
+
+TEST_CASE("a budget below the estimates runs the largest-estimate chunk alone, then admits by its measured peak") {
+  FakeRunner runner(2);
+  RecordingObserver observer;
+  std::atomic<bool> interrupted{false};
+  std::vector<ScheduledChunk> chunks = chunks_with_costs({5, 4, 3, 2});
+  for (ScheduledChunk& c : chunks) c.estimated_peak_bytes = 400;
+  chunks[2].estimated_peak_bytes = 500;  // not the costliest, but the largest estimate
+  ScheduleOptions options;
+  options.memory_budget = 450;
+  options.measure_first = true;
+  runner.measured_peak = 200;  // far below every estimate
+  ScheduleResult result = run_schedule(chunks, runner, options, observer, interrupted);
+  CHECK(result.failure.empty());
+  CHECK(result.budget_needed == 0);
+  CHECK(result.runs.size() == 4);
+  REQUIRE(!runner.started.empty());
+  CHECK(runner.started[0].chunk == 2);
+  CHECK(runner.concurrency[0] == 1);
+  // Measured 200 against 500 estimated: later estimates shrink to 0.44 of
+  // themselves (with the 10% margin), so two of 400 fit in 450.
+  CHECK(runner.max_running == 2);
+}
+
+TEST_CASE("a budget that the measured peak exceeds stops the run and names the peak") {
+  FakeRunner runner(2);
+  RecordingObserver observer;
+  std::atomic<bool> interrupted{false};
+  std::vector<ScheduledChunk> chunks = chunks_with_costs({5, 4, 3});
+  for (ScheduledChunk& c : chunks) c.estimated_peak_bytes = 400;
+  ScheduleOptions options;
+  options.memory_budget = 300;
+  options.measure_first = true;
+  runner.measured_peak = 350;
+  ScheduleResult result = run_schedule(chunks, runner, options, observer, interrupted);
+  CHECK(result.budget_needed == 350);
+  CHECK_FALSE(result.failure.empty());
+  CHECK(runner.started.size() == 1);
+  CHECK(result.runs.size() == 1);  // its work is kept
+}
