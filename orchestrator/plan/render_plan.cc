@@ -87,9 +87,22 @@ Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings
   }
   plan.threads_per_worker = options.threads_per_worker > 0 ? options.threads_per_worker
                                                            : std::max(1, cores / plan.workers);
+  // Each encoder thread costs memory too: with a budget, the automatic
+  // thread count stops where the workers' estimates would leave it.
+  bool threads_cut = false;
+  while (options.threads_per_worker == 0 && plan.memory_budget > 0 && !plan.measure_first &&
+         plan.threads_per_worker > 1) {
+    const std::vector<int64_t> peaks = estimate_peaks(project, plan.chunks, plan.threads_per_worker);
+    if (*std::max_element(peaks.begin(), peaks.end()) * plan.workers <= plan.memory_budget) break;
+    --plan.threads_per_worker;
+    threads_cut = true;
+  }
   if (plan.chunks.size() == 1)
     plan.reason += "; the show is too short for parallel chunks to pay, so it renders as one "
                    "chunk with every core in its encoder";
+  else if (threads_cut)
+    plan.reason += fmt::format("; {} thread{} per worker keeps the encoders inside the memory budget",
+                               plan.threads_per_worker, plan.threads_per_worker == 1 ? "" : "s");
   else if (options.threads_per_worker == 0)
     plan.reason += fmt::format("; {} thread{} per worker keeps the threads at the {} cores",
                                plan.threads_per_worker, plan.threads_per_worker == 1 ? "" : "s", cores);

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "orchestrator/plan/render_plan.h"
 
 using namespace chunkreel;
@@ -42,13 +44,17 @@ TEST_CASE("a long show gets several chunks per worker and one thread each on two
   CHECK(plan.value().chunk_peak_bytes.size() == plan.value().chunks.size());
 }
 
-TEST_CASE("a budget too small for one chunk fails before rendering and names the smallest") {
+TEST_CASE("a budget below the largest estimate is not refused: the plan measures first") {
   Project p = project_of(4, 5.0);
   PlanSettings options;
   options.memory_budget = 64ll << 20;
   auto plan = make_render_plan(p, options, Machine{2, 16ll << 30});
-  REQUIRE_FALSE(plan.ok());
-  CHECK_THAT(plan.error().message, Catch::Matchers::Contains("smallest budget that can work is"));
+  REQUIRE(plan.ok());
+  CHECK(plan.value().measure_first);
+  CHECK_THAT(plan.value().reason, Catch::Matchers::Contains("runs alone first"));
+  PlanSettings roomy;
+  roomy.memory_budget = 64ll << 30;
+  CHECK_FALSE(make_render_plan(p, roomy, Machine{2, 16ll << 30}).value().measure_first);
 }
 
 TEST_CASE("a budget that holds one worker plans one worker with every core") {
@@ -63,6 +69,21 @@ TEST_CASE("a budget that holds one worker plans one worker with every core") {
   CHECK(plan.value().workers == 1);
   CHECK(plan.value().threads_per_worker == 2);
   CHECK(plan.value().budget_given);
+}
+
+TEST_CASE("a budget that holds one single-threaded encoder keeps its worker at one thread") {
+  Project p = project_of(12, 5.0);
+  auto unconstrained = make_render_plan(p, PlanSettings{}, Machine{2, 16ll << 30});
+  REQUIRE(unconstrained.ok());
+  const auto& peaks = unconstrained.value().chunk_peak_bytes;  // one thread each
+  PlanSettings options;
+  options.memory_budget = *std::max_element(peaks.begin(), peaks.end()) + (1 << 20);
+  auto plan = make_render_plan(p, options, Machine{2, 16ll << 30});
+  REQUIRE(plan.ok());
+  CHECK(plan.value().workers == 1);
+  CHECK(plan.value().threads_per_worker == 1);
+  CHECK_THAT(plan.value().reason, Catch::Matchers::Contains("inside the memory budget"));
+  for (int64_t peak : plan.value().chunk_peak_bytes) CHECK(peak <= options.memory_budget);
 }
 
 TEST_CASE("without a budget the plan stays inside available memory") {
