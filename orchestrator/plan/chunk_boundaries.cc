@@ -46,17 +46,28 @@ std::vector<int64_t> slide_boundaries(const ShowTiming& timing, Rational fps) {
 }
 
 std::vector<ChunkPlan> split_into_chunks(const ShowTiming& timing, Rational fps,
-                                         int64_t target_frames) {
+                                         int64_t target_frames, int tail_chunks,
+                                         const std::vector<double>& slide_weights) {
   const int64_t total = timing.frames;
   target_frames = std::max<int64_t>(1, target_frames);
-  const int64_t wanted = std::max<int64_t>(1, std::llround(double(total) / target_frames));
+  // The lengths aimed at: whole chunks, then `tail_chunks` of half length,
+  // all scaled to fill the show.
+  const double whole = std::max(0.0, std::round(double(total) / target_frames - tail_chunks / 2.0));
+  const int tail = whole >= 1 ? tail_chunks : 0;
+  const int wanted_whole = std::max(1, static_cast<int>(whole));
+  std::vector<double> lengths(wanted_whole, 1.0);
+  lengths.insert(lengths.end(), tail, 0.5);
+  double sum = 0;
+  for (double l : lengths) sum += l;
   const std::vector<int64_t> boundaries = slide_boundaries(timing, fps);
-  // Snap to a slide boundary when it is this close to the ideal position.
-  const int64_t snap = std::max<int64_t>(1, total / wanted * 3 / 10);
 
   std::vector<int64_t> starts{0};
-  for (int64_t j = 1; j < wanted; ++j) {
-    const int64_t ideal = total * j / wanted;
+  double reached = 0;
+  for (size_t j = 0; j + 1 < lengths.size(); ++j) {
+    reached += lengths[j];
+    const int64_t ideal = std::llround(total * reached / sum);
+    // Snap to a slide boundary when it is within 30% of the chunk's length.
+    const int64_t snap = std::max<int64_t>(1, std::llround(total * lengths[j] / sum * 0.3));
     const int64_t low = starts.back();
     int64_t chosen = -1;
     auto it = std::lower_bound(boundaries.begin(), boundaries.end(), ideal);
@@ -85,8 +96,13 @@ std::vector<ChunkPlan> split_into_chunks(const ShowTiming& timing, Rational fps,
     chunk.transition_frames =
         count_transition_frames(timing, fps, chunk.first_frame, chunk.frame_count);
     // A transition frame renders two slides; each slide costs one decode,
-    // worth about as much as a few frames.
-    chunk.cost = double(chunk.frame_count + chunk.transition_frames) +
+    // worth about as much as a few frames. Frames cost what their slides'
+    // detail costs the encoder (slide_weights, mean over the chunk).
+    double weight = 0;
+    for (int s = chunk.first_slide; s <= chunk.last_slide; ++s)
+      weight += static_cast<size_t>(s) < slide_weights.size() ? slide_weights[s] : 1.0;
+    weight /= (chunk.last_slide - chunk.first_slide + 1);
+    chunk.cost = weight * double(chunk.frame_count + chunk.transition_frames) +
                  3.0 * (chunk.last_slide - chunk.first_slide + 1);
     chunks.push_back(chunk);
   }

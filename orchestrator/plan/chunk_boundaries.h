@@ -7,7 +7,8 @@
 // nearest slide boundary (the first frame after a slide's incoming
 // transition) when one is close; otherwise they split a long slide at the
 // frame nearest the ideal. Short slides are thereby grouped and long slides
-// split, with chunks near the requested length.
+// split, with chunks near the requested length. The tail's chunks can be
+// made shorter, which evens out the workers' finishing times.
 
 #include <cstdint>
 #include <string>
@@ -28,9 +29,13 @@ struct ChunkPlan {
   double cost = 0;      ///< relative work estimate, for ordering
 };
 
-/// Splits the show into chunks of about `target_frames` frames.
+/// Splits the show into chunks of about `target_frames` frames; the last
+/// `tail_chunks` are about half as long, so that the workers finish close
+/// together. `slide_weights` (one per slide; missing ones count 1) scale
+/// what a frame of each slide costs, for ChunkPlan::cost.
 std::vector<ChunkPlan> split_into_chunks(const ShowTiming& timing, Rational fps,
-                                         int64_t target_frames);
+                                         int64_t target_frames, int tail_chunks = 0,
+                                         const std::vector<double>& slide_weights = {});
 
 /// The frames at which a slide's solo part begins (candidate boundaries).
 std::vector<int64_t> slide_boundaries(const ShowTiming& timing, Rational fps);

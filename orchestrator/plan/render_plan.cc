@@ -7,6 +7,7 @@
 
 #include "common/prefilter_size.h"
 #include "common/units.h"
+#include "orchestrator/plan/content_cost.h"
 #include "orchestrator/plan/memory_estimate.h"
 
 namespace chunkreel {
@@ -56,11 +57,18 @@ Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings
     // chunks renders as one chunk with every core in its encoder; past 30 s
     // chunks gain nothing.
     plan.chunk_seconds = std::clamp(duration / (6.0 * wanted_workers), 4.0, 30.0);
-    plan.reason = "about 6 chunks per worker, each between 4 s and 30 s, to keep the tail short";
+    plan.reason = "about 6 chunks per worker, each between 4 s and 30 s, the last one per worker "
+                  "half as long, to keep the tail short";
   }
   const int64_t target_frames =
       std::max<int64_t>(1, frame_count(plan.chunk_seconds, project.timeline.output.fps));
-  plan.chunks = split_into_chunks(project.timing, project.timeline.output.fps, target_frames);
+  // Chunks are ordered by cost (their photos' detail counts), and with
+  // automatic lengths the last ones, one per worker, are half as long, so
+  // the workers finish close together.
+  std::vector<double> weights;
+  for (const ImageInfo& image : project.images) weights.push_back(encode_weight(image));
+  const int tail = options.chunk_seconds > 0 ? 0 : wanted_workers;
+  plan.chunks = split_into_chunks(project.timing, project.timeline.output.fps, target_frames, tail, weights);
 
   // Memory: a budget from the user, or most of what the machine has free.
   plan.budget_given = options.memory_budget > 0;

@@ -96,3 +96,22 @@ TEST_CASE("a target longer than the show gives one chunk") {
   CHECK(chunks[0].last_slide == 1);
   CHECK(chunks[0].transition_frames == 30);
 }
+
+TEST_CASE("the tail's chunks are half as long, and detailed slides cost more") {
+  const Rational fps{30, 1};
+  ShowTiming t = timing_of({{120, 0}}, fps);  // one long slide: boundaries anywhere
+  auto chunks = split_into_chunks(t, fps, 300, 2);
+  check_partition(t, fps, chunks);
+  REQUIRE(chunks.size() == 13);  // 11 of 10 s, then 2 of 5 s
+  for (size_t i = 0; i + 2 < chunks.size(); ++i) CHECK(chunks[i].frame_count == Approx(3600 / 12.0).margin(2));
+  CHECK(chunks[11].frame_count == Approx(3600 / 24.0).margin(2));
+  CHECK(chunks[12].frame_count == Approx(3600 / 24.0).margin(2));
+
+  ShowTiming two = timing_of({{10, 0}, {10, 0}}, fps);
+  auto plain = split_into_chunks(two, fps, 300);
+  auto weighted = split_into_chunks(two, fps, 300, 0, {1.0, 2.0});
+  REQUIRE(plain.size() == 2);
+  REQUIRE(weighted.size() == 2);
+  CHECK(plain[0].cost == Approx(plain[1].cost));
+  CHECK(weighted[1].cost > 1.8 * weighted[0].cost);
+}
