@@ -172,7 +172,10 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
   const double step = window_size / output_size;  // source samples per output sample
   const double stretch = std::max(1.0, step);
   const double radius = kernel_radius(kernel) * stretch;
-  int taps = static_cast<int>(std::ceil(2 * radius)) + 1;
+  // Both kernels are zero at their radius, so only sources strictly inside
+  // (u - radius, u + radius) count: at most ceil(2 * radius) of them. (A
+  // closed interval would add a tap of weight zero to every output.)
+  int taps = static_cast<int>(std::ceil(2 * radius));
   taps = std::min(taps, source_size);
   bank->taps = taps;
   bank->first.assign(output_size, 0);
@@ -183,8 +186,8 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
   for (int i = 0; i < output_size; ++i) {
     // Where output sample i lies, in source coordinates (sample centres at +0.5).
     const double u = window_start + (i + output_offset) * step - 0.5;
-    const int lo = static_cast<int>(std::ceil(u - radius));
-    const int hi = static_cast<int>(std::floor(u + radius));
+    const int lo = static_cast<int>(std::floor(u - radius)) + 1;
+    const int hi = static_cast<int>(std::ceil(u + radius)) - 1;
     raw.assign(hi - lo + 1, 0.0);
     double total = 0;
     for (int j = lo; j <= hi; ++j) {
