@@ -50,14 +50,17 @@ Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings
     plan.chunk_seconds = options.chunk_seconds;
     plan.reason = fmt::format("chunks of about {:g} s as asked", options.chunk_seconds);
   } else {
-    // About six chunks per worker keeps the tail short: the encode cost of a
-    // chunk varies with its photos' detail, and the last chunk to finish runs
-    // alone. Under 4 s a chunk's start-up (process, encoder, first decode)
-    // stops being small against its work, so a show shorter than two such
-    // chunks renders as one chunk with every core in its encoder; past 30 s
-    // chunks gain nothing.
-    plan.chunk_seconds = std::clamp(duration / (6.0 * wanted_workers), 4.0, 30.0);
-    plan.reason = "about 6 chunks per worker, each between 4 s and 30 s, the last one per worker "
+    // About four chunks per worker, costliest first and the last one per
+    // worker half as long, keep the tail short: the encode cost of a chunk
+    // varies with its photos' detail, and the last chunk to finish runs
+    // alone. Fewer chunks load fewer photos twice: the slide at each
+    // boundary is loaded by the chunks on both sides of it. Under 4 s a
+    // chunk's start-up (process, encoder, first decode) stops being small
+    // against its work, so a show shorter than two such chunks renders as
+    // one chunk with every core in its encoder; past 30 s chunks gain
+    // nothing.
+    plan.chunk_seconds = std::clamp(duration / (4.0 * wanted_workers), 4.0, 30.0);
+    plan.reason = "about 4 chunks per worker, each between 4 s and 30 s, the last one per worker "
                   "half as long, to keep the tail short";
   }
   const int64_t target_frames =

@@ -40,7 +40,7 @@ TEST_CASE("a long show gets several chunks per worker and one thread each on two
   REQUIRE(plan.ok());
   CHECK(plan.value().workers == 2);
   CHECK(plan.value().threads_per_worker == 1);
-  CHECK(plan.value().chunks.size() >= 10);
+  CHECK(plan.value().chunks.size() >= 8);  // about four per worker, and a half-length tail
   CHECK(plan.value().chunk_peak_bytes.size() == plan.value().chunks.size());
 }
 

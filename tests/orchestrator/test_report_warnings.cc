@@ -58,7 +58,7 @@ TEST_CASE("each warning is raised by its own cause alone") {
     f.runs[2].stats.startup_s = 0.5;
     CHECK(codes(f) == V{"overhead_dominated"});
   }
-  SECTION("load_imbalance: the longest chunk took over twice the mean") {
+  SECTION("load_imbalance: a frame of the slowest chunk took over twice the mean") {
     f.runs[0].stats.wall_s = 7;
     CHECK(codes(f) == V{"load_imbalance"});
   }
