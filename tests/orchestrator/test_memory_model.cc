@@ -45,7 +45,7 @@ TEST_CASE("estimates grow with output size, encoder preset and image size") {
   // assumed: tests/e2e/test_memory_estimate.cc.
 }
 
-TEST_CASE("a short chunk's loads do not add to a full encoder; a long chunk's do") {
+TEST_CASE("a short chunk's loads do not add to a full encoder, and a long chunk's do") {
   OutputSettings hd;
   ImageInfo photo{ImageFormat::k_jpeg, 4000, 3000, 1, 8000000, 1.5};
   SlideMemory slide{&photo, 2400, 1800};
