@@ -35,9 +35,11 @@ class Schedule {
       start_what_fits();
       if (stopping() && m_runner.running() == 0) break;
       WorkerEvent event;
-      const bool got = m_runner.wait(&event, std::chrono::milliseconds(100));
+      // While the budget is on trial, the lone worker is watched closely.
+      const bool got = m_runner.wait(&event, std::chrono::milliseconds(m_measuring ? 10 : 100));
       tick();
       if (got) handle(event);
+      if (m_measuring && !m_running.empty()) watch_measured_worker();
     }
     return std::move(m_result);
   }
@@ -102,6 +104,24 @@ class Schedule {
     if (!submitted && !stopping()) m_result.failure = submitted.error().message;
   }
 
+  // The budget must hold even while it is measured: a lone worker that goes
+  // past it is stopped, and the run ends naming the estimate as the budget
+  // to try (its own peak stays unknown, above the budget).
+  void watch_measured_worker() {
+    int64_t resident = 0;
+    for (int64_t bytes : m_runner.live_rss_bytes()) resident += bytes;
+    if (resident <= m_options.memory_budget) return;
+    m_runner.abort_all();
+    const Running& lone = m_running.begin()->second;
+    m_result.attempts.push_back({lone.task.chunk, lone.task.attempt, lone.task.slot, lone.started_s, now_s(),
+                                 false, ""});
+    m_result.budget_needed = std::max(resident, lone.chunk.estimated_peak_bytes);
+    m_result.budget_passed_chunk = lone.task.chunk;
+    m_result.failure = "a worker went past the memory budget";
+    m_running.clear();
+    m_measuring = false;
+  }
+
   void tick() {
     if (Clock::now() - m_last_tick < std::chrono::milliseconds(100)) return;
     m_last_tick = Clock::now();
@@ -132,6 +152,7 @@ class Schedule {
       m_measuring = false;
       if (event.stats.peak_rss_bytes > m_options.memory_budget) {
         m_result.budget_needed = event.stats.peak_rss_bytes;
+        m_result.budget_measured = true;
         m_result.failure = "a worker needs more than the memory budget";
       }
     }

@@ -68,8 +68,10 @@ struct ScheduleOptions {
   /// estimated peak among finished chunks, so they learn from the run.
   int64_t memory_budget = 0;
   /// The budget is below the largest estimate: the chunk with the largest
-  /// estimate runs alone first. If its measured peak is above the budget,
-  /// nothing more starts and the result says which budget would work.
+  /// estimate runs alone first, its resident memory sampled every 10 ms.
+  /// If it goes past the budget it is stopped; if its measured peak is above
+  /// the budget (a spike between samples), nothing more starts. Either way
+  /// the result says which budget would work.
   bool measure_first = false;
 };
 
@@ -94,9 +96,13 @@ struct ScheduleResult {
   /// largest measured / estimated peak so far plus a 10% margin.
   double estimate_correction = 1;
   int max_running = 0;             ///< most workers alive at once
-  /// measure_first only: the measured peak showed that the budget cannot
-  /// hold one worker; the smallest budget that held this chunk.
+  /// measure_first only, when the budget cannot hold one worker: the
+  /// smallest budget that held the chunk (budget_measured: its measured
+  /// peak, the chunk is finished), or, when the worker went past the budget
+  /// and was stopped, the larger of its estimate and what it had reached.
   int64_t budget_needed = 0;
+  bool budget_measured = false;
+  int budget_passed_chunk = -1;  ///< the chunk stopped for going past it
 };
 
 ScheduleResult run_schedule(std::vector<ScheduledChunk> chunks, CommandRunner& runner,

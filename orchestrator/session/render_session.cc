@@ -210,12 +210,20 @@ void RenderSession::render() {
     throw Fatal(ExitCode::k_interrupted,
                 fmt::format("interrupted; {} finished chunk{} kept in {}", m_schedule.runs.size(),
                             plural(m_schedule.runs.size()), m_work->path()));
-  if (m_schedule.budget_needed > 0)
+  if (m_schedule.budget_needed > 0 && m_schedule.budget_measured)
     throw Fatal(ExitCode::k_invalid_input,
                 fmt::format("the memory budget of {} cannot hold one worker: chunk {} measured {} at its "
                             "peak; the smallest budget that works is {} (its work is kept for --resume)",
                             format_bytes(m_plan.memory_budget), m_schedule.runs.back().chunk,
                             format_bytes(m_schedule.budget_needed),
+                            format_bytes(((m_schedule.budget_needed >> 20) + 1) << 20)));
+  if (m_schedule.budget_needed > 0)
+    throw Fatal(ExitCode::k_invalid_input,
+                fmt::format("the memory budget of {} cannot hold one worker: chunk {}, running alone, went "
+                            "past it and was stopped; the smallest budget that can work is above {}, about {} "
+                            "by its estimate",
+                            format_bytes(m_plan.memory_budget), m_schedule.budget_passed_chunk,
+                            format_bytes(m_plan.memory_budget),
                             format_bytes(((m_schedule.budget_needed >> 20) + 1) << 20)));
   if (!m_schedule.failure.empty()) throw Fatal(ExitCode::k_render_failed, failure_message());
 }

@@ -142,7 +142,7 @@ TEST_CASE("a memory budget between a worker's real peak and its estimate renders
     const json report = json::parse(test::read_text(dir / "budget.json"));
     CHECK(report["memory"]["concurrent_peak_rss_bytes"].get<int64_t>() <= budget);
   }
-  SECTION("below the measured peak: refused after measuring, naming a budget that works") {
+  SECTION("below the measured peak: refused while measuring, naming a budget that works") {
     const int64_t budget = peak * 4 / 5;
     auto r = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(show) + " -o " +
                        test::quote(dir / "small.mp4") + " --quiet --chunk-seconds 2 --memory-budget " +
@@ -150,6 +150,9 @@ TEST_CASE("a memory budget between a worker's real peak and its estimate renders
     INFO(r.output);
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.output, Catch::Matchers::Contains("cannot hold one worker"));
-    CHECK_THAT(r.output, Catch::Matchers::Contains("the smallest budget that works is"));
+    // Stopped when it went past the budget, or (a spike between samples)
+    // refused on its measured peak.
+    CHECK_THAT(r.output, Catch::Matchers::Contains("smallest budget that") &&
+                             Catch::Matchers::Contains(" is "));
   }
 }

@@ -25,6 +25,10 @@ class FakeRunner : public CommandRunner {
   }
   bool wait(WorkerEvent* event, std::chrono::milliseconds) override {
     if (m_running.empty()) return false;
+    if (silent_waits > 0) {
+      --silent_waits;
+      return false;
+    }
     WorkerTask task = m_running.front();
     m_running.pop_front();
     event->kind = WorkerEvent::Kind::k_finished;
@@ -38,6 +42,9 @@ class FakeRunner : public CommandRunner {
     return true;
   }
   int running() const override { return static_cast<int>(m_running.size()); }
+  std::vector<int64_t> live_rss_bytes() const override {
+    return m_running.empty() ? std::vector<int64_t>{} : std::vector<int64_t>(m_running.size(), live_rss);
+  }
   void abort_all() override {
     aborted = true;
     m_running.clear();
@@ -46,6 +53,8 @@ class FakeRunner : public CommandRunner {
   std::map<int, int> failures;  ///< failures to give before succeeding
   int64_t measured_peak = 0;    ///< what finished workers report
   bool oom = false;             ///< failures look like the out-of-memory killer
+  int silent_waits = 0;         ///< waits that return nothing before a task ends
+  int64_t live_rss = 0;         ///< what each running worker holds meanwhile
   std::vector<WorkerTask> started;
   std::vector<int> concurrency;  ///< workers running just after each start
   int max_running = 0;
@@ -250,4 +259,24 @@ TEST_CASE("a budget that the measured peak exceeds stops the run and names the p
   CHECK_FALSE(result.failure.empty());
   CHECK(runner.started.size() == 1);
   CHECK(result.runs.size() == 1);  // its work is kept
+}
+
+TEST_CASE("a lone worker that goes past the budget while it is measured is stopped at once") {
+  FakeRunner runner(2);
+  RecordingObserver observer;
+  std::atomic<bool> interrupted{false};
+  std::vector<ScheduledChunk> chunks = chunks_with_costs({5, 4});
+  for (ScheduledChunk& c : chunks) c.estimated_peak_bytes = 400;
+  ScheduleOptions options;
+  options.memory_budget = 300;
+  options.measure_first = true;
+  runner.silent_waits = 5;
+  runner.live_rss = 320;
+  ScheduleResult result = run_schedule(chunks, runner, options, observer, interrupted);
+  CHECK(runner.aborted);
+  CHECK(result.budget_passed_chunk == 0);
+  CHECK(result.budget_needed == 400);  // the estimate: its real peak is unknown
+  CHECK_FALSE(result.budget_measured);
+  CHECK(result.runs.empty());
+  CHECK(runner.started.size() == 1);
 }
