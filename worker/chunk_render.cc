@@ -48,9 +48,11 @@ Expected<ChunkStats> render_chunk(const ChunkJob& job, const ProgressFn& progres
       renderer.render(job.first_frame + i, encoder.value()->frame());
     }
     if (i == 0) stats.startup_s = seconds_since(start);
-    ThreadCpuMeter meter(&encode_main_cpu);
-    Expected<void> sent = encoder.value()->encode(i, sink);
-    if (!sent) return sent.error();
+    {
+      ThreadCpuMeter meter(&encode_main_cpu);
+      Expected<void> sent = encoder.value()->encode(i, sink);
+      if (!sent) return sent.error();
+    }
     if (progress) progress(i + 1);
   }
   {

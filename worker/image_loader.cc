@@ -133,8 +133,6 @@ class PictureBuilder {
     m_bg[1] = request.background.g / 255.0f;
     m_bg[2] = request.background.b / 255.0f;
   }
-  int stored_width() const { return m_stored_w; }
-  int stored_height() const { return m_stored_h; }
 
   void add_rows(int first, int count, const uint16_t* rows) {
     constexpr float scale = 1.0f / 65535.0f;
