@@ -19,14 +19,6 @@ typedef float Lanes __attribute__((vector_size(k_block * sizeof(float))));
 [[gnu::always_inline]] inline void store_lanes(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
 
 typedef uint16_t Codes __attribute__((vector_size(k_block * sizeof(uint16_t))));
-typedef int32_t Ints __attribute__((vector_size(k_block * sizeof(int32_t))));
-
-// Eight 16-bit samples as floats.
-[[gnu::always_inline]] inline Lanes load_codes(const uint16_t* p) {
-  Codes c;
-  std::memcpy(&c, p, sizeof c);
-  return __builtin_convertvector(__builtin_convertvector(c, Ints), Lanes);
-}
 
 double catmull_rom(double x) {
   x = std::fabs(x);
@@ -49,37 +41,6 @@ double evaluate(Kernel kernel, double x) {
   return kernel == Kernel::k_lanczos3 ? lanczos3(x) : catmull_rom(x);
 }
 
-// One output column of the horizontal pass: 8 rows at once. Taps are summed
-// in two interleaved chains, which halves the dependency chain; the order is
-// fixed, so every target clone gives the same bits.
-template <int Taps>
-[[gnu::always_inline]] inline Lanes filter_column(const uint16_t* s, const float* w, int taps) {
-  Lanes even = {}, odd = {};
-  const int n = Taps > 0 ? Taps : taps;
-  int t = 0;
-  for (; t + 1 < n; t += 2) {
-    even += w[t] * load_codes(s + static_cast<size_t>(t) * k_block);
-    odd += w[t + 1] * load_codes(s + static_cast<size_t>(t + 1) * k_block);
-  }
-  if (t < n) even += w[t] * load_codes(s + static_cast<size_t>(t) * k_block);
-  return even + odd;
-}
-
-// Filtered codes become values: scale * sum + offset * (the weight that
-// fell inside the source).
-template <int Taps>
-[[gnu::always_inline]] inline void horizontal_block(const uint16_t* src, float scale, float offset,
-                                                    const FilterBank& fx, float* dst) {
-  const int out_w = static_cast<int>(fx.first.size());
-  const int taps = fx.taps;
-  for (int x = 0; x < out_w; ++x) {
-    const uint16_t* s = src + static_cast<size_t>(fx.first[x]) * k_block;
-    const float* w = fx.weights.data() + static_cast<size_t>(x) * taps;
-    const Lanes value = scale * filter_column<Taps>(s, w, taps) + offset * fx.coverage[x];
-    store_lanes(dst + static_cast<size_t>(x) * k_block, value);
-  }
-}
-
 // Transposes the 8x8 tile a[i][r] (column i, row r) into rows b[r][i].
 [[gnu::always_inline]] inline void transpose8(const Lanes a[8], Lanes b[8]) {
   Lanes t[8], u[8];
@@ -99,33 +60,94 @@ template <int Taps>
   }
 }
 
-// Horizontal pass over one block of 8 source rows, written out as 8 plain
-// rows (row r of the block to rows[r]). The common tap counts get unrolled
-// loops; helpers are always inlined so each target clone has its own code.
+// The horizontal pass works on two blocks at once (16 source rows): each
+// tap's weight is loaded once for 16 lanes (two AVX2 registers), which
+// measured 3-5% faster per frame than one block at a time on the
+// development machine (an AVX-512 clone of it was about 10% slower). Taps are summed
+// in two interleaved chains, which halves the dependency chain; the order is
+// fixed, so every target clone gives the same bits.
+typedef float Lanes16 __attribute__((vector_size(2 * k_block * sizeof(float))));
+typedef uint16_t Codes16 __attribute__((vector_size(2 * k_block * sizeof(uint16_t))));
+typedef int32_t Ints16 __attribute__((vector_size(2 * k_block * sizeof(int32_t))));
+
+// Eight 16-bit samples of one block and the eight below them in the next,
+// as 16 floats.
+[[gnu::always_inline]] inline Lanes16 load_code_pair(const uint16_t* upper, const uint16_t* lower) {
+  Codes a, b;
+  std::memcpy(&a, upper, sizeof a);
+  std::memcpy(&b, lower, sizeof b);
+  const Codes16 both = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  return __builtin_convertvector(__builtin_convertvector(both, Ints16), Lanes16);
+}
+
+template <int Taps>
+[[gnu::always_inline]] inline Lanes16 filter_column_pair(const uint16_t* s0, const uint16_t* s1, const float* w,
+                                                         int taps) {
+  Lanes16 even = {}, odd = {};
+  const int n = Taps > 0 ? Taps : taps;
+  int t = 0;
+  for (; t + 1 < n; t += 2) {
+    const size_t at = static_cast<size_t>(t) * k_block, next = at + k_block;
+    even += w[t] * load_code_pair(s0 + at, s1 + at);
+    odd += w[t + 1] * load_code_pair(s0 + next, s1 + next);
+  }
+  if (t < n) even += w[t] * load_code_pair(s0 + static_cast<size_t>(t) * k_block, s1 + static_cast<size_t>(t) * k_block);
+  return even + odd;
+}
+
+template <int Taps>
+[[gnu::always_inline]] inline void horizontal_block_pair(const uint16_t* src0, const uint16_t* src1, float scale,
+                                                         float offset, const FilterBank& fx, float* dst) {
+  const int out_w = static_cast<int>(fx.first.size());
+  const int taps = fx.taps;
+  for (int x = 0; x < out_w; ++x) {
+    const size_t first = static_cast<size_t>(fx.first[x]) * k_block;
+    const float* w = fx.weights.data() + static_cast<size_t>(x) * taps;
+    const Lanes16 value = scale * filter_column_pair<Taps>(src0 + first, src1 + first, w, taps) +
+                          offset * fx.coverage[x];
+    std::memcpy(dst + static_cast<size_t>(x) * 2 * k_block, &value, sizeof value);
+  }
+}
+
+// Horizontal pass over blocks `block` and `block + 1`, written out as 16
+// plain rows (rows[0..7] from the first block, rows[8..15] from the second).
+// Past the last block the second block repeats it: rows below the picture,
+// which no output reads. The common tap counts get unrolled loops; helpers
+// are always inlined so each target clone has its own code.
 __attribute__((target_clones("avx2", "default")))
 void horizontal_pass(const BlockedPlane& source, int block, const FilterBank& fx, float* tile,
-                     float* const rows[8]) {
-  const uint16_t* src = source.block(block);
+                     float* const rows[16]) {
+  const uint16_t* src0 = source.block(block);
+  const uint16_t* src1 = source.block(std::min(block + 1, source.blocks() - 1));
   const float scale = source.scale;
   const float offset = source.offset;
   switch (fx.taps) {
-    case 4: horizontal_block<4>(src, scale, offset, fx, tile); break;
-    case 5: horizontal_block<5>(src, scale, offset, fx, tile); break;
-    case 6: horizontal_block<6>(src, scale, offset, fx, tile); break;
-    case 7: horizontal_block<7>(src, scale, offset, fx, tile); break;
-    case 8: horizontal_block<8>(src, scale, offset, fx, tile); break;
-    default: horizontal_block<0>(src, scale, offset, fx, tile); break;
+    case 4: horizontal_block_pair<4>(src0, src1, scale, offset, fx, tile); break;
+    case 5: horizontal_block_pair<5>(src0, src1, scale, offset, fx, tile); break;
+    case 6: horizontal_block_pair<6>(src0, src1, scale, offset, fx, tile); break;
+    case 7: horizontal_block_pair<7>(src0, src1, scale, offset, fx, tile); break;
+    case 8: horizontal_block_pair<8>(src0, src1, scale, offset, fx, tile); break;
+    default: horizontal_block_pair<0>(src0, src1, scale, offset, fx, tile); break;
   }
   const int width = static_cast<int>(fx.first.size());
+  constexpr size_t k_pair = 2 * k_block;
   int x = 0;
   for (; x + k_block <= width; x += k_block) {
-    Lanes columns[k_block], tile_rows[k_block];
-    for (int i = 0; i < k_block; ++i) columns[i] = load_lanes(tile + static_cast<size_t>(x + i) * k_block);
-    transpose8(columns, tile_rows);
-    for (int r = 0; r < k_block; ++r) store_lanes(rows[r] + x, tile_rows[r]);
+    Lanes upper[k_block], lower[k_block], upper_rows[k_block], lower_rows[k_block];
+    for (int i = 0; i < k_block; ++i) {
+      const float* column = tile + static_cast<size_t>(x + i) * k_pair;
+      upper[i] = load_lanes(column);
+      lower[i] = load_lanes(column + k_block);
+    }
+    transpose8(upper, upper_rows);
+    transpose8(lower, lower_rows);
+    for (int r = 0; r < k_block; ++r) {
+      store_lanes(rows[r] + x, upper_rows[r]);
+      store_lanes(rows[k_block + r] + x, lower_rows[r]);
+    }
   }
   for (; x < width; ++x)
-    for (int r = 0; r < k_block; ++r) rows[r][x] = tile[static_cast<size_t>(x) * k_block + r];
+    for (size_t r = 0; r < k_pair; ++r) rows[r][x] = tile[static_cast<size_t>(x) * k_pair + r];
 }
 
 // One output row of the vertical pass: four vectors of samples at a time,
@@ -224,9 +246,12 @@ void resample_rows(const BlockedPlane& source, const FilterBank& fx, const Filte
   const int out_w = static_cast<int>(fx.first.size());
   const int out_h = static_cast<int>(fy.first.size());
   const int taps_y = fy.taps;
-  const int ring_rows = ((taps_y + k_block - 1) / k_block + 1) * k_block;
+  // The ring holds the vertical filter's rows and the up to 16 rows the
+  // horizontal pass makes ahead of them.
+  constexpr int k_pair = 2 * k_block;
+  const int ring_rows = ((taps_y + k_pair - 1) / k_pair + 1) * k_pair;
   scratch->rows.resize(static_cast<size_t>(ring_rows + 1) * out_w);
-  scratch->blocked.resize(static_cast<size_t>(k_block) * out_w);
+  scratch->blocked.resize(static_cast<size_t>(k_pair) * out_w);
   float* row_out = scratch->rows.data() + static_cast<size_t>(ring_rows) * out_w;
   auto ring_row = [&](int r) { return scratch->rows.data() + static_cast<size_t>(r % ring_rows) * out_w; };
 
@@ -242,10 +267,10 @@ void resample_rows(const BlockedPlane& source, const FilterBank& fx, const Filte
     const int first = fy.first[y];
     const int last = first + taps_y - 1;
     while (next_block * k_block <= last) {
-      float* targets[k_block];
-      for (int r = 0; r < k_block; ++r) targets[r] = ring_row(next_block * k_block + r);
+      float* targets[k_pair];
+      for (int r = 0; r < k_pair; ++r) targets[r] = ring_row(next_block * k_block + r);
       horizontal_pass(source, next_block, fx, scratch->blocked.data(), targets);
-      ++next_block;
+      next_block += 2;
     }
     for (int t = 0; t < taps_y; ++t) tap_rows[t] = ring_row(first + t);
     vertical_row(tap_rows, fy.weights.data() + static_cast<size_t>(y) * taps_y, taps_y, out_w,
