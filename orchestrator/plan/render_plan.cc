@@ -81,12 +81,13 @@ Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings
   const int64_t largest = *std::max_element(single_thread.begin(), single_thread.end());
   plan.workers = std::min<int>(wanted_workers, static_cast<int>(plan.chunks.size()));
   if (plan.memory_budget > 0 && largest > plan.memory_budget) {
-    // An estimate is not a measurement: the costliest chunk runs alone
-    // first, and only its measured peak can refuse the budget. After it,
-    // admission by measured peaks decides how many run at once.
+    // An estimate is not a measurement: the chunk with the largest estimate
+    // runs alone first, and only its measured peak can refuse the budget.
+    // After it, admission by the corrected estimates decides how many run
+    // at once.
     plan.measure_first = true;
     plan.reason += fmt::format(
-        "; the costliest chunk's estimate ({}) is above the memory budget, so it runs alone first "
+        "; the largest chunk estimate ({}) is above the memory budget, so that chunk runs alone first "
         "and its measured peak decides",
         format_bytes(largest));
   } else if (plan.memory_budget > 0) {
