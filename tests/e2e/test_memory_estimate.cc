@@ -21,13 +21,16 @@ using nlohmann::json;
 namespace {
 
 // Photos of mixed formats and sizes: JPEGs of two sizes, an 8-bit PNG, a
-// 16-bit PNG and a WebP, each with fine noise so they are not trivially
-// small files.
+// 16-bit PNG, a WebP and a 16-bit TIFF.
 std::vector<std::string> mixed_photos(const test::TempDir& dir) {
+  // The three heaviest to load come first, the heaviest third: the 16-bit
+  // TIFF (its file and its pixels are both 18 MB). A chunk's first two
+  // photos load while the encoder is still growing; its third is the first
+  // to load beside a full-grown one.
   const std::vector<std::pair<std::string, std::string>> photos = {
-      {"a.jpg", "3000x2000|-q:v 3"},       {"b.png", "2400x1600|-pix_fmt rgb24"},
-      {"c.jpg", "4000x3000|-q:v 3"},       {"d.png", "2000x1500|-pix_fmt rgb48be"},
-      {"e.webp", "2400x1800|-quality 90"},
+      {"c.jpg", "4000x3000|-q:v 3"},   {"d.png", "2000x1500|-pix_fmt rgb48be"},
+      {"f.tif", "2000x1500|-pix_fmt rgb48le"}, {"a.jpg", "3000x2000|-q:v 3"},
+      {"b.png", "2400x1600|-pix_fmt rgb24"},   {"e.webp", "2400x1800|-quality 90"},
   };
   std::vector<std::string> paths;
   for (const auto& [name, spec] : photos) {
@@ -103,10 +106,13 @@ TEST_CASE("a worker's peak does not grow with its chunk's length") {
   REQUIRE(twelve["chunks"].size() == 1);
   const double short_peak = largest_peak(three), long_peak = largest_peak(twelve);
   INFO("3 slides: " << short_peak / (1 << 20) << " MiB; 12 slides: " << long_peak / (1 << 20) << " MiB");
-  // The twelve include the largest photo at every position; the three only
-  // the first three photos, so the long chunk may load a larger one.
-  const double larger_load = 4000.0 * 3000 * 1.5 - 3000.0 * 2000 * 1.5;
-  CHECK(long_peak <= 1.05 * short_peak + larger_load);
+  // The three hold the heaviest load beside a full encoder, so the twelve
+  // load nothing heavier there.
+  // Measured here: the twelve peak 2.5-4.2% above the three (libx264 keeps
+  // growing a little after its first frames), run to run within 2 MiB; 8%
+  // leaves room for that spread, and retention of even one loaded slide
+  // per slide would add 5.8 MiB per slide.
+  CHECK(long_peak <= 1.08 * short_peak);
   CHECK(long_peak >= 0.95 * short_peak);
 }
 
