@@ -126,9 +126,10 @@ TEST_CASE("a memory budget between a worker's real peak and its estimate renders
   for (const json& c : first["chunks"]) estimate = std::max(estimate, c["estimated_peak_bytes"].get<int64_t>());
 
   SECTION("just above the measured peak: one worker at a time, inside the budget") {
-    // Below the estimate when the estimate is high, which makes the plan
-    // measure first; either way, one worker fits and two do not.
-    const int64_t budget = std::min(peak * 21 / 20, std::max(estimate - (1 << 20), peak + (2 << 20)));
+    // 5% above the peak measured in the first render (peaks vary by a
+    // MiB or two from run to run); when the estimate is higher still, the
+    // plan measures first. Either way, one worker fits and two do not.
+    const int64_t budget = peak * 21 / 20;
     const pid_t pid = test::spawn_process({test::chunkreel_path(), "render", show, "-o", dir / "budget.mp4",
                                            "--quiet", "--workers", "2", "--chunk-seconds", "2",
                                            "--memory-budget", std::to_string(budget), "--report",
