@@ -74,7 +74,7 @@ TEST_CASE("worker memory stays flat from 12 to 36 slides under the automatic pla
   // The automatic plan gives the longer show longer chunks (here about 4 s
   // against 11 s: one or two slides a chunk against three or four).
   test::TempDir a, b;
-  const std::string options = "--size 640x360 --photo 1600x1200 --seconds 3 --no-audio";
+  const std::string options = "--size 1280x720 --photo 1600x1200 --seconds 3 --no-audio";
   json twelve = render_report(a, test::make_sample(a / "show", "--slides 12 " + options), "--workers 2");
   json thirty_six = render_report(b, test::make_sample(b / "show", "--slides 36 " + options), "--workers 2");
   CHECK(twelve["plan"]["chunk_count"].get<int>() < 12);
@@ -82,8 +82,10 @@ TEST_CASE("worker memory stays flat from 12 to 36 slides under the automatic pla
   const double p12 = twelve["memory"]["workers_peak_rss_bytes"].get<double>();
   const double p36 = thirty_six["memory"]["workers_peak_rss_bytes"].get<double>();
   INFO("12 slides: " << p12 << " bytes, 36 slides: " << p36);
-  CHECK(p36 <= 1.15 * p12);
-  CHECK(p36 >= p12 / 1.15);
+  // Measured here: 1.3% apart, run to run within 0.1 MB; a worker that
+  // kept the slides it had shown measured 6.2% apart.
+  CHECK(p36 <= 1.05 * p12);
+  CHECK(p36 >= p12 / 1.05);
   CHECK(thirty_six["memory"]["orchestrator_peak_rss_bytes"].get<int64_t>() < (150ll << 20));
 }
 

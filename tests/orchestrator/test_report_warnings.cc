@@ -106,4 +106,10 @@ TEST_CASE("the report counts the worker-seconds left idle in the tail") {
   CHECK(build_report(f)["parallel"]["tail_idle_s"].get<double>() == Approx(2.0));
   f.runs[2].end_s = 10;  // C ends with A: no tail
   CHECK(build_report(f)["parallel"]["tail_idle_s"].get<double>() == Approx(0.0));
+  // A gap before the tail (B ends at 4, C starts at 5) is not the tail:
+  // both are busy again from 5 to 8, and only 8-10 counts.
+  f.runs[1].end_s = 4;
+  f.runs[2].start_s = 5;
+  f.runs[2].end_s = 8;
+  CHECK(build_report(f)["parallel"]["tail_idle_s"].get<double>() == Approx(2.0));
 }
