@@ -18,16 +18,12 @@ extern "C" {
 #include "common/chunk_job.h"
 #include "common/error.h"
 #include "worker/chunk_render.h"
+#include "worker/thread_cpu.h"
 
 namespace {
 
 using chunkreel::ExitCode;
 using chunkreel::Fatal;
-
-double cpu_seconds(const rusage& usage) {
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
 
 void emit(const nlohmann::json& line) {
   std::cout << line.dump() << '\n' << std::flush;
@@ -59,7 +55,7 @@ int run(int argc, char** argv) {
         {"bytes", stats.value().bytes},
         {"startup_s", stats.value().startup_s},
         {"wall_s", stats.value().wall_s},
-        {"cpu_s", cpu_seconds(usage)},
+        {"cpu_s", chunkreel::process_cpu_seconds()},
         {"cpu_split",
          {{"decode_s", stats.value().decode_cpu_s},
           {"render_s", stats.value().render_cpu_s},
