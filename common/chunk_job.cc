@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/atomic_file.h"
+#include "common/caption_json.h"
 #include "common/json_fields.h"
 #include "common/viewpoint_json.h"
 
@@ -55,6 +56,12 @@ ChunkJob read_job(const json& root) {
     slide.span.in_transition = required(s.number("in_transition"), s, "in_transition");
     slide.span.out_transition = required(s.number("out_transition"), s, "out_transition");
     slide.image = required(s.string("image"), s, "image");
+    if (auto card = s.string("card")) {
+      Colour colour;
+      if (!parse_colour(*card, &colour)) s.fail("card", "must be #rrggbb");
+      slide.card = colour;
+    }
+    if (auto caption = s.object("caption")) slide.caption = read_laid_out_caption(*caption);
     slide.image_width = static_cast<int>(required(s.integer("image_width"), s, "image_width"));
     slide.image_height = static_cast<int>(required(s.integer("image_height"), s, "image_height"));
     slide.orientation = static_cast<int>(required(s.integer("orientation"), s, "orientation"));
@@ -82,7 +89,7 @@ std::string chunk_job_to_json(const ChunkJob& job) {
   const OutputSettings& o = job.output;
   json slides = json::array();
   for (const JobSlide& s : job.slides) {
-    slides.push_back({
+    json slide = {
         {"index", s.span.index},
         {"start", s.span.start},
         {"duration", s.span.duration},
@@ -98,7 +105,10 @@ std::string chunk_job_to_json(const ChunkJob& job) {
          {{"from", viewpoint_to_json(s.motion.from)},
           {"to", viewpoint_to_json(s.motion.to)},
           {"easing", to_string(s.motion.easing)}}},
-    });
+    };
+    if (s.card) slide["card"] = to_string(*s.card);
+    if (s.caption) slide["caption"] = laid_out_caption_to_json(*s.caption);
+    slides.push_back(slide);
   }
   json root = {
       {"version", k_chunk_job_version},

@@ -6,6 +6,7 @@
 // on any host that sees the same image paths.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,13 +20,15 @@ constexpr int k_chunk_job_version = 1;
 
 struct JobSlide {
   SlideSpan span;
-  std::string image;
+  std::string image;      ///< empty for a title card
+  std::optional<Colour> card;  ///< a title card's colour
   int image_width = 0;  ///< probed size after orientation, for planning
   int image_height = 0;
   int orientation = 1;  ///< EXIF orientation the worker applies
   Fit fit = Fit::k_cover;
   Motion motion;
   TransitionType out_transition = TransitionType::k_cut;
+  std::optional<LaidOutCaption> caption;
 };
 
 struct ChunkJob {

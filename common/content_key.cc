@@ -43,7 +43,12 @@ std::string chunk_content_key(const ChunkJob& job) {
   canonical.chunk_index = 0;
   std::string text = std::string(k_chunkreel_version) + "\n" + chunk_job_to_json(canonical);
   std::set<std::string> images;
-  for (const JobSlide& slide : job.slides) images.insert(slide.image);
+  for (const JobSlide& slide : job.slides) {
+    if (!slide.image.empty()) images.insert(slide.image);
+    // A caption's look is its font files as much as its text.
+    if (slide.caption)
+      for (const FontFile& font : slide.caption->fonts) images.insert(font.path);
+  }
   for (const std::string& image : images) text += image_identity(image) + "\n";
   return fmt::format("{:016x}", fnv1a64(text.data(), text.size()));
 }

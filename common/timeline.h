@@ -4,9 +4,11 @@
 // time arithmetic in show_timing.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/caption.h"
 #include "common/rational.h"
 
 namespace chunkreel {
@@ -71,12 +73,15 @@ struct OutputSettings {
 };
 
 struct Slide {
-  std::string image;  ///< absolute path
+  std::string image;  ///< absolute path; empty for a title card
+  /// A title card: a solid colour instead of a photo.
+  std::optional<Colour> card;
   double duration = 5.0;
   Fit fit = Fit::k_cover;
   Motion motion;
   bool auto_motion = false;  ///< motion is chosen by resolve_auto_motion()
   Transition transition;     ///< into the next slide; ignored on the last
+  std::optional<Caption> caption;
 };
 
 struct AudioTrack {

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/caption_json.h"
 #include "common/json_fields.h"
 #include "common/viewpoint_json.h"
 
@@ -168,6 +169,19 @@ AudioTrack read_track(FieldReader reader, const fs::path& base) {
   return track;
 }
 
+// A caption's window lies inside its slide's visible time.
+void check_caption_times(const Caption& caption, double duration, const std::string& path) {
+  std::ostringstream message;
+  if (caption.style.start >= duration) {
+    message << "is " << caption.style.start << " s, not inside the slide's " << duration << " s";
+    throw FieldError(path + ".start", message.str());
+  }
+  if (caption.style.end > duration + 1e-9) {
+    message << "is " << caption.style.end << " s, after the slide's " << duration << " s end";
+    throw FieldError(path + ".end", message.str());
+  }
+}
+
 // Each slide must hold its incoming and outgoing transitions.
 void check_transitions_fit(const std::vector<Slide>& slides) {
   for (size_t i = 0; i < slides.size(); ++i) {
@@ -197,8 +211,11 @@ Timeline read_timeline(const json& root, const std::string& path) {
   if (auto output = reader.object("output")) timeline.output = read_output(*output);
 
   Slide defaults;
+  Caption default_caption;
   if (auto d = reader.object("defaults")) {
     read_slide_fields(*d, Slide{}, &defaults);
+    if (const json* caption = d->raw("caption"))
+      default_caption = read_caption(*caption, d->path_of("caption"), Caption{}, TextRequired::k_no);
     d->finish();
   }
 
@@ -209,9 +226,23 @@ Timeline read_timeline(const json& root, const std::string& path) {
     FieldReader slide_reader((*slides)[i], "slides[" + std::to_string(i) + "]");
     Slide slide;
     auto image = slide_reader.string("image");
-    if (!image || image->empty()) slide_reader.fail("image", "is required");
-    slide.image = resolve_path(*image, base);
+    auto card = slide_reader.string("color");
+    if (image && card) slide_reader.fail("color", "a slide has an image or a color, not both");
+    if (card) {
+      Colour colour;
+      if (!parse_colour(*card, &colour)) slide_reader.fail("color", "must be a colour written #rrggbb");
+      slide.card = colour;
+    } else {
+      if (!image || image->empty())
+        slide_reader.fail("image", "is required (or \"color\" for a title card)");
+      slide.image = resolve_path(*image, base);
+    }
     read_slide_fields(slide_reader, defaults, &slide);
+    if (const json* caption = slide_reader.raw("caption")) {
+      slide.caption = read_caption(*caption, slide_reader.path_of("caption"), default_caption,
+                                   TextRequired::k_yes);
+      check_caption_times(*slide.caption, slide.duration, slide_reader.path_of("caption"));
+    }
     slide_reader.finish();
     timeline.slides.push_back(std::move(slide));
   }
@@ -275,13 +306,15 @@ std::string timeline_to_json(const Timeline& timeline) {
                                 : json{{"from", viewpoint_to_json(s.motion.from)},
                                        {"to", viewpoint_to_json(s.motion.to)},
                                        {"easing", to_string(s.motion.easing)}};
-    slides.push_back({{"image", s.image},
-                      {"duration", s.duration},
-                      {"fit", to_string(s.fit)},
-                      {"motion", motion},
-                      {"transition",
-                       {{"type", to_string(s.transition.type)},
-                        {"duration", s.transition.duration}}}});
+    json slide = {{"duration", s.duration},
+                  {"fit", to_string(s.fit)},
+                  {"motion", motion},
+                  {"transition",
+                   {{"type", to_string(s.transition.type)}, {"duration", s.transition.duration}}}};
+    if (s.card) slide["color"] = to_string(*s.card);
+    else slide["image"] = s.image;
+    if (s.caption) slide["caption"] = caption_to_json(*s.caption);
+    slides.push_back(slide);
   }
   root["slides"] = slides;
   json audio = json::array();

@@ -15,6 +15,27 @@ FrameRenderer::FrameRenderer(const std::vector<JobSlide>& slides, const OutputSe
   m_background = to_ycbcr(output.background.r / 255.0f, output.background.g / 255.0f,
                           output.background.b / 255.0f);
   m_mixed.resize(static_cast<size_t>(output.width));
+  m_caption_row.resize(static_cast<size_t>(output.width));
+  m_captions.resize(slides.size());
+}
+
+const CaptionLayer* FrameRenderer::caption_at(int position, double t, float* opacity) {
+  const JobSlide& slide = m_slides[position];
+  if (!slide.caption) return nullptr;
+  *opacity = static_cast<float>(
+      caption_opacity(slide.caption->style, t - slide.span.start, slide.span.duration));
+  if (*opacity <= 0) return nullptr;
+  auto& layer = m_captions[position];
+  if (!layer) layer = std::make_unique<CaptionLayer>(*slide.caption, m_output.width, m_output.height);
+  return layer.get();
+}
+
+const float* FrameRenderer::with_caption(const CaptionLayer* caption, float opacity, int plane,
+                                         int y, const float* row, int samples) {
+  if (!caption || !caption->covers(plane, y)) return row;
+  std::copy(row, row + samples, m_caption_row.begin());
+  caption->apply_row(plane, y, m_caption_row.data(), opacity);
+  return m_caption_row.data();
 }
 
 FrameRenderer::Window FrameRenderer::window_of(int position, double t) {
@@ -44,6 +65,7 @@ void FrameRenderer::render(int64_t index, AVFrame* frame) {
   const FrameContent content = content_at(m_spans, t);
   const int first_needed = content.in_transition ? content.span - 1 : content.span;
   m_images->release_before(first_needed);
+  for (int i = 0; i < first_needed; ++i) m_captions[i].reset();
   const int w = m_output.width;
   const int h = m_output.height;
 
@@ -52,15 +74,27 @@ void FrameRenderer::render(int64_t index, AVFrame* frame) {
     // only the two slides on screen are held.
     m_images->prefetch(content.span + 1);
     const Window v = window_of(content.span, t);
+    float opacity = 0;
+    const CaptionLayer* caption = caption_at(content.span, t, &opacity);
     resample_picture_rows(v.prepared->picture, v.x, v.y, v.width, v.height, v.edge,
                           m_background, v.backdrop, &m_filters, w, h,
-                          [&](int plane, int y, const float* row) { m_quantiser.row(plane, y, row, frame); });
+                          [&](int plane, int y, const float* row) {
+                            const int samples = plane == 0 ? w : (w + 1) / 2;
+                            m_quantiser.row(plane, y, with_caption(caption, opacity, plane, y, row, samples), frame);
+                          });
     return;
   }
   if (m_outgoing.width() != w) m_outgoing.resize(w, h);
   const Window out = window_of(content.span - 1, t);
   resample_picture(out.prepared->picture, out.x, out.y, out.width, out.height, out.edge,
                    m_background, out.backdrop, &m_filters, &m_outgoing);
+  float out_opacity = 0;
+  if (const CaptionLayer* caption = caption_at(content.span - 1, t, &out_opacity))
+    for (int plane = 0; plane < 3; ++plane)
+      for (int y = 0; y < m_outgoing.plane(plane).height; ++y)
+        caption->apply_row(plane, y, m_outgoing.plane(plane).row(y), out_opacity);
+  float in_opacity = 0;
+  const CaptionLayer* in_caption = caption_at(content.span, t, &in_opacity);
   const TransitionMixer mixer(m_slides[content.span - 1].out_transition, content.progress, w, h,
                               m_background);
   const Window in = window_of(content.span, t);
@@ -68,6 +102,7 @@ void FrameRenderer::render(int64_t index, AVFrame* frame) {
                         m_background, in.backdrop, &m_filters, w, h,
                         [&](int plane, int y, const float* row) {
                           const Plane& a = m_outgoing.plane(plane);
+                          row = with_caption(in_caption, in_opacity, plane, y, row, a.width);
                           mixer.mix_row(plane, y, a.row(y), row, a.width, m_mixed.data());
                           m_quantiser.row(plane, y, m_mixed.data(), frame);
                         });

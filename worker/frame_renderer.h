@@ -8,11 +8,18 @@
 // frame: a solo slide's rows are quantised as they are produced, and in a
 // transition the incoming slide's rows are mixed with the outgoing slide's
 // (rendered first, in float) and quantised the same way.
+//
+// Captions belong to their slide's screen, not to its picture: a slide's
+// caption is laid over the slide's rows after resampling (so Ken Burns
+// motion never moves it) and before any transition mixing (so it fades,
+// wipes or slides out with its slide).
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "common/chunk_job.h"
+#include "worker/caption_layer.h"
 #include "worker/colour_convert.h"
 #include "worker/picture.h"
 #include "worker/resampler.h"
@@ -42,6 +49,13 @@ class FrameRenderer {
     const Picture* backdrop;
   };
   Window window_of(int position, double t);
+  /// The caption of slides[position] and its opacity at time t, or null
+  /// when nothing of it shows. Captions are rasterised on first use.
+  const CaptionLayer* caption_at(int position, double t, float* opacity);
+  /// Copies `row` to m_caption_row with the caption laid over it; returns
+  /// `row` itself when the caption does not touch it.
+  const float* with_caption(const CaptionLayer* caption, float opacity, int plane, int y,
+                            const float* row, int samples);
 
   const std::vector<JobSlide>& m_slides;
   const OutputSettings& m_output;
@@ -52,6 +66,8 @@ class FrameRenderer {
   PictureFilters m_filters;
   Picture m_outgoing;           ///< a transition's outgoing slide
   std::vector<float> m_mixed;   ///< one mixed row
+  std::vector<float> m_caption_row;
+  std::vector<std::unique_ptr<CaptionLayer>> m_captions;  ///< per slide position
 };
 
 }  // namespace chunkreel

@@ -11,7 +11,25 @@
 namespace chunkreel {
 namespace {
 
+// A title card: a small solid picture whose view window is the whole frame
+// (the chunk job gives it the output's size as its image size).
+std::shared_ptr<PreparedSlide> prepare_card(const JobSlide& slide, Colour colour) {
+  constexpr int k_side = 16;
+  Picture solid;
+  solid.resize(k_side, k_side);
+  const YCbCr c = to_ycbcr(colour.r / 255.0f, colour.g / 255.0f, colour.b / 255.0f);
+  std::fill(solid.y.data.begin(), solid.y.data.end(), c.y);
+  std::fill(solid.cb.data.begin(), solid.cb.data.end(), c.cb);
+  std::fill(solid.cr.data.begin(), solid.cr.data.end(), c.cr);
+  auto prepared = std::make_shared<PreparedSlide>();
+  prepared->picture = SourcePicture::from(solid);
+  prepared->scale_x = static_cast<double>(k_side) / slide.image_width;
+  prepared->scale_y = static_cast<double>(k_side) / slide.image_height;
+  return prepared;
+}
+
 std::shared_ptr<PreparedSlide> prepare(const JobSlide& slide, const OutputSettings& output) {
+  if (slide.card) return prepare_card(slide, *slide.card);
   ImageRequest request;
   request.path = slide.image;
   request.orientation = slide.orientation;

@@ -32,6 +32,8 @@ ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const Ch
     js.fit = slide.fit;
     js.motion = slide.motion;
     js.out_transition = slide.transition.type;
+    js.card = slide.card;
+    js.caption = project.captions[i];
     job.slides.push_back(js);
   }
   // Finished chunks are found again by what they contain.

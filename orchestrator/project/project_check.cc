@@ -1,6 +1,7 @@
 #include "orchestrator/project/project_check.h"
 
 #include <filesystem>
+#include <memory>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include "common/auto_motion.h"
 #include "common/colour_profile.h"
 #include "orchestrator/audio/audio_source.h"
+#include "orchestrator/text/caption_layout.h"
 
 namespace chunkreel {
 
@@ -16,8 +18,36 @@ Expected<Project> check_project(Timeline timeline, const CheckOptions& options) 
   Project project;
   std::unordered_map<std::string, ImageInfo> probed;
   project.images.reserve(timeline.slides.size());
+  std::unique_ptr<FontMatcher> fonts;  // fontconfig loads only for shows with captions
   for (size_t i = 0; i < timeline.slides.size(); ++i) {
     Slide& slide = timeline.slides[i];
+    if (slide.caption) {
+      if (!fonts) fonts = std::make_unique<FontMatcher>();
+      CaptionLayoutResult laid = lay_out_caption(*slide.caption, timeline.output.width,
+                                                 timeline.output.height, *fonts);
+      if (!laid.ok)
+        return Error{fmt::format("{}: slides[{}].caption{}{}: {}", name, i,
+                                 laid.fault.field.empty() ? "" : ".", laid.fault.field,
+                                 laid.fault.message)};
+      for (const std::string& note : laid.notes)
+        project.warnings.push_back(fmt::format("slides[{}].caption: {}", i, note));
+      project.captions.push_back(std::move(laid.caption));
+    } else {
+      project.captions.emplace_back();
+    }
+    if (slide.card) {
+      // A card fills the frame exactly and does not move.
+      ImageInfo card;
+      card.format = ImageFormat::k_png;
+      card.stored_width = timeline.output.width;
+      card.stored_height = timeline.output.height;
+      card.decoded_bytes_per_pixel = 0;
+      slide.fit = Fit::k_cover;
+      slide.auto_motion = false;
+      slide.motion = Motion{};
+      project.images.push_back(card);
+      continue;
+    }
     auto found = probed.find(slide.image);
     if (found == probed.end()) {
       Expected<ImageInfo> info = probe_image(slide.image);

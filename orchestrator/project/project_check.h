@@ -3,9 +3,13 @@
 // and validated field by field), every image probed from its header (once
 // per distinct file), every audio file opened and decoded a little, and the
 // show long enough to have a frame. Auto motion is resolved here, from the
-// probed sizes, so jobs carry explicit motion.
+// probed sizes, so jobs carry explicit motion. Captions are laid out here
+// (fonts matched, text shaped, placement checked against the frame), so a
+// font that does not exist or a caption that does not fit is refused before
+// any work, and every chunk gets the same glyphs.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +27,9 @@ struct CheckOptions {
 struct Project {
   Timeline timeline;
   ShowTiming timing;
-  std::vector<ImageInfo> images;  ///< one per slide
+  std::vector<ImageInfo> images;  ///< one per slide (a title card's is the frame's size)
+  /// One per slide: its caption laid out for the output frame.
+  std::vector<std::optional<LaidOutCaption>> captions;
   /// What the render goes ahead despite, one line each: a colour profile
   /// that cannot be used (the photo is shown as sRGB).
   std::vector<std::string> warnings;

@@ -24,7 +24,8 @@ Expected<Project> load_project(const ProjectSource& source) {
 
 std::string project_key(const Project& project) {
   std::vector<std::string> media;
-  for (const Slide& slide : project.timeline.slides) media.push_back(slide.image);
+  for (const Slide& slide : project.timeline.slides)
+    if (!slide.image.empty()) media.push_back(slide.image);
   for (const AudioTrack& track : project.timeline.audio) media.push_back(track.file);
   return timeline_content_key(timeline_to_json(project.timeline), media);
 }

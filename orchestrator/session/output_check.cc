@@ -61,7 +61,8 @@ std::vector<InputFile> inputs_of(const Timeline& timeline, const std::string& ow
   std::error_code ec;
   if (fs::is_regular_file(timeline.project_path, ec)) add(timeline.project_path, "the project file");
   for (size_t i = 0; i < timeline.slides.size(); ++i)
-    add(timeline.slides[i].image, fmt::format("slides[{}].image", i));
+    if (!timeline.slides[i].image.empty())
+      add(timeline.slides[i].image, fmt::format("slides[{}].image", i));
   for (size_t i = 0; i < timeline.audio.size(); ++i)
     add(timeline.audio[i].file, fmt::format("audio[{}].file", i));
   if (!config.empty()) add(config, "--config");

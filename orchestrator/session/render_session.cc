@@ -361,7 +361,9 @@ std::string RenderSession::failure_message() const {
     const ChunkPlan& c = m_plan.chunks[m_schedule.failed_chunk];
     where = fmt::format(" (frames {}-{}, slides {}-{}: {})", c.first_frame, c.first_frame + c.frame_count - 1,
                         c.first_slide, c.last_slide,
-                        fs::path(m_project.timeline.slides[c.first_slide].image).filename().string());
+                        m_project.timeline.slides[c.first_slide].card
+                            ? std::string("a title card")
+                            : fs::path(m_project.timeline.slides[c.first_slide].image).filename().string());
   }
   return fmt::format("{}{}\nfinished chunks are kept in {}; run again with --resume", m_schedule.failure,
                      where, m_work->path());

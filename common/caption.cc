@@ -1,0 +1,70 @@
+#include "common/caption.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "common/timeline.h"
+
+namespace chunkreel {
+
+bool parse_rgba(const std::string& text, Rgba* out) {
+  Colour rgb;
+  if (text.size() != 7 && text.size() != 9) return false;
+  if (!parse_colour(text.substr(0, 7), &rgb)) return false;
+  Rgba result{rgb.r, rgb.g, rgb.b, 255};
+  if (text.size() == 9) {
+    int alpha = 0;
+    for (char c : text.substr(7)) {
+      const int digit = c >= '0' && c <= '9'   ? c - '0'
+                        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                               : -1;
+      if (digit < 0) return false;
+      alpha = alpha * 16 + digit;
+    }
+    result.a = static_cast<uint8_t>(alpha);
+  }
+  *out = result;
+  return true;
+}
+
+std::string to_string(Rgba colour) {
+  char buffer[10];
+  std::snprintf(buffer, sizeof buffer, "#%02x%02x%02x%02x", colour.r, colour.g, colour.b,
+                colour.a);
+  return buffer;
+}
+
+const char* to_string(FontWeight weight) {
+  return weight == FontWeight::k_bold ? "bold" : "regular";
+}
+
+const char* to_string(TextAlign align) {
+  switch (align) {
+    case TextAlign::k_left: return "left";
+    case TextAlign::k_right: return "right";
+    case TextAlign::k_center: break;
+  }
+  return "center";
+}
+
+const char* to_string(CaptionPlace place) {
+  switch (place) {
+    case CaptionPlace::k_top: return "top";
+    case CaptionPlace::k_center: return "center";
+    case CaptionPlace::k_point: return "point";
+    case CaptionPlace::k_bottom: break;
+  }
+  return "bottom";
+}
+
+double caption_opacity(const CaptionStyle& style, double seconds, double visible) {
+  const double end = style.end < 0 ? visible : style.end;
+  if (seconds < style.start || seconds >= end) return 0;
+  if (style.fade <= 0) return 1;
+  const double in = (seconds - style.start) / style.fade;
+  const double out = (end - seconds) / style.fade;
+  return std::clamp(std::min(in, out), 0.0, 1.0);
+}
+
+}  // namespace chunkreel
