@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <vector>
 
 namespace chunkreel {
 namespace {
@@ -78,6 +79,18 @@ Expected<ImageInfo> probe_heif(const std::string& path, ImageInfo info) {
   const int sample_bytes = heif_image_handle_get_luma_bits_per_pixel(handle) > 8 ? 2 : 1;
   const int channels = heif_image_handle_has_alpha_channel(handle) ? 4 : 3;
   info.decoded_bytes_per_pixel = sample_bytes * (channels + 3.0);
+  // An Exif item starts with the offset of its TIFF header (ISO/IEC 23008-12).
+  heif_item_id exif_id = 0;
+  if (heif_image_handle_get_list_of_metadata_block_IDs(handle, "Exif", &exif_id, 1) == 1) {
+    const size_t size = heif_image_handle_get_metadata_size(handle, exif_id);
+    std::vector<uint8_t> exif(size);
+    if (size > 4 && size <= (16u << 20) &&
+        heif_image_handle_get_metadata(handle, exif_id, exif.data()).code == heif_error_Ok) {
+      const size_t skip = 4 + ((size_t{exif[0]} << 24) | (size_t{exif[1]} << 16) |
+                               (size_t{exif[2]} << 8) | exif[3]);
+      if (skip < size) info.date_taken = exif_date_taken(exif.data() + skip, size - skip);
+    }
+  }
   return info;
 }
 

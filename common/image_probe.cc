@@ -1,6 +1,7 @@
 #include "common/image_probe.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -105,8 +106,10 @@ Expected<ImageInfo> probe_jpeg(HeaderReader& r, ImageInfo info, int64_t* header_
     if (code == 0xE1 && length - 2 <= k_max_metadata_bytes) {
       std::vector<uint8_t> app;
       if (!r.bytes(&app, length - 2)) return Error{"truncated JPEG APP1 segment"};
-      if (app.size() > 6 && std::memcmp(app.data(), "Exif\0\0", 6) == 0)
+      if (app.size() > 6 && std::memcmp(app.data(), "Exif\0\0", 6) == 0) {
         info.orientation = exif_orientation(app.data(), app.size());
+        info.date_taken = exif_date_taken(app.data(), app.size());
+      }
       continue;
     }
     if (!r.skip(length - 2)) return Error{"truncated JPEG header"};
@@ -143,6 +146,7 @@ Expected<ImageInfo> probe_png(HeaderReader& r, ImageInfo info) {
       std::vector<uint8_t> exif;
       if (!r.bytes(&exif, length) || !r.skip(4)) return Error{"truncated PNG eXIf chunk"};
       info.orientation = exif_orientation(exif.data(), exif.size());
+      info.date_taken = exif_date_taken(exif.data(), exif.size());
       continue;
     }
     if (!r.skip(uint64_t(length) + 4)) return Error{"truncated PNG"};
@@ -197,6 +201,7 @@ Expected<ImageInfo> probe_webp(HeaderReader& r, ImageInfo info) {
       std::vector<uint8_t> exif;
       if (!r.bytes(&exif, length) || !r.skip(padded - length)) return Error{"truncated WebP EXIF"};
       info.orientation = exif_orientation(exif.data(), exif.size());
+      info.date_taken = exif_date_taken(exif.data(), exif.size());
       if (have_size) return info;
       continue;
     }
@@ -256,6 +261,7 @@ Expected<ImageInfo> probe_tiff(HeaderReader& r, ImageInfo info) {
     return true;
   };
   std::vector<uint32_t> offsets, counts, v;
+  int64_t exif_ifd = 0;
   int sample_bytes = 1, samples = 1;  // TIFF's defaults: one 1-bit sample
   for (uint32_t i = 0; i < count; ++i) {
     const uint8_t* entry = entries.data() + 12 * i;
@@ -269,10 +275,21 @@ Expected<ImageInfo> probe_tiff(HeaderReader& r, ImageInfo info) {
       if (tag == 257) info.stored_height = static_cast<int>(v[0]);
       if (tag == 274) info.orientation = v[0] >= 1 && v[0] <= 8 ? static_cast<int>(v[0]) : 1;
     }
+    if (tag == 0x8769 && values(entry, &v)) exif_ifd = v[0];
     if (tag == 273 || tag == 324) values(entry, &offsets);
     if (tag == 279 || tag == 325) values(entry, &counts);
   }
   if (offsets.empty() || offsets.size() != counts.size()) return Error{"TIFF without readable image data"};
+  if (exif_ifd > 0 && exif_ifd < info.file_bytes) {
+    // The date lives in the Exif IFD: read the file's start up to that IFD
+    // and its values (they sit close to it in every writer we know), and
+    // let the EXIF parser walk it.
+    constexpr int64_t k_window = 64 * 1024;
+    const int64_t end = std::min(info.file_bytes, exif_ifd + k_window);
+    std::vector<uint8_t> head;
+    if (end <= 4 * k_window && r.seek(0) && r.bytes(&head, static_cast<size_t>(end)))
+      info.date_taken = exif_date_taken(head.data(), head.size());
+  }
   info.decoded_bytes_per_pixel = samples * sample_bytes;
   for (size_t i = 0; i < offsets.size(); ++i)
     if (int64_t{offsets[i]} + counts[i] > info.file_bytes)
@@ -324,6 +341,46 @@ int exif_orientation(const uint8_t* data, size_t size) {
     }
   }
   return 1;
+}
+
+std::string exif_date_taken(const uint8_t* data, size_t size) {
+  if (size >= 6 && std::memcmp(data, "Exif\0\0", 6) == 0) {
+    data += 6;
+    size -= 6;
+  }
+  if (size < 8) return {};
+  const bool little = data[0] == 'I' && data[1] == 'I';
+  const bool big = data[0] == 'M' && data[1] == 'M';
+  if (!little && !big) return {};
+  auto u16 = [&](size_t at) { return little ? le16(data + at) : be16(data + at); };
+  auto u32 = [&](size_t at) { return little ? le32(data + at) : be32(data + at); };
+  if (u16(2) != 42) return {};
+  // The entry for `tag` in the IFD at `ifd`, or 0.
+  auto find = [&](size_t ifd, uint16_t tag) -> size_t {
+    if (ifd + 2 > size) return 0;
+    const size_t count = u16(ifd);
+    for (size_t i = 0; i < count; ++i) {
+      const size_t entry = ifd + 2 + 12 * i;
+      if (entry + 12 > size) return 0;
+      if (u16(entry) == tag) return entry;
+    }
+    return 0;
+  };
+  const size_t pointer = find(u32(4), 0x8769);  // Exif IFD
+  if (pointer == 0 || u16(pointer + 2) != 4) return {};
+  const size_t original = find(u32(pointer + 8), 0x9003);  // DateTimeOriginal
+  if (original == 0 || u16(original + 2) != 2 || u32(original + 4) < 10) return {};
+  const size_t at = u32(original + 4) <= 4 ? original + 8 : u32(original + 8);
+  if (at + 10 > size) return {};
+  const char* text = reinterpret_cast<const char*>(data + at);
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (text[i] < '0' || text[i] > '9') return {};
+  if (text[4] != ':' || text[7] != ':') return {};
+  const int year = std::atoi(std::string(text, 4).c_str());
+  const int month = std::atoi(std::string(text + 5, 2).c_str());
+  const int day = std::atoi(std::string(text + 8, 2).c_str());
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > 31) return {};
+  return std::string(text, 4) + "-" + std::string(text + 5, 2) + "-" + std::string(text + 8, 2);
 }
 
 Expected<ImageInfo> probe_image(const std::string& path) {

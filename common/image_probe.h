@@ -25,6 +25,9 @@ struct ImageInfo {
   /// (from the header: components, subsampling, bit depth), for the memory
   /// estimate. HEIF/AVIF count libheif's planes and its RGB conversion.
   double decoded_bytes_per_pixel = 3;
+  /// When the photo was taken: EXIF DateTimeOriginal's date as
+  /// "YYYY-MM-DD"; empty when the file does not say.
+  std::string date_taken;
 
   /// True when the orientation swaps width and height (5..8).
   bool transposed() const { return orientation >= 5 && orientation <= 8; }
@@ -40,5 +43,10 @@ Expected<ImageInfo> probe_image(const std::string& path);
 /// Parses the EXIF orientation out of a TIFF structure ("II*\0" or "MM\0*"),
 /// with or without a leading "Exif\0\0". Returns 1 when absent or malformed.
 int exif_orientation(const uint8_t* data, size_t size);
+
+/// The date of EXIF DateTimeOriginal (tag 0x9003 in the Exif IFD) in the
+/// same kind of structure, as "YYYY-MM-DD"; empty when absent, blank
+/// ("0000:00:00") or malformed.
+std::string exif_date_taken(const uint8_t* data, size_t size);
 
 }  // namespace chunkreel

@@ -1,5 +1,7 @@
 #include "tests/test_support.h"
 
+#include <zlib.h>
+
 #include <catch2/catch.hpp>
 
 #include "worker/colour_convert.h"
@@ -227,6 +229,58 @@ void add_exif_orientation(const std::string& jpeg_path, int orientation, bool li
   std::string jpeg = read_text(jpeg_path);
   jpeg.insert(2, segment);
   write_text(jpeg_path, jpeg);
+}
+
+std::string exif_with_date(const std::string& date_time, bool little) {
+  std::string t = little ? std::string("II*\0", 4) : std::string("MM\0*", 4);
+  auto u16 = [&](unsigned v) {
+    char a = static_cast<char>(v & 0xFF), b = static_cast<char>((v >> 8) & 0xFF);
+    if (little) { t += a; t += b; } else { t += b; t += a; }
+  };
+  auto u32 = [&](unsigned v) {
+    if (little) { u16(v & 0xFFFF); u16(v >> 16); } else { u16(v >> 16); u16(v & 0xFFFF); }
+  };
+  // IFD0 at 8: one entry, the Exif IFD pointer (26 = 8 + 2 + 12 + 4).
+  u32(8);
+  u16(1);
+  u16(0x8769);
+  u16(4);
+  u32(1);
+  u32(26);
+  u32(0);
+  // Exif IFD at 26: DateTimeOriginal, 20 ASCII bytes at 44 (26 + 2 + 12 + 4).
+  u16(1);
+  u16(0x9003);
+  u16(2);
+  u32(20);
+  u32(44);
+  u32(0);
+  t += date_time;
+  t += std::string(20 - std::min<size_t>(20, date_time.size()), '\0');
+  return t;
+}
+
+void add_exif_date(const std::string& path, const std::string& date_time, bool little) {
+  const std::string tiff = exif_with_date(date_time, little);
+  std::string file = read_text(path);
+  auto be32 = [](uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16),
+                       static_cast<char>(v >> 8), static_cast<char>(v)};
+  };
+  if (file.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0) {
+    // An eXIf chunk right after IHDR (8 + 25 bytes).
+    const std::string body = "eXIf" + tiff;
+    const uint32_t crc = static_cast<uint32_t>(
+        crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size())));
+    file.insert(33, be32(static_cast<uint32_t>(tiff.size())) + body + be32(crc));
+  } else {
+    const std::string payload = std::string("Exif\0\0", 6) + tiff;
+    std::string segment = "\xFF\xE1";
+    segment += static_cast<char>((payload.size() + 2) >> 8);
+    segment += static_cast<char>((payload.size() + 2) & 0xFF);
+    file.insert(2, segment + payload);
+  }
+  write_text(path, file);
 }
 
 YuvVideo decode_yuv(const std::string& file, int width, int height) {

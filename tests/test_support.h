@@ -104,6 +104,12 @@ void save_image(const RgbImage& image, const std::string& path, bool deep = true
 /// Inserts an EXIF APP1 segment with `orientation` after a JPEG's SOI.
 void add_exif_orientation(const std::string& jpeg_path, int orientation, bool little_endian);
 
+/// An EXIF TIFF structure (no "Exif\0\0" prefix) whose Exif IFD holds
+/// DateTimeOriginal = `date_time` ("YYYY:MM:DD HH:MM:SS"), as cameras write it.
+std::string exif_with_date(const std::string& date_time, bool little_endian);
+/// Adds such a structure to a JPEG (an APP1 segment) or a PNG (an eXIf chunk).
+void add_exif_date(const std::string& path, const std::string& date_time, bool little_endian);
+
 /// Decoded yuv420p frames of a video, read raw (no conversion).
 struct YuvVideo {
   int width = 0;

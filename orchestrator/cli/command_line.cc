@@ -164,6 +164,23 @@ const std::map<std::string, Option>& options() {
           p.command.render.project.folder.height = static_cast<int>(h);
           return std::nullopt;
         }}},
+      {"--captions",
+       {true,
+        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
+          auto& captions = p.command.render.project.folder.captions;
+          if (v == "name") captions = FolderCaptions::k_name;
+          else if (v == "date") captions = FolderCaptions::k_date;
+          else if (v == "none") captions = FolderCaptions::k_none;
+          else return "--captions needs name, date or none";
+          return std::nullopt;
+        }}},
+      {"--title",
+       {true,
+        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
+          if (v.find_first_not_of(" \t\n") == std::string::npos) return "--title needs some text";
+          p.command.render.project.folder.title = v;
+          return std::nullopt;
+        }}},
       {"--fps",
        {true,
         [](Parsed& p, const std::string& v) -> std::optional<std::string> {
@@ -279,6 +296,9 @@ const char* usage_text() {
          "  --transition NAME          default crossfade\n"
          "  --size WxH                 default 1920x1080\n"
          "  --fps N                    default 30 (or a ratio such as 30000/1001)\n"
+         "  --captions name|date       a caption under each photo: its file name, or the day\n"
+         "                             it was taken (EXIF; photos without a date get none)\n"
+         "  --title TEXT               a title card first\n"
          "\n"
          "exit codes: 0 done, 1 render failed, 2 invalid input, 130 interrupted\n";
 }

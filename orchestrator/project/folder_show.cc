@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
+#include <map>
 
 #include "common/image_probe.h"
 #include "common/timeline_json.h"
@@ -20,7 +22,27 @@ bool is_picture(const fs::path& path) {
   return false;
 }
 
+// Captions over photos carry a soft shadow, so they read on any picture.
+Caption photo_caption(std::string text) {
+  Caption caption;
+  caption.text = std::move(text);
+  caption.style.shadow.enabled = true;
+  return caption;
+}
+
 }  // namespace
+
+std::string long_date(const std::string& iso) {
+  static const char* const k_months[] = {"January", "February", "March",     "April",
+                                         "May",     "June",     "July",      "August",
+                                         "September", "October", "November", "December"};
+  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return {};
+  const int year = std::atoi(iso.substr(0, 4).c_str());
+  const int month = std::atoi(iso.substr(5, 2).c_str());
+  const int day = std::atoi(iso.substr(8, 2).c_str());
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > 31) return {};
+  return std::to_string(day) + " " + k_months[month - 1] + " " + std::to_string(year);
+}
 
 bool natural_less(const std::string& a, const std::string& b) {
   size_t i = 0, j = 0;
@@ -53,6 +75,7 @@ bool natural_less(const std::string& a, const std::string& b) {
 Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderOptions& options) {
   std::error_code ec;
   std::vector<std::string> names;
+  std::map<std::string, std::string> dates;  // name -> "YYYY-MM-DD"
   Timeline timeline;
   // Every file is either a slide or left out with its reason; hidden files
   // (".DS_Store", "._IMG_1.JPG") and folders are not part of the show.
@@ -71,6 +94,7 @@ Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderO
       continue;
     }
     names.push_back(name);
+    dates[name] = probed.value().date_taken;
   }
   if (ec) return Error{folder + ": cannot list the folder: " + ec.message()};
   std::sort(timeline.left_out.begin(), timeline.left_out.end(), natural_less);
@@ -86,12 +110,30 @@ Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderO
   const double transition = options.transition == TransitionType::k_cut
                                 ? 0.0
                                 : std::min(1.0, options.seconds_per_slide / 3);
+  if (!options.title.empty()) {
+    Slide card;
+    card.card = timeline.output.background;
+    card.duration = options.seconds_per_slide;
+    card.transition = {options.transition, transition};
+    Caption title;
+    title.text = options.title;
+    title.size = 0.08;
+    title.place = CaptionPlace::k_center;
+    card.caption = title;
+    timeline.slides.push_back(card);
+  }
   for (const std::string& name : names) {
     Slide slide;
     slide.image = (fs::absolute(folder) / name).lexically_normal().string();
     slide.duration = options.seconds_per_slide;
     slide.auto_motion = true;
     slide.transition = {options.transition, transition};
+    if (options.captions == FolderCaptions::k_name)
+      slide.caption = photo_caption(fs::path(name).stem().string());
+    // A photo that does not say when it was taken gets no caption.
+    const std::string date = long_date(dates[name]);
+    if (options.captions == FolderCaptions::k_date && !date.empty())
+      slide.caption = photo_caption(date);
     timeline.slides.push_back(slide);
   }
   if (!options.music.empty()) {
@@ -107,7 +149,8 @@ Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderO
 
 std::string timeline_as_project(Timeline timeline, const std::string& project_folder) {
   const fs::path base = fs::absolute(project_folder);
-  for (Slide& slide : timeline.slides) slide.image = fs::path(slide.image).lexically_relative(base).string();
+  for (Slide& slide : timeline.slides)
+    if (!slide.card) slide.image = fs::path(slide.image).lexically_relative(base).string();
   for (AudioTrack& track : timeline.audio) track.file = fs::path(track.file).lexically_relative(base).string();
   return timeline_to_json(timeline);
 }
