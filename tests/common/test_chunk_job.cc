@@ -31,6 +31,23 @@ TEST_CASE("a chunk job round-trips through its file exactly") {
   slide.out_transition = TransitionType::k_wipe_up;
   job.slides = {slide, slide};
   job.slides[1].span.index = 13;
+  // The second is a title card with a laid-out caption, positions with no
+  // short decimal form.
+  job.slides[1].image.clear();
+  job.slides[1].card = Colour{9, 8, 7};
+  LaidOutCaption caption;
+  caption.style.color = {250, 240, 230, 128};
+  caption.style.shadow.enabled = true;
+  caption.style.fade = 0.4;
+  caption.style.end = 2.5;
+  caption.pixel_size = 54.015625;
+  caption.fonts = {{"/fonts/a.ttf", 0}, {"/fonts/b.ttc", 2}};
+  caption.glyphs = {{0, 43, 100.0 / 3.0, 700}, {1, 5256, 141.421356, 700.5}};
+  caption.box_x0 = 10.0 / 7.0;
+  caption.box_y0 = 650;
+  caption.box_x1 = 300.25;
+  caption.box_y1 = 720.0 / 1.1;
+  job.slides[1].caption = caption;
 
   test::TempDir dir;
   REQUIRE(write_chunk_job(job, dir / "job.json").ok());
@@ -48,6 +65,10 @@ TEST_CASE("a chunk job round-trips through its file exactly") {
   CHECK(b.slides[0].span.start == slide.span.start);
   CHECK(b.slides[0].span.in_transition == 0.75);
   CHECK(b.slides[1].span.index == 13);
+  CHECK_FALSE(b.slides[0].card);
+  CHECK_FALSE(b.slides[0].caption);
+  CHECK(b.slides[1].card == job.slides[1].card);
+  CHECK(b.slides[1].caption == job.slides[1].caption);  // every double bit for bit
   CHECK(b.slides[0].image == slide.image);
   CHECK(b.slides[0].orientation == 6);
   CHECK(b.slides[0].fit == Fit::k_contain_blur);

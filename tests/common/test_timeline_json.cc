@@ -135,3 +135,91 @@ TEST_CASE("a timeline survives a write and re-read") {
   CHECK(again.value().slides[0].image == t.value().slides[0].image);
   CHECK(again.value().output == t.value().output);
 }
+
+TEST_CASE("captions default from defaults.caption field by field") {
+  auto t = parse(R"({"version": 1,
+    "defaults": {"duration": 4, "caption": {"font": "DejaVu Serif", "size": 0.08, "color": "#ffcc0080",
+                                            "shadow": {"offset": 0.1}, "outline": true}},
+    "slides": [
+      {"image": "a.jpg", "caption": {"text": "Lisbon\nAugust", "position": [0.2, 0.8], "align": "left", "fade": 0.5, "end": 3}},
+      {"image": "b.jpg", "caption": "Porto"},
+      {"image": "c.jpg"},
+      {"color": "#102030", "caption": {"text": "The end", "weight": "bold", "outline": false, "background": "#000000"}}
+    ]})");
+  REQUIRE(t.ok());
+  const auto& s = t.value().slides;
+  REQUIRE(s[0].caption);
+  const Caption& a = *s[0].caption;
+  CHECK(a.text == "Lisbon\nAugust");
+  CHECK(a.font == "DejaVu Serif");
+  CHECK(a.size == 0.08);
+  CHECK(a.style.color == Rgba{0xff, 0xcc, 0x00, 0x80});
+  CHECK(a.place == CaptionPlace::k_point);
+  CHECK(a.x == 0.2);
+  CHECK(a.y == 0.8);
+  CHECK(a.align == TextAlign::k_left);
+  CHECK(a.style.shadow.enabled);
+  CHECK(a.style.shadow.offset == 0.1);
+  CHECK(a.style.shadow.blur == CaptionShadow{}.blur);
+  CHECK(a.style.outline.enabled);
+  CHECK(a.style.fade == 0.5);
+  CHECK(a.style.end == 3);
+  REQUIRE(s[1].caption);
+  CHECK(s[1].caption->text == "Porto");
+  CHECK(s[1].caption->font == "DejaVu Serif");
+  CHECK(s[1].caption->place == CaptionPlace::k_bottom);
+  CHECK_FALSE(s[2].caption);  // defaults give style, never text
+  CHECK(s[3].image.empty());
+  REQUIRE(s[3].card);
+  CHECK(*s[3].card == Colour{0x10, 0x20, 0x30});
+  CHECK(s[3].caption->weight == FontWeight::k_bold);
+  CHECK_FALSE(s[3].caption->style.outline.enabled);
+  CHECK(s[3].caption->style.background == Rgba{0, 0, 0, 255});
+
+  // Written and read again, nothing changes.
+  auto again = parse_timeline(timeline_to_json(t.value()), "/shows/show.json");
+  REQUIRE(again.ok());
+  for (size_t i = 0; i < s.size(); ++i) {
+    CHECK(again.value().slides[i].caption == s[i].caption);
+    CHECK(again.value().slides[i].card == s[i].card);
+  }
+}
+
+TEST_CASE("bad caption and card fields are named by their path") {
+  auto bad = [](const std::string& slide) {
+    return error_of(R"({"version": 1, "slides": [)" + slide + "]}");
+  };
+  CHECK(bad(R"({"image": "a.jpg", "caption": {"text": ""}})").find("slides[0].caption.text: must not be empty") != std::string::npos);
+  CHECK(bad(R"({"image": "a.jpg", "caption": {"font": "x"}})").find("slides[0].caption.text: is required") != std::string::npos);
+  CHECK(bad(R"({"image": "a.jpg", "caption": ""})").find("slides[0].caption: must not be empty") != std::string::npos);
+  CHECK(bad(R"({"image": "a.jpg", "caption": {"text": "x", "size": 0}})").find("slides[0].caption.size") != std::string::npos);
+  CHECK(bad(R"({"image": "a.jpg", "caption": {"text": "x", "size": 1.5}})").find("slides[0].caption.size") != std::string::npos);
+  CHECK(bad(R"({"image": "a.jpg", "caption": {"text": "x", "position": "middle"}})").find("slides[0].caption.position") != std::string::npos);
+  CHECK(bad(R"({"image": "a.jpg", "caption": {"text": "x", "position": [0.5, -0.1]}})").find("outside the frame") != std::string::npos);
+  CHECK(bad(R"({"image": "a.jpg", "caption": {"text": "x", "align": "justify"}})").find("slides[0].caption.align") != std::string::npos);
+  CHECK(bad(R"({"image": "a.jpg", "caption": {"text": "x", "color": "#fff"}})").find("slides[0].caption.color") != std::string::npos);
+  CHECK(bad(R"({"image": "a.jpg", "caption": {"text": "x", "background": "#0000007"}})").find("slides[0].caption.background") != std::string::npos);
+  CHECK(bad(R"({"image": "a.jpg", "caption": {"text": "x", "outline": {"width": 0}}})").find("slides[0].caption.outline.width") != std::string::npos);
+  CHECK(bad(R"({"image": "a.jpg", "caption": {"text": "x", "shadow": {"colour": "#000000"}}})").find("slides[0].caption.shadow.colour") != std::string::npos);
+  CHECK(bad(R"({"image": "a.jpg", "caption": {"text": "x", "start": 2, "end": 1}})").find("slides[0].caption.end: must be later than start") != std::string::npos);
+  CHECK(bad(R"({"image": "a.jpg", "duration": 3, "caption": {"text": "x", "start": 3}})").find("slides[0].caption.start") != std::string::npos);
+  CHECK(bad(R"({"image": "a.jpg", "caption": {"text": "x", "weight": "heavy"}})").find("slides[0].caption.weight") != std::string::npos);
+  CHECK(bad(R"({"color": "#000000", "image": "a.jpg"})").find("slides[0].color") != std::string::npos);
+  CHECK(bad(R"({"color": "black"})").find("slides[0].color") != std::string::npos);
+  CHECK(bad(R"({"duration": 2})").find("slides[0].image: is required") != std::string::npos);
+}
+
+TEST_CASE("a caption's opacity follows its window and fades linearly") {
+  CaptionStyle s;
+  CHECK(caption_opacity(s, 0.0, 4.0) == 1.0);
+  CHECK(caption_opacity(s, 3.99, 4.0) == 1.0);
+  CHECK(caption_opacity(s, 4.0, 4.0) == 0.0);
+  s.start = 1;
+  s.end = 3;
+  s.fade = 0.5;
+  CHECK(caption_opacity(s, 0.99, 4.0) == 0.0);
+  CHECK(caption_opacity(s, 1.25, 4.0) == Approx(0.5));
+  CHECK(caption_opacity(s, 2.0, 4.0) == 1.0);
+  CHECK(caption_opacity(s, 2.75, 4.0) == Approx(0.5));
+  CHECK(caption_opacity(s, 3.0, 4.0) == 0.0);
+}

@@ -1,0 +1,203 @@
+// Caption layout against HarfBuzz itself: complex scripts come out as the
+// glyph sequence HarfBuzz shapes (never .notdef boxes), unknown families are
+// refused, substitutes are named, and long text wraps inside max_width.
+
+#include <catch2/catch.hpp>
+
+#include <hb.h>
+
+#include <set>
+
+#include "orchestrator/text/caption_layout.h"
+
+using namespace chunkreel;
+
+namespace {
+
+// HarfBuzz's own shaping of `text` with one font file: the reference.
+std::vector<uint32_t> harfbuzz_glyphs(const FontFile& file, const std::string& text) {
+  hb_blob_t* blob = hb_blob_create_from_file(file.path.c_str());
+  hb_face_t* face = hb_face_create(blob, static_cast<unsigned>(file.index));
+  hb_font_t* font = hb_font_create(face);
+  hb_buffer_t* buffer = hb_buffer_create();
+  hb_buffer_add_utf8(buffer, text.c_str(), -1, 0, -1);
+  hb_buffer_guess_segment_properties(buffer);
+  hb_shape(font, buffer, nullptr, 0);
+  unsigned count = 0;
+  const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buffer, &count);
+  std::vector<uint32_t> glyphs;
+  for (unsigned i = 0; i < count; ++i) glyphs.push_back(info[i].codepoint);
+  hb_buffer_destroy(buffer);
+  hb_font_destroy(font);
+  hb_face_destroy(face);
+  hb_blob_destroy(blob);
+  return glyphs;
+}
+
+std::vector<uint32_t> glyphs_of(const LaidOutCaption& c) {
+  std::vector<uint32_t> out;
+  for (const PlacedGlyph& g : c.glyphs) out.push_back(g.glyph);
+  return out;
+}
+
+Caption caption_of(const std::string& text) {
+  Caption c;
+  c.text = text;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("an Arabic caption is the glyph sequence HarfBuzz shapes, joined, right to left") {
+  FontMatcher fonts;
+  const std::string text = "مرحبا بالعالم";
+  CaptionLayoutResult r = lay_out_caption(caption_of(text), 1280, 720, fonts);
+  REQUIRE(r.ok);
+  REQUIRE(r.caption.fonts.size() == 1);  // DejaVu Sans has Arabic
+  const std::vector<uint32_t> ours = glyphs_of(r.caption);
+  CHECK(ours == harfbuzz_glyphs(r.caption.fonts[0], text));
+  for (uint32_t g : ours) CHECK(g != 0);
+  // Joined letters take contextual forms: not the isolated glyphs a naive
+  // character-to-glyph lookup would give.
+  hb_blob_t* blob = hb_blob_create_from_file(r.caption.fonts[0].path.c_str());
+  hb_face_t* face = hb_face_create(blob, 0);
+  hb_font_t* font = hb_font_create(face);
+  std::set<uint32_t> isolated;
+  for (char32_t c : std::u32string(U"مرحبا بالعالم")) {
+    hb_codepoint_t g = 0;
+    hb_font_get_nominal_glyph(font, c, &g);
+    isolated.insert(g);
+  }
+  int contextual = 0;
+  for (uint32_t g : ours) contextual += !isolated.count(g);
+  CHECK(contextual >= 5);
+  hb_font_destroy(font);
+  hb_face_destroy(face);
+  hb_blob_destroy(blob);
+}
+
+TEST_CASE("mixed Arabic and Latin text is put in visual order by the bidi algorithm") {
+  FontMatcher fonts;
+  // An Arabic paragraph (its first strong letter is Arabic) reads right to
+  // left: the last Arabic word is leftmost, the Latin word keeps its own
+  // left-to-right order in the middle.
+  CaptionLayoutResult r = lay_out_caption(caption_of("مرحبا Hello عالم"), 1280, 720, fonts);
+  REQUIRE(r.ok);
+  const FontFile file = r.caption.fonts[0];
+  const uint32_t space = harfbuzz_glyphs(file, " ")[0];
+  std::vector<uint32_t> expected = harfbuzz_glyphs(file, "عالم");
+  expected.push_back(space);
+  for (uint32_t g : harfbuzz_glyphs(file, "Hello")) expected.push_back(g);
+  expected.push_back(space);
+  for (uint32_t g : harfbuzz_glyphs(file, "مرحبا")) expected.push_back(g);
+  CHECK(glyphs_of(r.caption) == expected);
+
+  // A Latin paragraph keeps Latin first, the Arabic word reversed inside.
+  r = lay_out_caption(caption_of("Hello مرحبا world"), 1280, 720, fonts);
+  REQUIRE(r.ok);
+  expected = harfbuzz_glyphs(file, "Hello");
+  expected.push_back(space);
+  for (uint32_t g : harfbuzz_glyphs(file, "مرحبا")) expected.push_back(g);
+  expected.push_back(space);
+  for (uint32_t g : harfbuzz_glyphs(file, "world")) expected.push_back(g);
+  CHECK(glyphs_of(r.caption) == expected);
+}
+
+TEST_CASE("a Devanagari caption falls back to a font that has it and shapes its conjuncts") {
+  FontMatcher fonts;
+  const std::string text = "नमस्ते दुनिया";
+  CaptionLayoutResult r = lay_out_caption(caption_of(text), 1280, 720, fonts);
+  REQUIRE(r.ok);
+  CHECK(r.notes.empty());  // nothing shown as boxes
+  // DejaVu Sans has no Devanagari; fontconfig's next choice that has it
+  // (Lohit Devanagari on Debian with fonts-lohit-deva) shapes every glyph.
+  const FontFile* devanagari = nullptr;
+  for (const FontFile& f : r.caption.fonts)
+    if (f.path.find("DejaVu") == std::string::npos) devanagari = &f;
+  REQUIRE(devanagari != nullptr);
+  const std::vector<uint32_t> ours = glyphs_of(r.caption);
+  CHECK(ours == harfbuzz_glyphs(*devanagari, text));
+  for (uint32_t g : ours) CHECK(g != 0);
+  // "स्ते" is a conjunct: fewer glyphs than characters.
+  CHECK(ours.size() < std::u32string(U"नमस्ते दुनिया").size());
+}
+
+TEST_CASE("an unknown font family is refused and a substitute is named in a note") {
+  FontMatcher fonts;
+  Caption c = caption_of("Hello");
+  c.font = "Surely No Such Family 42";
+  CaptionLayoutResult r = lay_out_caption(c, 640, 360, fonts);
+  CHECK_FALSE(r.ok);
+  CHECK(r.fault.field == "font");
+  CHECK(r.fault.message.find("Surely No Such Family 42") != std::string::npos);
+
+  // fontconfig has rules for Helvetica: a substitute, with a one-line note.
+  c.font = "Helvetica";
+  r = lay_out_caption(c, 640, 360, fonts);
+  REQUIRE(r.ok);
+  REQUIRE(r.notes.size() == 1);
+  CHECK(r.notes[0].find("Helvetica") != std::string::npos);
+  CHECK(r.notes[0].find("using '") != std::string::npos);
+
+  // An installed family, any case and spacing, is used silently; bold is
+  // another file.
+  c.font = "dejavu sans";
+  r = lay_out_caption(c, 640, 360, fonts);
+  REQUIRE(r.ok);
+  CHECK(r.notes.empty());
+  c.weight = FontWeight::k_bold;
+  CaptionLayoutResult bold = lay_out_caption(c, 640, 360, fonts);
+  REQUIRE(bold.ok);
+  CHECK(bold.caption.fonts[0].path != r.caption.fonts[0].path);
+  // A generic family is fontconfig's to choose: no note.
+  c.font = "serif";
+  CHECK(lay_out_caption(c, 640, 360, fonts).notes.empty());
+}
+
+TEST_CASE("a long caption wraps at word boundaries inside max_width") {
+  FontMatcher fonts;
+  Caption c = caption_of("The quick brown fox jumps over the lazy dog while the slideshow keeps on rolling");
+  c.max_width = 0.5;
+  CaptionLayoutResult r = lay_out_caption(c, 1280, 720, fonts);
+  REQUIRE(r.ok);
+  const LaidOutCaption& l = r.caption;
+  CHECK(l.box_x1 - l.box_x0 <= 0.5 * 1280 + 1e-6);
+  std::set<double> baselines;
+  for (const PlacedGlyph& g : l.glyphs) {
+    baselines.insert(g.y);
+    CHECK(g.x >= l.box_x0);
+    CHECK(g.x <= l.box_x1);
+  }
+  CHECK(baselines.size() >= 3);
+  // Centred lines, each inside the box; the whole text is there (no glyph
+  // lost at a break, spaces at breaks dropped).
+  const std::string letters = "Thequickbrownfoxjumpsoverthelazydogwhiletheslideshowkeepsonrolling";
+  CHECK(l.glyphs.size() >= letters.size());
+
+  // One word too long for the width is cut between letters instead of
+  // running out of the frame.
+  c.text = "Pneumonoultramicroscopicsilicovolcanoconiosis";
+  c.max_width = 0.3;
+  r = lay_out_caption(c, 640, 360, fonts);
+  REQUIRE(r.ok);
+  std::set<double> lines;
+  for (const PlacedGlyph& g : r.caption.glyphs) lines.insert(g.y);
+  CHECK(lines.size() >= 2);
+  CHECK(r.caption.box_x1 - r.caption.box_x0 <= 0.3 * 640 + 1e-6);
+}
+
+TEST_CASE("a caption that cannot fit inside the frame is refused") {
+  FontMatcher fonts;
+  Caption c = caption_of("one\ntwo\nthree\nfour\nfive\nsix\nseven");
+  c.size = 0.2;
+  CaptionLayoutResult r = lay_out_caption(c, 640, 360, fonts);
+  CHECK_FALSE(r.ok);
+  CHECK(r.fault.message.find("does not fit inside the 640x360 frame") != std::string::npos);
+  c = caption_of("edge");
+  c.place = CaptionPlace::k_point;
+  c.x = 0.98;
+  c.align = TextAlign::k_left;
+  CHECK_FALSE(lay_out_caption(c, 640, 360, fonts).ok);
+  c.align = TextAlign::k_right;
+  CHECK(lay_out_caption(c, 640, 360, fonts).ok);
+}
