@@ -34,6 +34,8 @@ class CaptionLayer {
   bool covers(int plane, int y) const;
 
   const CaptionStyle& style() const { return m_style; }
+  /// Samples apply_row() touches over a whole frame (for benchmarks).
+  size_t covered_samples() const;
 
  private:
   struct Layer {

@@ -15,7 +15,6 @@ FrameRenderer::FrameRenderer(const std::vector<JobSlide>& slides, const OutputSe
   m_background = to_ycbcr(output.background.r / 255.0f, output.background.g / 255.0f,
                           output.background.b / 255.0f);
   m_mixed.resize(static_cast<size_t>(output.width));
-  m_caption_row.resize(static_cast<size_t>(output.width));
   m_captions.resize(slides.size());
 }
 
@@ -30,13 +29,6 @@ const CaptionLayer* FrameRenderer::caption_at(int position, double t, float* opa
   return layer.get();
 }
 
-const float* FrameRenderer::with_caption(const CaptionLayer* caption, float opacity, int plane,
-                                         int y, const float* row, int samples) {
-  if (!caption || !caption->covers(plane, y)) return row;
-  std::copy(row, row + samples, m_caption_row.begin());
-  caption->apply_row(plane, y, m_caption_row.data(), opacity);
-  return m_caption_row.data();
-}
 
 FrameRenderer::Window FrameRenderer::window_of(int position, double t) {
   const JobSlide& slide = m_slides[position];
@@ -78,9 +70,9 @@ void FrameRenderer::render(int64_t index, AVFrame* frame) {
     const CaptionLayer* caption = caption_at(content.span, t, &opacity);
     resample_picture_rows(v.prepared->picture, v.x, v.y, v.width, v.height, v.edge,
                           m_background, v.backdrop, &m_filters, w, h,
-                          [&](int plane, int y, const float* row) {
-                            const int samples = plane == 0 ? w : (w + 1) / 2;
-                            m_quantiser.row(plane, y, with_caption(caption, opacity, plane, y, row, samples), frame);
+                          [&](int plane, int y, float* row) {
+                            if (caption) caption->apply_row(plane, y, row, opacity);
+                            m_quantiser.row(plane, y, row, frame);
                           });
     return;
   }
@@ -100,9 +92,9 @@ void FrameRenderer::render(int64_t index, AVFrame* frame) {
   const Window in = window_of(content.span, t);
   resample_picture_rows(in.prepared->picture, in.x, in.y, in.width, in.height, in.edge,
                         m_background, in.backdrop, &m_filters, w, h,
-                        [&](int plane, int y, const float* row) {
+                        [&](int plane, int y, float* row) {
                           const Plane& a = m_outgoing.plane(plane);
-                          row = with_caption(in_caption, in_opacity, plane, y, row, a.width);
+                          if (in_caption) in_caption->apply_row(plane, y, row, in_opacity);
                           mixer.mix_row(plane, y, a.row(y), row, a.width, m_mixed.data());
                           m_quantiser.row(plane, y, m_mixed.data(), frame);
                         });

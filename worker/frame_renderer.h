@@ -52,10 +52,6 @@ class FrameRenderer {
   /// The caption of slides[position] and its opacity at time t, or null
   /// when nothing of it shows. Captions are rasterised on first use.
   const CaptionLayer* caption_at(int position, double t, float* opacity);
-  /// Copies `row` to m_caption_row with the caption laid over it; returns
-  /// `row` itself when the caption does not touch it.
-  const float* with_caption(const CaptionLayer* caption, float opacity, int plane, int y,
-                            const float* row, int samples);
 
   const std::vector<JobSlide>& m_slides;
   const OutputSettings& m_output;
@@ -66,7 +62,6 @@ class FrameRenderer {
   PictureFilters m_filters;
   Picture m_outgoing;           ///< a transition's outgoing slide
   std::vector<float> m_mixed;   ///< one mixed row
-  std::vector<float> m_caption_row;
   std::vector<std::unique_ptr<CaptionLayer>> m_captions;  ///< per slide position
 };
 

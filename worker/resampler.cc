@@ -284,7 +284,7 @@ void resample(const BlockedPlane& source, const FilterBank& fx, const FilterBank
               float background, ResampleScratch* scratch, Plane* out, const Plane* backdrop) {
   const size_t width = static_cast<size_t>(out->width);
   resample_rows(source, fx, fy, background, scratch, backdrop,
-                [out, width](int y, const float* row) { std::copy(row, row + width, out->row(y)); });
+                [out, width](int y, float* row) { std::copy(row, row + width, out->row(y)); });
 }
 
 void resample_picture_rows(const SourcePicture& source, double x, double y, double width,
@@ -296,7 +296,7 @@ void resample_picture_rows(const SourcePicture& source, double x, double y, doub
   make_filter_bank(source.y.height, out_height, y, height, kernel, edge, &f->luma_y);
   resample_rows(source.y, f->luma_x, f->luma_y, background.y, &f->scratch,
                 backdrop ? &backdrop->y : nullptr,
-                [&sink](int row, const float* samples) { sink(0, row, samples); });
+                [&sink](int row, float* samples) { sink(0, row, samples); });
   // Chroma sample i of the output sits on luma column 2i (left-sited): a
   // quarter of a chroma pitch from the window's edge; rows sit between luma
   // rows 2j and 2j+1, half a pitch in. Source chroma is at half scale.
@@ -306,17 +306,17 @@ void resample_picture_rows(const SourcePicture& source, double x, double y, doub
   make_filter_bank(source.cb.height, chroma_h, y / 2, height / 2, kernel, edge, &f->chroma_y, 0.5);
   resample_rows(source.cb, f->chroma_x, f->chroma_y, background.cb, &f->scratch,
                 backdrop ? &backdrop->cb : nullptr,
-                [&sink](int row, const float* samples) { sink(1, row, samples); });
+                [&sink](int row, float* samples) { sink(1, row, samples); });
   resample_rows(source.cr, f->chroma_x, f->chroma_y, background.cr, &f->scratch,
                 backdrop ? &backdrop->cr : nullptr,
-                [&sink](int row, const float* samples) { sink(2, row, samples); });
+                [&sink](int row, float* samples) { sink(2, row, samples); });
 }
 
 void resample_picture(const SourcePicture& source, double x, double y, double width,
                       double height, EdgeMode edge, const YCbCr& background,
                       const Picture* backdrop, PictureFilters* filters, Picture* out) {
   resample_picture_rows(source, x, y, width, height, edge, background, backdrop, filters,
-                        out->width(), out->height(), [out](int plane, int row, const float* samples) {
+                        out->width(), out->height(), [out](int plane, int row, float* samples) {
                           Plane& p = out->plane(plane);
                           std::copy(samples, samples + p.width, p.row(row));
                         });

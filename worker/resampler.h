@@ -47,7 +47,9 @@ struct ResampleScratch {
 };
 
 /// Receives finished output rows instead of a plane: (row index, samples).
-using RowSink = std::function<void(int y, const float* row)>;
+/// The row is the sink's to change (the renderer lays captions over it in
+/// place); it is overwritten by the next row.
+using RowSink = std::function<void(int y, float* row)>;
 
 /// out = source resampled through fx (columns) and fy (rows). Where
 /// coverage is below 1 the remainder is filled with `background`, or with
@@ -78,8 +80,9 @@ void resample_picture(const SourcePicture& source, double x, double y, double wi
                       const Picture* backdrop, PictureFilters* filters, Picture* out);
 
 /// The same, handing rows to `sink(plane, y, row)` (plane 0 is Y', 1 Cb', 2
-/// Cr') for an output of `width` x `height` luma samples.
-using PictureRowSink = std::function<void(int plane, int y, const float* row)>;
+/// Cr') for an output of `width` x `height` luma samples. As with RowSink,
+/// the sink may change the row.
+using PictureRowSink = std::function<void(int plane, int y, float* row)>;
 void resample_picture_rows(const SourcePicture& source, double x, double y, double width,
                            double height, EdgeMode edge, const YCbCr& background,
                            const Picture* backdrop, PictureFilters* filters, int out_width,

@@ -9,15 +9,22 @@
 
 #include <lcms2.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <tuple>
+
 #include "common/encoder_settings.h"
 #include "common/image_probe.h"
 #include "tests/test_support.h"
+#include "worker/caption_layer.h"
 #include "worker/colour_convert.h"
 #include "worker/encoder.h"
 #include "worker/frame_renderer.h"
 #include "worker/image_decoder.h"
 #include "worker/image_loader.h"
 #include "worker/slide_images.h"
+#include "orchestrator/text/caption_layout.h"
 
 using namespace chunkreel;
 
@@ -91,6 +98,75 @@ TEST_CASE("frame renderer cost at 1080p from 24-megapixel photos") {
     av_frame_copy(target, frames[pts % 60].get());
     return encoder.value()->encode(pts++, [](AVPacket*) { return Expected<void>(); }).ok();
   };
+}
+
+// What a caption adds to a frame: the same frames with and without a
+// two-line caption (shadow and a translucent box) on both slides. The two
+// renderers alternate frame by frame, so drift in the machine's speed hits
+// both alike; the figure is the median over frames of with / without.
+TEST_CASE("caption cost per frame at 1080p") {
+  Fixture f;
+  FontMatcher fonts;
+  Caption caption;
+  caption.text = "Lisbon, 12 August 2024\nthe view from the castle over the Tagus";
+  caption.style.shadow.enabled = true;
+  caption.style.background = {0, 0, 0, 96};
+  CaptionLayoutResult laid = lay_out_caption(caption, f.output.width, f.output.height, fonts);
+  REQUIRE(laid.ok);
+  std::vector<JobSlide> captioned = f.slides;
+  for (JobSlide& s : captioned) s.caption = laid.caption;
+  SlideImages plain_images(f.slides, f.output), captioned_images(captioned, f.output);
+  FrameRenderer plain(f.slides, f.output, &plain_images);
+  FrameRenderer with(captioned, f.output, &captioned_images);
+  auto encoder = H264Encoder::open(encoder_config(f.output, 1));
+  REQUIRE(encoder.ok());
+  AVFrame* target = encoder.value()->frame();
+  for (FrameRenderer* r : {&plain, &with}) {
+    r->render(30, target);
+    r->render(130, target);
+  }
+  auto time_ms = [&](FrameRenderer& r, int64_t index) {
+    const auto start = std::chrono::steady_clock::now();
+    r.render(index, target);
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  };
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  {  // The caption's own work, alone: laying it over every row of a frame.
+    CaptionLayer layer(laid.caption, f.output.width, f.output.height);
+    // Each row starts from fresh picture values, as in a frame (laying a
+    // caption over the same buffer again and again would drive its samples
+    // towards denormals, which a real frame never sees).
+    std::vector<float> row(static_cast<size_t>(f.output.width));
+    const auto start = std::chrono::steady_clock::now();
+    constexpr int k_frames = 200;
+    for (int n = 0; n < k_frames; ++n)
+      for (int plane = 0; plane < 3; ++plane)
+        for (int y = 0; y < (plane ? f.output.height / 2 : f.output.height); ++y) {
+          std::fill(row.begin(), row.end(), plane ? 0.1f : 0.5f);
+          layer.apply_row(plane, y, row.data(), 0.9f);
+        }
+    std::printf("laying the caption (%zu samples) over one frame's rows, with a fresh row each time: %.3f ms\n", layer.covered_samples(),
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / k_frames);
+  }
+  for (auto [name, first, count] : {std::tuple{"Ken Burns", 30, 90}, std::tuple{"crossfade", 120, 30}}) {
+    std::vector<double> without_ms, with_ms, ratios;
+    for (int round = 0; round < 4; ++round)
+      for (int i = 0; i < count; ++i) {
+        // Alternate which goes first, too.
+        const bool plain_first = (round + i) % 2 == 0;
+        const double a = plain_first ? time_ms(plain, first + i) : 0;
+        const double b = time_ms(with, first + i);
+        const double c = plain_first ? a : time_ms(plain, first + i);
+        without_ms.push_back(c);
+        with_ms.push_back(b);
+        ratios.push_back(b / c);
+      }
+    std::printf("%s frame: %.2f ms without a caption, %.2f ms with (median of %zu); with / without: median %.3f\n",
+                name, median(without_ms), median(with_ms), ratios.size(), median(ratios));
+  }
 }
 
 // What colour management adds to loading one 24-megapixel photo: decoding it
