@@ -1,6 +1,7 @@
 #include "common/caption.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "common/timeline.h"
@@ -56,6 +57,19 @@ const char* to_string(CaptionPlace place) {
     case CaptionPlace::k_bottom: break;
   }
   return "bottom";
+}
+
+PixelRect caption_region(const LaidOutCaption& caption, int width, int height) {
+  const CaptionStyle& s = caption.style;
+  const double reach =
+      caption.pixel_size * (1.0 + (s.outline.enabled ? s.outline.width : 0) +
+                            (s.shadow.enabled ? s.shadow.offset + 2 * s.shadow.blur : 0));
+  PixelRect r;
+  r.x0 = std::max(0, static_cast<int>(std::floor(caption.box_x0 - reach))) & ~1;
+  r.y0 = std::max(0, static_cast<int>(std::floor(caption.box_y0 - reach))) & ~1;
+  r.x1 = std::max(r.x0, std::min(width, static_cast<int>(std::ceil(caption.box_x1 + reach))));
+  r.y1 = std::max(r.y0, std::min(height, static_cast<int>(std::ceil(caption.box_y1 + reach))));
+  return r;
 }
 
 double caption_opacity(const CaptionStyle& style, double seconds, double visible) {

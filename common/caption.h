@@ -102,6 +102,16 @@ const char* to_string(FontWeight weight);
 const char* to_string(TextAlign align);
 const char* to_string(CaptionPlace place);
 
+/// The part of a width x height frame a caption can draw on: its box plus
+/// room for what may stick out of it (tall marks, the outline, the shadow
+/// and its blur), clipped to the frame, starting on an even pixel so it
+/// lines up with the chroma grid. [x0, x1) x [y0, y1).
+struct PixelRect {
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  int64_t area() const { return int64_t{x1 - x0} * (y1 - y0); }
+};
+PixelRect caption_region(const LaidOutCaption& caption, int width, int height);
+
 /// How visible a caption is (0..1) at `seconds` after its slide became
 /// visible, on a slide visible for `visible` seconds: its start/end window
 /// with `fade` ramps at both ends.

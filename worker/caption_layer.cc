@@ -172,15 +172,9 @@ CaptionLayer::CaptionLayer(const LaidOutCaption& caption, int width, int height)
     : m_style(caption.style) {
   const double em = caption.pixel_size;
   const CaptionStyle& s = caption.style;
-  // Room around the box for what may stick out of it: tall marks, the
-  // outline, the shadow and its blur.
-  const double reach = em * (1.0 + (s.outline.enabled ? s.outline.width : 0) +
-                             (s.shadow.enabled ? s.shadow.offset + 2 * s.shadow.blur : 0));
-  const int x0 = std::max(0, static_cast<int>(std::floor(caption.box_x0 - reach))) & ~1;
-  const int y0 = std::max(0, static_cast<int>(std::floor(caption.box_y0 - reach))) & ~1;
-  const int x1 = std::min(width, static_cast<int>(std::ceil(caption.box_x1 + reach)));
-  const int y1 = std::min(height, static_cast<int>(std::ceil(caption.box_y1 + reach)));
-  const int w = std::max(0, x1 - x0), h = std::max(0, y1 - y0);
+  const PixelRect region = caption_region(caption, width, height);
+  const int x0 = region.x0, y0 = region.y0, x1 = region.x1, y1 = region.y1;
+  const int w = x1 - x0, h = y1 - y0;
 
   GlyphRasteriser rasteriser(caption);
   Mask fill(x0, y0, w, h);

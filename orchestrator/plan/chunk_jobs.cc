@@ -33,7 +33,7 @@ ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const Ch
     js.motion = slide.motion;
     js.out_transition = slide.transition.type;
     js.card = slide.card;
-    js.caption = project.captions[i];
+    if (static_cast<size_t>(i) < project.captions.size()) js.caption = project.captions[i];
     job.slides.push_back(js);
   }
   // Finished chunks are found again by what they contain.

@@ -79,15 +79,22 @@ int64_t estimate_chunk_peak(const ChunkMemoryInput& in) {
     }
     load_max = std::max(load_max, load_bytes(s));
   }
-  double peak = 0;
+  // Captions: a layer of opacity and premultiplied colour for Y' and the
+  // two chroma planes (12 bytes a pixel of its region) for each of the two
+  // slides on screen, and while one is rasterised its fill, outline and
+  // shadow masks and four float planes (28 bytes a pixel).
+  int64_t caption_max = 0;
+  for (const SlideMemory& s : in.slides) caption_max = std::max(caption_max, s.caption_pixels);
+  const double captions = (2 * 12.0 + 28.0) * static_cast<double>(caption_max);
+  double peak = captions;
   if (in.slides.size() <= 2) {
     // Both load before the encoder has grown: the larger of the full
     // encoder with both slides, and a load beside the other slide.
-    peak = std::max(process + encoder + renderer + held_max + held_second, process + held_max + load_max);
+    peak += std::max(process + encoder + renderer + held_max + held_second, process + held_max + load_max);
   } else {
     // A load (or the second slide of a transition) beside a shown slide,
     // with the encoder at full size.
-    peak = process + encoder + renderer + held_max + std::max(held_second, load_max);
+    peak += process + encoder + renderer + held_max + std::max(held_second, load_max);
   }
   return static_cast<int64_t>(peak);
 }

@@ -30,6 +30,8 @@ struct SlideMemory {
   const ImageInfo* image = nullptr;
   int prefiltered_width = 0;   ///< the size it is loaded at (display orientation)
   int prefiltered_height = 0;
+  /// The frame area its caption can draw on (caption_region), or 0.
+  int64_t caption_pixels = 0;
 };
 
 struct ChunkMemoryInput {

@@ -28,8 +28,15 @@ std::vector<int64_t> estimate_peaks(const Project& project, const std::vector<Ch
       const ImageInfo& image = project.images[i];
       SlideMemory s;
       s.image = &image;
-      prefiltered_size(image.width(), image.height(), slide.fit, slide.motion, output.width,
-                       output.height, &s.prefiltered_width, &s.prefiltered_height);
+      if (slide.card) {
+        // A card is a 16 x 16 picture (worker/slide_images.cc).
+        s.prefiltered_width = s.prefiltered_height = 16;
+      } else {
+        prefiltered_size(image.width(), image.height(), slide.fit, slide.motion, output.width,
+                         output.height, &s.prefiltered_width, &s.prefiltered_height);
+      }
+      if (static_cast<size_t>(i) < project.captions.size() && project.captions[i])
+        s.caption_pixels = caption_region(*project.captions[i], output.width, output.height).area();
       input.slides.push_back(s);
     }
     peaks.push_back(estimate_chunk_peak(input));

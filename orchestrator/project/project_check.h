@@ -28,7 +28,8 @@ struct Project {
   Timeline timeline;
   ShowTiming timing;
   std::vector<ImageInfo> images;  ///< one per slide (a title card's is the frame's size)
-  /// One per slide: its caption laid out for the output frame.
+  /// One per slide (or empty, for a project with no captions built by
+  /// hand): its caption laid out for the output frame.
   std::vector<std::optional<LaidOutCaption>> captions;
   /// What the render goes ahead despite, one line each: a colour profile
   /// that cannot be used (the photo is shown as sRGB).
