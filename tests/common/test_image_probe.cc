@@ -86,3 +86,72 @@ TEST_CASE("bad image files are refused by name and reason") {
   CHECK(probe_image(dir / "whole.png").ok());
   CHECK(probe_image(dir / "whole.webp").ok());
 }
+
+TEST_CASE("the EXIF date a photo was taken is read from JPEG, PNG and TIFF in both byte orders") {
+  for (bool little : {true, false}) {
+    const std::string tiff = test::exif_with_date("2024:08:12 09:30:00", little);
+    const auto* bytes = reinterpret_cast<const uint8_t*>(tiff.data());
+    CHECK(exif_date_taken(bytes, tiff.size()) == "2024-08-12");
+    const std::string prefixed = std::string("Exif\0\0", 6) + tiff;
+    CHECK(exif_date_taken(reinterpret_cast<const uint8_t*>(prefixed.data()), prefixed.size()) == "2024-08-12");
+    // Cut short, blank (cameras with no clock set write zeros) or malformed: no date.
+    CHECK(exif_date_taken(bytes, tiff.size() - 15).empty());
+    for (const char* bad : {"0000:00:00 00:00:00", "2024-08-12 09:30:00", "2024:13:01 00:00:00", "    :  :     :  :  "}) {
+      const std::string t = test::exif_with_date(bad, little);
+      CHECK(exif_date_taken(reinterpret_cast<const uint8_t*>(t.data()), t.size()).empty());
+    }
+  }
+  // Only orientation, no Exif IFD: no date.
+  test::TempDir dir;
+  make_image(dir / "o.jpg", "64x32");
+  test::add_exif_orientation(dir / "o.jpg", 6, true);
+  CHECK(probe_image(dir / "o.jpg").value().date_taken.empty());
+
+  make_image(dir / "a.jpg", "64x32");
+  test::add_exif_date(dir / "a.jpg", "2019:02:28 12:00:00", false);
+  CHECK(probe_image(dir / "a.jpg").value().date_taken == "2019-02-28");
+  make_image(dir / "b.png", "64x32");
+  test::add_exif_date(dir / "b.png", "2021:11:03 07:15:00", true);
+  auto png = probe_image(dir / "b.png");
+  REQUIRE(png.ok());  // the chunk's CRC is right, the file still valid
+  CHECK(png.value().date_taken == "2021-11-03");
+
+  // A TIFF whose IFD 0 points at an Exif IFD, as cameras' TIFFs do: an 8x8
+  // RGB strip, its tags in order, then the Exif IFD and its date.
+  std::string t = "II*";
+  t += '\0';
+  auto u16 = [&](unsigned v) { t += static_cast<char>(v & 0xFF); t += static_cast<char>(v >> 8); };
+  auto u32 = [&](unsigned v) { u16(v & 0xFFFF); u16(v >> 16); };
+  const unsigned entries = 10, ifd0 = 8, exif_ifd = ifd0 + 2 + 12 * entries + 4;
+  const unsigned date_at = exif_ifd + 2 + 12 + 4, strip_at = date_at + 20;
+  u32(ifd0);
+  u16(entries);
+  auto entry = [&](unsigned tag, unsigned type, unsigned count, unsigned value) {
+    u16(tag);
+    u16(type);
+    u32(count);
+    u32(value);
+  };
+  entry(256, 3, 1, 8);         // width
+  entry(257, 3, 1, 8);         // height
+  entry(258, 3, 1, 8);         // bits per sample (one value for all three: enough for the probe)
+  entry(259, 3, 1, 1);         // no compression
+  entry(262, 3, 1, 2);         // RGB
+  entry(273, 4, 1, strip_at);  // strip offset
+  entry(277, 3, 1, 3);         // samples per pixel
+  entry(278, 3, 1, 8);         // rows per strip
+  entry(279, 4, 1, 8 * 8 * 3); // strip bytes
+  entry(0x8769, 4, 1, exif_ifd);
+  u32(0);
+  u16(1);
+  entry(0x9003, 2, 20, date_at);
+  u32(0);
+  t += "2016:07:04 10:00:00";
+  t += '\0';
+  t += std::string(8 * 8 * 3, '\x80');
+  test::write_text(dir / "c.tif", t);
+  auto tif = probe_image(dir / "c.tif");
+  REQUIRE(tif.ok());
+  CHECK(tif.value().width() == 8);
+  CHECK(tif.value().date_taken == "2016-07-04");
+}
