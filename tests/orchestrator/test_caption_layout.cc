@@ -6,6 +6,7 @@
 
 #include <hb.h>
 
+#include <cmath>
 #include <set>
 
 #include "orchestrator/text/caption_layout.h"
@@ -200,4 +201,45 @@ TEST_CASE("a caption that cannot fit inside the frame is refused") {
   CHECK_FALSE(lay_out_caption(c, 640, 360, fonts).ok);
   c.align = TextAlign::k_right;
   CHECK(lay_out_caption(c, 640, 360, fonts).ok);
+}
+
+TEST_CASE("a Thai caption shapes with its marks stacked, from a font that has Thai") {
+  FontMatcher fonts;
+  const std::string text = "ที่นี่สวัสดี";  // tone marks over vowel marks
+  CaptionLayoutResult r = lay_out_caption(caption_of(text), 1280, 720, fonts);
+  REQUIRE(r.ok);
+  CHECK(r.notes.empty());
+  REQUIRE(r.caption.fonts.size() == 2);  // the caption's DejaVu Sans, and a Thai font
+  const FontFile thai = r.caption.fonts[1];
+  const std::vector<uint32_t> ours = glyphs_of(r.caption);
+  CHECK(ours == harfbuzz_glyphs(thai, text));
+  for (uint32_t g : ours) CHECK(g != 0);
+  // Every glyph sits where HarfBuzz's positioning puts it (marks carry the
+  // font's offsets, e.g. the -194 units shifting marks over a tall base).
+  hb_blob_t* blob = hb_blob_create_from_file(thai.path.c_str());
+  hb_face_t* face = hb_face_create(blob, static_cast<unsigned>(thai.index));
+  hb_font_t* font = hb_font_create(face);
+  const int scale = static_cast<int>(std::lround(0.05 * 720 * 64));
+  hb_font_set_scale(font, scale, scale);
+  hb_buffer_t* buffer = hb_buffer_create();
+  hb_buffer_add_utf8(buffer, text.c_str(), -1, 0, -1);
+  hb_buffer_guess_segment_properties(buffer);
+  hb_shape(font, buffer, nullptr, 0);
+  unsigned count = 0;
+  const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buffer, &count);
+  REQUIRE(count == r.caption.glyphs.size());
+  int64_t pen = 0;
+  bool offset_seen = false;
+  for (unsigned i = 0; i < count; ++i) {
+    const PlacedGlyph& g = r.caption.glyphs[i];
+    CHECK(g.x - r.caption.glyphs[0].x == Approx((pen + pos[i].x_offset) / 64.0).margin(1e-9));
+    CHECK(g.y - r.caption.glyphs[0].y == Approx(-pos[i].y_offset / 64.0).margin(1e-9));
+    offset_seen |= pos[i].x_offset != 0 || pos[i].y_offset != 0;
+    pen += pos[i].x_advance;
+  }
+  CHECK(offset_seen);
+  hb_buffer_destroy(buffer);
+  hb_font_destroy(font);
+  hb_face_destroy(face);
+  hb_blob_destroy(blob);
 }
