@@ -53,6 +53,10 @@ std::u32string decode_utf8(const std::string& utf8) {
       FRIBIDI_CHAR_SET_UTF8, utf8.data(), static_cast<FriBidiStrIndex>(utf8.size()),
       reinterpret_cast<FriBidiChar*>(out.data()));
   out.resize(static_cast<size_t>(std::max<FriBidiStrIndex>(n, 0)));
+  // Tabs and other controls (but the line feed) have no glyph: they are
+  // spaces on screen.
+  for (char32_t& c : out)
+    if (c != U'\n' && (c < 0x20 || c == 0x7F)) c = U' ';
   return out;
 }
 
@@ -272,8 +276,7 @@ Expected<std::vector<ShapedLine>> shape_text(const std::string& text, double max
   while (start <= all.size()) {
     size_t stop = all.find(U'\n', start);
     if (stop == std::u32string::npos) stop = all.size();
-    std::u32string paragraph = all.substr(start, stop - start);
-    if (!paragraph.empty() && paragraph.back() == U'\r') paragraph.pop_back();
+    std::u32string paragraph = all.substr(start, stop - start);  // a "\r" before "\n" is a space now
     Expected<Paragraph> analysed = analyse(std::move(paragraph), fonts, font_for);
     if (!analysed) return analysed.error();
     for (auto [begin, end] : break_lines(analysed.value(), fonts, max_width))
