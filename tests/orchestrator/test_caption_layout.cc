@@ -243,3 +243,15 @@ TEST_CASE("a Thai caption shapes with its marks stacked, from a font that has Th
   hb_face_destroy(face);
   hb_blob_destroy(blob);
 }
+
+TEST_CASE("tabs and carriage returns in a caption are spaces, never boxes") {
+  FontMatcher fonts;
+  CaptionLayoutResult r = lay_out_caption(caption_of("one\ttwo\r\nthree"), 640, 360, fonts);
+  REQUIRE(r.ok);
+  std::set<double> lines;
+  for (const PlacedGlyph& g : r.caption.glyphs) {
+    CHECK(g.glyph != 0);
+    lines.insert(g.y);
+  }
+  CHECK(lines.size() == 2);
+}
