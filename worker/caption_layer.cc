@@ -54,7 +54,7 @@ bool transform_glyph(GlyphPtr& glyph, F transform) {
 
 class GlyphRasteriser {
  public:
-  GlyphRasteriser(const LaidOutCaption& caption) {
+  explicit GlyphRasteriser(const LaidOutCaption& caption) {
     FT_Library library = nullptr;
     if (FT_Init_FreeType(&library) != 0) throw Fatal(ExitCode::k_render_failed, "FreeType cannot start");
     m_library.reset(library);

@@ -29,7 +29,6 @@ const CaptionLayer* FrameRenderer::caption_at(int position, double t, float* opa
   return layer.get();
 }
 
-
 FrameRenderer::Window FrameRenderer::window_of(int position, double t) {
   const JobSlide& slide = m_slides[position];
   const PreparedSlide& prepared = m_images->get(position);
