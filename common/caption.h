@@ -28,7 +28,7 @@ enum class CaptionPlace { k_bottom, k_top, k_center, k_point };
 
 /// Sizes are fractions of the caption's text size (its em).
 struct CaptionShadow {
-  bool enabled = false;
+  bool enabled = true;  ///< on by default: white text must read on a bright sky too
   Rgba color{0, 0, 0, 170};
   double offset = 0.06;  ///< down and to the right
   double blur = 0.05;    ///< radius

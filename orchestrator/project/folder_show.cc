@@ -22,11 +22,9 @@ bool is_picture(const fs::path& path) {
   return false;
 }
 
-// Captions over photos carry a soft shadow, so they read on any picture.
 Caption photo_caption(std::string text) {
-  Caption caption;
+  Caption caption;  // the default style: white with a soft shadow
   caption.text = std::move(text);
-  caption.style.shadow.enabled = true;
   return caption;
 }
 
