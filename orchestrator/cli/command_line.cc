@@ -336,6 +336,9 @@ Expected<Command> parse_command_line(const std::vector<std::string>& args) {
         value = args[++i];
       }
       if (auto error = option.apply(parsed, value)) return Error{*error};
+      for (const char* folder_flag : {"--music", "--seconds-per-slide", "--transition", "--size",
+                                      "--fps", "--captions", "--title"})
+        if (name == folder_flag) command.render.project.folder_flags.push_back(name);
     } else if (!arg.empty() && arg[0] == '-') {
       return Error{"unknown option '" + arg + "' (try --help)"};
     } else if (command.kind == CommandKind::k_batch) {

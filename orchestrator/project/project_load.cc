@@ -11,6 +11,9 @@ namespace chunkreel {
 Expected<Timeline> read_show(const ProjectSource& source) {
   std::error_code ec;
   if (std::filesystem::is_directory(source.path, ec)) return timeline_from_folder(source.path, source.folder);
+  if (!source.folder_flags.empty())
+    return Error{source.path + ": is a project file, and " + source.folder_flags.front() +
+                 " is for a folder of photos (set it in the project file instead)"};
   return load_timeline(source.path);
 }
 

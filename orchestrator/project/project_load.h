@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/error.h"
 #include "common/timeline.h"
@@ -15,6 +16,9 @@ namespace chunkreel {
 struct ProjectSource {
   std::string path;                  ///< a project file, or a folder of photos
   FolderOptions folder;              ///< for a show made from a folder
+  /// The folder options given on the command line ("--captions"): a project
+  /// file does not take them, and says so rather than ignoring them.
+  std::vector<std::string> folder_flags;
   int64_t max_pixels = 100'000'000;  ///< images above this are refused from the header
 };
 

@@ -349,3 +349,17 @@ TEST_CASE("bad captions are refused before any work, naming the field") {
     CHECK_FALSE(fs::exists(dir / "bad.mp4"));
   }
 }
+
+TEST_CASE("folder options on a project file are refused, not ignored") {
+  test::TempDir dir;
+  const std::string path = dir / "show.json";
+  test::write_text(path, test::lossless_project(json::array({black_card("x")}), "#000000", 10).dump());
+  for (const char* flags : {"--captions date", "--title Hello", "--music a.mp3"}) {
+    auto r = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(path) + " -o " +
+                       test::quote(dir / "out.mp4") + " " + flags);
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find("is for a folder of photos") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "out.mp4"));
+  }
+}
