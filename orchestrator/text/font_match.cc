@@ -115,9 +115,14 @@ Expected<FontChoice> FontMatcher::match(const std::string& family, FontWeight we
                                 family, choice.family);
     return choice;
   }
+  // A family with no bold face comes back as its regular face, either
+  // with a lighter weight or, where the configuration offers synthetic
+  // bold, marked "embolden" (which chunkreel does not do).
   int got_weight = FC_WEIGHT_REGULAR;
+  FcBool embolden = FcFalse;
   FcPatternGetInteger(font.get(), FC_WEIGHT, 0, &got_weight);
-  if (weight == FontWeight::k_bold && got_weight < FC_WEIGHT_DEMIBOLD)
+  FcPatternGetBool(font.get(), FC_EMBOLDEN, 0, &embolden);
+  if (weight == FontWeight::k_bold && (got_weight < FC_WEIGHT_DEMIBOLD || embolden))
     choice.note = fmt::format("font family '{}' has no bold face; using its regular face", family);
   return choice;
 }
