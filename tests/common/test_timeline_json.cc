@@ -203,6 +203,7 @@ TEST_CASE("bad caption and card fields are named by their path") {
   CHECK(bad(R"({"image": "a.jpg", "caption": {"text": "x", "shadow": {"colour": "#000000"}}})").find("slides[0].caption.shadow.colour") != std::string::npos);
   CHECK(bad(R"({"image": "a.jpg", "caption": {"text": "x", "start": 2, "end": 1}})").find("slides[0].caption.end: must be later than start") != std::string::npos);
   CHECK(bad(R"({"image": "a.jpg", "duration": 3, "caption": {"text": "x", "start": 3}})").find("slides[0].caption.start") != std::string::npos);
+  CHECK(bad(R"({"image": "a.jpg", "duration": 3, "caption": {"text": "x", "end": 3.5}})").find("slides[0].caption.end: is 3.5 s, after the slide's 3 s end") != std::string::npos);
   CHECK(bad(R"({"image": "a.jpg", "caption": {"text": "x", "weight": "heavy"}})").find("slides[0].caption.weight") != std::string::npos);
   CHECK(bad(R"({"color": "#000000", "image": "a.jpg"})").find("slides[0].color") != std::string::npos);
   CHECK(bad(R"({"color": "black"})").find("slides[0].color") != std::string::npos);

@@ -363,3 +363,45 @@ TEST_CASE("folder options on a project file are refused, not ignored") {
     CHECK_FALSE(fs::exists(dir / "out.mp4"));
   }
 }
+
+TEST_CASE("in a crossfade each caption fades with its own slide") {
+  test::TempDir dir;
+  json slides = json::array({black_card({{"text", "AAAA"}, {"size", 0.12}, {"position", "top"}}, 2.0),
+                             black_card({{"text", "BBBB"}, {"size", 0.12}, {"position", "bottom"}}, 2.0)});
+  slides[0]["transition"] = {{"type", "crossfade"}, {"duration", 1.0}};
+  const test::YuvVideo v = render_yuv(dir, test::lossless_project(slides, "#000000", 10), "mixed");
+  REQUIRE(v.frames.size() == 30);  // the crossfade is 1.0-2.0 s, frames 10-19
+  // Ink above and below the middle: the outgoing slide's caption and the
+  // incoming one's.
+  auto ink = [&](size_t f, bool top) {
+    double sum = 0;
+    for (int y = top ? 0 : k_h / 2; y < (top ? k_h / 2 : k_h); ++y)
+      for (int x = 0; x < k_w; ++x) sum += v.y(f, x, y) - 16;
+    return sum;
+  };
+  const double outgoing_full = ink(5, true), incoming_full = ink(25, false);
+  REQUIRE(outgoing_full > 1000);
+  REQUIRE(incoming_full > 1000);
+  CHECK(ink(5, false) == 0);
+  CHECK(ink(25, true) == 0);
+  // Halfway through, each caption is at the weight of its slide in the
+  // mix, and the two weights add up to one.
+  const double outgoing = ink(15, true) / outgoing_full, incoming = ink(15, false) / incoming_full;
+  CHECK(outgoing > 0.2);
+  CHECK(outgoing < 0.8);
+  CHECK(incoming > 0.2);
+  CHECK(incoming < 0.8);
+  CHECK(std::abs(outgoing + incoming - 1.0) < 0.05);
+  CHECK(ink(12, true) / outgoing_full > ink(17, true) / outgoing_full);  // fading out
+}
+
+TEST_CASE("a font that only matches a substitute renders, with a one-line warning naming it") {
+  test::TempDir dir;
+  auto r = render_project(dir, test::lossless_project(json::array({black_card({{"text", "x"}, {"font", "Helvetica"}})}),
+                                                      "#000000", 10),
+                          "substitute");
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("warning: slides[0].caption: font family 'Helvetica' is not installed; using '") !=
+        std::string::npos);
+}

@@ -44,6 +44,23 @@ TEST_CASE("a changed image gives its chunks a new content key") {
   CHECK(chunk_content_key(job_showing(photo)) != before);
 }
 
+TEST_CASE("a changed font file gives a captioned chunk a new content key") {
+  test::TempDir dir;
+  const std::string photo = dir / "p.jpg", font = dir / "font.ttf";
+  test::make_photo(photo, "320x240");
+  test::write_text(font, "first version of the font");
+  ChunkJob job = job_showing(photo);
+  LaidOutCaption caption;
+  caption.pixel_size = 20;
+  caption.fonts = {{font, 0}};
+  caption.glyphs = {{0, 5, 10.0, 20.0}};
+  job.slides[0].caption = caption;
+  const std::string before = chunk_content_key(job);
+  CHECK(chunk_content_key(job) == before);
+  test::write_text(font, "second version of the font");  // same path, same job
+  CHECK(chunk_content_key(job) != before);
+}
+
 TEST_CASE("a changed image or soundtrack gives the whole show a new key") {
   test::TempDir dir;
   const std::string project = test::make_sample(dir / "show", "--slides 2 --size 160x90 --photo 320x240 --seconds 1");

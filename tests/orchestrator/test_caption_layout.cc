@@ -6,7 +6,9 @@
 
 #include <hb.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "orchestrator/text/caption_layout.h"
@@ -150,6 +152,12 @@ TEST_CASE("an unknown font family is refused and a substitute is named in a note
   CaptionLayoutResult bold = lay_out_caption(c, 640, 360, fonts);
   REQUIRE(bold.ok);
   CHECK(bold.caption.fonts[0].path != r.caption.fonts[0].path);
+  // A family with no bold face: its regular face, and a note saying so.
+  c.font = "Lohit Devanagari";
+  r = lay_out_caption(c, 640, 360, fonts);
+  REQUIRE(r.ok);
+  REQUIRE(r.notes.size() == 1);
+  CHECK(r.notes[0].find("has no bold face") != std::string::npos);
   // A generic family is fontconfig's to choose: no note.
   c.font = "serif";
   CHECK(lay_out_caption(c, 640, 360, fonts).notes.empty());
@@ -170,10 +178,31 @@ TEST_CASE("a long caption wraps at word boundaries inside max_width") {
     CHECK(g.x <= l.box_x1);
   }
   CHECK(baselines.size() >= 3);
-  // Centred lines, each inside the box; the whole text is there (no glyph
-  // lost at a break, spaces at breaks dropped).
-  const std::string letters = "Thequickbrownfoxjumpsoverthelazydogwhiletheslideshowkeepsonrolling";
-  CHECK(l.glyphs.size() >= letters.size());
+  // Every line is whole words, in order, with single spaces between them:
+  // the breaks fall at word boundaries, the spaces at breaks are dropped,
+  // and no word is lost or cut.
+  const FontFile file = l.fonts[0];
+  const uint32_t space = harfbuzz_glyphs(file, " ")[0];
+  std::vector<std::vector<uint32_t>> words;
+  for (const char* word : {"The", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog", "while",
+                           "the", "slideshow", "keeps", "on", "rolling"})
+    words.push_back(harfbuzz_glyphs(file, word));
+  std::map<double, std::vector<uint32_t>> line_glyphs;
+  for (const PlacedGlyph& g : l.glyphs) line_glyphs[g.y].push_back(g.glyph);
+  size_t next_word = 0;
+  for (const auto& [baseline, glyphs] : line_glyphs) {
+    std::vector<uint32_t> expected;
+    while (next_word < words.size()) {
+      std::vector<uint32_t> longer = expected;
+      if (!longer.empty()) longer.push_back(space);
+      longer.insert(longer.end(), words[next_word].begin(), words[next_word].end());
+      if (longer.size() > glyphs.size() || !std::equal(longer.begin(), longer.end(), glyphs.begin())) break;
+      expected = longer;
+      ++next_word;
+    }
+    CHECK(expected == glyphs);
+  }
+  CHECK(next_word == words.size());
 
   // One word too long for the width is cut between letters instead of
   // running out of the frame.
