@@ -9,23 +9,17 @@
 namespace chunkreel {
 
 bool parse_rgba(const std::string& text, Rgba* out) {
-  Colour rgb;
+  Colour rgb, alpha;
   if (text.size() != 7 && text.size() != 9) return false;
   if (!parse_colour(text.substr(0, 7), &rgb)) return false;
-  Rgba result{rgb.r, rgb.g, rgb.b, 255};
   if (text.size() == 9) {
-    int alpha = 0;
-    for (char c : text.substr(7)) {
-      const int digit = c >= '0' && c <= '9'   ? c - '0'
-                        : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                        : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                               : -1;
-      if (digit < 0) return false;
-      alpha = alpha * 16 + digit;
-    }
-    result.a = static_cast<uint8_t>(alpha);
+    // The alpha pair, read as the red of "#aa0000".
+    std::string pair = "#";
+    pair += text.substr(7);
+    pair += "0000";
+    if (!parse_colour(pair, &alpha)) return false;
   }
-  *out = result;
+  *out = {rgb.r, rgb.g, rgb.b, text.size() == 9 ? alpha.r : uint8_t{255}};
   return true;
 }
 

@@ -317,62 +317,71 @@ const char* to_string(ImageFormat format) {
   return "?";
 }
 
-int exif_orientation(const uint8_t* data, size_t size) {
-  if (size >= 6 && std::memcmp(data, "Exif\0\0", 6) == 0) {
-    data += 6;
-    size -= 6;
-  }
-  if (size < 8) return 1;
-  bool little = data[0] == 'I' && data[1] == 'I';
-  bool big = data[0] == 'M' && data[1] == 'M';
-  if (!little && !big) return 1;
-  auto u16 = [&](size_t at) { return little ? le16(data + at) : be16(data + at); };
-  auto u32 = [&](size_t at) { return little ? le32(data + at) : be32(data + at); };
-  if (u16(2) != 42) return 1;
-  size_t ifd = u32(4);
-  if (ifd + 2 > size) return 1;
-  size_t count = u16(ifd);
-  for (size_t i = 0; i < count; ++i) {
-    size_t entry = ifd + 2 + 12 * i;
-    if (entry + 12 > size) return 1;
-    if (u16(entry) == 0x0112 && u16(entry + 2) == 3) {
-      int value = static_cast<int>(u16(entry + 8));
-      return value >= 1 && value <= 8 ? value : 1;
-    }
-  }
-  return 1;
-}
+namespace {
 
-std::string exif_date_taken(const uint8_t* data, size_t size) {
-  if (size >= 6 && std::memcmp(data, "Exif\0\0", 6) == 0) {
-    data += 6;
-    size -= 6;
+// An EXIF TIFF structure in memory ("II*\0" or "MM\0*", with or without a
+// leading "Exif\0\0"): its byte order, and the entries of its IFDs.
+class ExifTiff {
+ public:
+  ExifTiff(const uint8_t* data, size_t size) : m_data(data), m_size(size) {
+    if (m_size >= 6 && std::memcmp(m_data, "Exif\0\0", 6) == 0) {
+      m_data += 6;
+      m_size -= 6;
+    }
+    if (m_size < 8) return;
+    m_little = m_data[0] == 'I' && m_data[1] == 'I';
+    const bool big = m_data[0] == 'M' && m_data[1] == 'M';
+    m_valid = (m_little || big) && u16(2) == 42;
   }
-  if (size < 8) return {};
-  const bool little = data[0] == 'I' && data[1] == 'I';
-  const bool big = data[0] == 'M' && data[1] == 'M';
-  if (!little && !big) return {};
-  auto u16 = [&](size_t at) { return little ? le16(data + at) : be16(data + at); };
-  auto u32 = [&](size_t at) { return little ? le32(data + at) : be32(data + at); };
-  if (u16(2) != 42) return {};
-  // The entry for `tag` in the IFD at `ifd`, or 0.
-  auto find = [&](size_t ifd, uint16_t tag) -> size_t {
-    if (ifd + 2 > size) return 0;
+  bool valid() const { return m_valid; }
+  uint32_t u16(size_t at) const { return m_little ? le16(m_data + at) : be16(m_data + at); }
+  uint32_t u32(size_t at) const { return m_little ? le32(m_data + at) : be32(m_data + at); }
+  size_t ifd0() const { return u32(4); }
+  /// The offset of the entry for `tag` in the IFD at `ifd`, or 0 when it
+  /// is absent or the IFD runs past the end.
+  size_t find(size_t ifd, uint32_t tag) const {
+    if (ifd + 2 > m_size) return 0;
     const size_t count = u16(ifd);
     for (size_t i = 0; i < count; ++i) {
       const size_t entry = ifd + 2 + 12 * i;
-      if (entry + 12 > size) return 0;
+      if (entry + 12 > m_size) return 0;
       if (u16(entry) == tag) return entry;
     }
     return 0;
-  };
-  const size_t pointer = find(u32(4), 0x8769);  // Exif IFD
-  if (pointer == 0 || u16(pointer + 2) != 4) return {};
-  const size_t original = find(u32(pointer + 8), 0x9003);  // DateTimeOriginal
-  if (original == 0 || u16(original + 2) != 2 || u32(original + 4) < 10) return {};
-  const size_t at = u32(original + 4) <= 4 ? original + 8 : u32(original + 8);
-  if (at + 10 > size) return {};
-  const char* text = reinterpret_cast<const char*>(data + at);
+  }
+  /// `n` bytes at `at`, or null when they are not all there.
+  const char* bytes(size_t at, size_t n) const {
+    return at + n <= m_size ? reinterpret_cast<const char*>(m_data + at) : nullptr;
+  }
+
+ private:
+  const uint8_t* m_data;
+  size_t m_size;
+  bool m_little = false;
+  bool m_valid = false;
+};
+
+}  // namespace
+
+int exif_orientation(const uint8_t* data, size_t size) {
+  const ExifTiff tiff(data, size);
+  if (!tiff.valid()) return 1;
+  const size_t entry = tiff.find(tiff.ifd0(), 0x0112);
+  if (entry == 0 || tiff.u16(entry + 2) != 3) return 1;  // a SHORT
+  const int value = static_cast<int>(tiff.u16(entry + 8));
+  return value >= 1 && value <= 8 ? value : 1;
+}
+
+std::string exif_date_taken(const uint8_t* data, size_t size) {
+  const ExifTiff tiff(data, size);
+  if (!tiff.valid()) return {};
+  const size_t pointer = tiff.find(tiff.ifd0(), 0x8769);  // Exif IFD, a LONG
+  if (pointer == 0 || tiff.u16(pointer + 2) != 4) return {};
+  const size_t original = tiff.find(tiff.u32(pointer + 8), 0x9003);  // DateTimeOriginal, ASCII
+  if (original == 0 || tiff.u16(original + 2) != 2 || tiff.u32(original + 4) < 10) return {};
+  const size_t at = tiff.u32(original + 4) <= 4 ? original + 8 : tiff.u32(original + 8);
+  const char* text = tiff.bytes(at, 10);  // "YYYY:MM:DD"
+  if (!text) return {};
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
     if (text[i] < '0' || text[i] > '9') return {};
   if (text[4] != ':' || text[7] != ':') return {};

@@ -23,4 +23,8 @@ double max_density(int image_width, int image_height, Fit fit, const Motion& mot
 void prefiltered_size(int image_width, int image_height, Fit fit, const Motion& motion,
                       int output_width, int output_height, int* width, int* height);
 
+/// A title card's picture: a solid square this many pixels a side, which
+/// its view window stretches over the whole frame.
+constexpr int k_card_side = 16;
+
 }  // namespace chunkreel

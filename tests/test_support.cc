@@ -204,75 +204,45 @@ void save_image(const RgbImage& image, const std::string& path, bool deep,
   if (r.exit_code != 0) throw std::runtime_error("ffmpeg could not write " + path + ": " + r.output);
 }
 
-void add_exif_orientation(const std::string& jpeg_path, int orientation, bool little) {
-  std::string t = little ? std::string("II*\0", 4) : std::string("MM\0*", 4);
-  auto u16 = [&](unsigned v) {
-    char a = static_cast<char>(v & 0xFF), b = static_cast<char>((v >> 8) & 0xFF);
-    if (little) { t += a; t += b; } else { t += b; t += a; }
-  };
-  auto u32 = [&](unsigned v) {
-    if (little) { u16(v & 0xFFFF); u16(v >> 16); } else { u16(v >> 16); u16(v & 0xFFFF); }
-  };
-  u32(8);       // offset of IFD0
-  u16(1);       // one entry
-  u16(0x0112);  // Orientation
-  u16(3);       // SHORT
-  u32(1);       // one value
-  u16(static_cast<unsigned>(orientation));
-  u16(0);
-  u32(0);       // no further IFD
-  std::string payload = std::string("Exif\0\0", 6) + t;
-  std::string segment = "\xFF\xE1";
-  segment += static_cast<char>((payload.size() + 2) >> 8);
-  segment += static_cast<char>((payload.size() + 2) & 0xFF);
-  segment += payload;
-  std::string jpeg = read_text(jpeg_path);
-  jpeg.insert(2, segment);
-  write_text(jpeg_path, jpeg);
+namespace {
+
+// TIFF bytes in either byte order, as EXIF blocks hold them.
+struct TiffBytes {
+  bool little;
+  std::string bytes;
+  explicit TiffBytes(bool little_endian)
+      : little(little_endian), bytes(little_endian ? std::string("II*\0", 4) : std::string("MM\0*", 4)) {}
+  void u16(unsigned v) {
+    const char a = static_cast<char>(v & 0xFF), b = static_cast<char>((v >> 8) & 0xFF);
+    bytes += little ? a : b;
+    bytes += little ? b : a;
+  }
+  void u32(unsigned v) {
+    u16(little ? v & 0xFFFF : v >> 16);
+    u16(little ? v >> 16 : v & 0xFFFF);
+  }
+  void entry(unsigned tag, unsigned type, unsigned count, unsigned value) {
+    u16(tag);
+    u16(type);
+    u32(count);
+    u32(value);
+  }
+};
+
+std::string big_endian32(uint32_t v) {
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+          static_cast<char>(v)};
 }
 
-std::string exif_with_date(const std::string& date_time, bool little) {
-  std::string t = little ? std::string("II*\0", 4) : std::string("MM\0*", 4);
-  auto u16 = [&](unsigned v) {
-    char a = static_cast<char>(v & 0xFF), b = static_cast<char>((v >> 8) & 0xFF);
-    if (little) { t += a; t += b; } else { t += b; t += a; }
-  };
-  auto u32 = [&](unsigned v) {
-    if (little) { u16(v & 0xFFFF); u16(v >> 16); } else { u16(v >> 16); u16(v & 0xFFFF); }
-  };
-  // IFD0 at 8: one entry, the Exif IFD pointer (26 = 8 + 2 + 12 + 4).
-  u32(8);
-  u16(1);
-  u16(0x8769);
-  u16(4);
-  u32(1);
-  u32(26);
-  u32(0);
-  // Exif IFD at 26: DateTimeOriginal, 20 ASCII bytes at 44 (26 + 2 + 12 + 4).
-  u16(1);
-  u16(0x9003);
-  u16(2);
-  u32(20);
-  u32(44);
-  u32(0);
-  t += date_time;
-  t += std::string(20 - std::min<size_t>(20, date_time.size()), '\0');
-  return t;
-}
-
-void add_exif_date(const std::string& path, const std::string& date_time, bool little) {
-  const std::string tiff = exif_with_date(date_time, little);
+// Puts an EXIF block into a JPEG (an APP1 segment after SOI) or a PNG (an
+// eXIf chunk after IHDR).
+void add_exif(const std::string& path, const std::string& tiff) {
   std::string file = read_text(path);
-  auto be32 = [](uint32_t v) {
-    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16),
-                       static_cast<char>(v >> 8), static_cast<char>(v)};
-  };
   if (file.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0) {
-    // An eXIf chunk right after IHDR (8 + 25 bytes).
     const std::string body = "eXIf" + tiff;
     const uint32_t crc = static_cast<uint32_t>(
         crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size())));
-    file.insert(33, be32(static_cast<uint32_t>(tiff.size())) + body + be32(crc));
+    file.insert(33, big_endian32(static_cast<uint32_t>(tiff.size())) + body + big_endian32(crc));
   } else {
     const std::string payload = std::string("Exif\0\0", 6) + tiff;
     std::string segment = "\xFF\xE1";
@@ -281,6 +251,39 @@ void add_exif_date(const std::string& path, const std::string& date_time, bool l
     file.insert(2, segment + payload);
   }
   write_text(path, file);
+}
+
+}  // namespace
+
+void add_exif_orientation(const std::string& jpeg_path, int orientation, bool little) {
+  TiffBytes t(little);
+  t.u32(8);  // IFD0, one entry: Orientation, one SHORT held inline
+  t.u16(1);
+  t.u16(0x0112);
+  t.u16(3);
+  t.u32(1);
+  t.u16(static_cast<unsigned>(orientation));  // a SHORT sits in the value's first two bytes
+  t.u16(0);
+  t.u32(0);  // no further IFD
+  add_exif(jpeg_path, t.bytes);
+}
+
+std::string exif_with_date(const std::string& date_time, bool little) {
+  TiffBytes t(little);
+  t.u32(8);  // IFD0 at 8: one entry, the Exif IFD pointer (26 = 8 + 2 + 12 + 4)
+  t.u16(1);
+  t.entry(0x8769, 4, 1, 26);
+  t.u32(0);
+  t.u16(1);  // Exif IFD at 26: DateTimeOriginal, 20 ASCII bytes at 44 (26 + 2 + 12 + 4)
+  t.entry(0x9003, 2, 20, 44);
+  t.u32(0);
+  t.bytes += date_time;
+  t.bytes += std::string(20 - std::min<size_t>(20, date_time.size()), '\0');
+  return t.bytes;
+}
+
+void add_exif_date(const std::string& path, const std::string& date_time, bool little) {
+  add_exif(path, exif_with_date(date_time, little));
 }
 
 YuvVideo decode_yuv(const std::string& file, int width, int height) {

@@ -168,8 +168,7 @@ struct Premultiplied {
 
 }  // namespace
 
-CaptionLayer::CaptionLayer(const LaidOutCaption& caption, int width, int height)
-    : m_style(caption.style) {
+CaptionLayer::CaptionLayer(const LaidOutCaption& caption, int width, int height) {
   const double em = caption.pixel_size;
   const CaptionStyle& s = caption.style;
   const PixelRect region = caption_region(caption, width, height);

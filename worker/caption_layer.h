@@ -33,7 +33,6 @@ class CaptionLayer {
   /// Whether row `y` of `plane` has anything to draw.
   bool covers(int plane, int y) const;
 
-  const CaptionStyle& style() const { return m_style; }
   /// Samples apply_row() touches over a whole frame (for benchmarks).
   size_t covered_samples() const;
 
@@ -43,7 +42,6 @@ class CaptionLayer {
     std::vector<float> alpha, value;  ///< row-major, width x height
     std::vector<int> first, last;     ///< per row, the covered columns [first, last)
   };
-  CaptionStyle m_style;
   std::array<Layer, 3> m_planes;
 };
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/error.h"
+#include "common/prefilter_size.h"
 #include "worker/image_loader.h"
 #include "worker/resampler.h"
 #include "worker/view_window.h"
@@ -14,17 +15,16 @@ namespace {
 // A title card: a small solid picture whose view window is the whole frame
 // (the chunk job gives it the output's size as its image size).
 std::shared_ptr<PreparedSlide> prepare_card(const JobSlide& slide, Colour colour) {
-  constexpr int k_side = 16;
   Picture solid;
-  solid.resize(k_side, k_side);
+  solid.resize(k_card_side, k_card_side);
   const YCbCr c = to_ycbcr(colour.r / 255.0f, colour.g / 255.0f, colour.b / 255.0f);
   std::fill(solid.y.data.begin(), solid.y.data.end(), c.y);
   std::fill(solid.cb.data.begin(), solid.cb.data.end(), c.cb);
   std::fill(solid.cr.data.begin(), solid.cr.data.end(), c.cr);
   auto prepared = std::make_shared<PreparedSlide>();
   prepared->picture = SourcePicture::from(solid);
-  prepared->scale_x = static_cast<double>(k_side) / slide.image_width;
-  prepared->scale_y = static_cast<double>(k_side) / slide.image_height;
+  prepared->scale_x = static_cast<double>(k_card_side) / slide.image_width;
+  prepared->scale_y = static_cast<double>(k_card_side) / slide.image_height;
   return prepared;
 }
 

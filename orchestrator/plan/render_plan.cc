@@ -29,8 +29,7 @@ std::vector<int64_t> estimate_peaks(const Project& project, const std::vector<Ch
       SlideMemory s;
       s.image = &image;
       if (slide.card) {
-        // A card is a 16 x 16 picture (worker/slide_images.cc).
-        s.prefiltered_width = s.prefiltered_height = 16;
+        s.prefiltered_width = s.prefiltered_height = k_card_side;
       } else {
         prefiltered_size(image.width(), image.height(), slide.fit, slide.motion, output.width,
                          output.height, &s.prefiltered_width, &s.prefiltered_height);

@@ -68,7 +68,7 @@ CaptionLayoutResult lay_out_caption(const Caption& caption, int width, int heigh
   std::set<char32_t> missing;
   const FontForChar font_for = [&](char32_t c) -> Expected<int> {
     const int own = primary_index.value();
-    if (c < 0x20 || shaping.has_glyph(own, c)) return own;
+    if (shaping.has_glyph(own, c)) return own;
     std::optional<FontFile> file = fonts.face_with(caption.font, caption.weight, c);
     if (!file) {
       missing.insert(c);

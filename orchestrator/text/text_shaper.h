@@ -40,7 +40,6 @@ class ShapingFonts {
   hb_font_t* font(int index) const;
   bool has_glyph(int index, char32_t codepoint) const;
   const std::vector<FontFile>& files() const { return m_files; }
-  int scale() const { return m_scale; }
 
  private:
   struct FontDeleter {

@@ -17,24 +17,63 @@ using namespace chunkreel;
 
 namespace {
 
-// HarfBuzz's own shaping of `text` with one font file: the reference.
+// One font file straight through HarfBuzz, with nothing of chunkreel's in
+// between: the reference the layout is held against.
+class ReferenceFont {
+ public:
+  explicit ReferenceFont(const FontFile& file, int scale = 0)
+      : m_blob(hb_blob_create_from_file(file.path.c_str())),
+        m_face(hb_face_create(m_blob, static_cast<unsigned>(file.index))),
+        m_font(hb_font_create(m_face)),
+        m_buffer(hb_buffer_create()) {
+    if (scale > 0) hb_font_set_scale(m_font, scale, scale);
+  }
+  ~ReferenceFont() {
+    hb_buffer_destroy(m_buffer);
+    hb_font_destroy(m_font);
+    hb_face_destroy(m_face);
+    hb_blob_destroy(m_blob);
+  }
+  ReferenceFont(const ReferenceFont&) = delete;
+  ReferenceFont& operator=(const ReferenceFont&) = delete;
+
+  /// Shapes `text` as a whole, direction and script guessed from it.
+  void shape(const std::string& text) {
+    hb_buffer_reset(m_buffer);
+    hb_buffer_add_utf8(m_buffer, text.c_str(), -1, 0, -1);
+    hb_buffer_guess_segment_properties(m_buffer);
+    hb_shape(m_font, m_buffer, nullptr, 0);
+  }
+  std::vector<uint32_t> glyphs(const std::string& text) {
+    shape(text);
+    unsigned count = 0;
+    const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(m_buffer, &count);
+    std::vector<uint32_t> out;
+    for (unsigned i = 0; i < count; ++i) out.push_back(info[i].codepoint);
+    return out;
+  }
+  /// The positions of the last shape().
+  std::vector<hb_glyph_position_t> positions() const {
+    unsigned count = 0;
+    const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(m_buffer, &count);
+    return {pos, pos + count};
+  }
+  /// The glyph a plain character-to-glyph lookup gives.
+  uint32_t nominal(char32_t c) const {
+    hb_codepoint_t g = 0;
+    hb_font_get_nominal_glyph(m_font, c, &g);
+    return g;
+  }
+
+ private:
+  hb_blob_t* m_blob;
+  hb_face_t* m_face;
+  hb_font_t* m_font;
+  hb_buffer_t* m_buffer;
+};
+
 std::vector<uint32_t> harfbuzz_glyphs(const FontFile& file, const std::string& text) {
-  hb_blob_t* blob = hb_blob_create_from_file(file.path.c_str());
-  hb_face_t* face = hb_face_create(blob, static_cast<unsigned>(file.index));
-  hb_font_t* font = hb_font_create(face);
-  hb_buffer_t* buffer = hb_buffer_create();
-  hb_buffer_add_utf8(buffer, text.c_str(), -1, 0, -1);
-  hb_buffer_guess_segment_properties(buffer);
-  hb_shape(font, buffer, nullptr, 0);
-  unsigned count = 0;
-  const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buffer, &count);
-  std::vector<uint32_t> glyphs;
-  for (unsigned i = 0; i < count; ++i) glyphs.push_back(info[i].codepoint);
-  hb_buffer_destroy(buffer);
-  hb_font_destroy(font);
-  hb_face_destroy(face);
-  hb_blob_destroy(blob);
-  return glyphs;
+  return ReferenceFont(file).glyphs(text);
 }
 
 std::vector<uint32_t> glyphs_of(const LaidOutCaption& c) {
@@ -62,21 +101,12 @@ TEST_CASE("an Arabic caption is the glyph sequence HarfBuzz shapes, joined, righ
   for (uint32_t g : ours) CHECK(g != 0);
   // Joined letters take contextual forms: not the isolated glyphs a naive
   // character-to-glyph lookup would give.
-  hb_blob_t* blob = hb_blob_create_from_file(r.caption.fonts[0].path.c_str());
-  hb_face_t* face = hb_face_create(blob, 0);
-  hb_font_t* font = hb_font_create(face);
+  const ReferenceFont font(r.caption.fonts[0]);
   std::set<uint32_t> isolated;
-  for (char32_t c : std::u32string(U"مرحبا بالعالم")) {
-    hb_codepoint_t g = 0;
-    hb_font_get_nominal_glyph(font, c, &g);
-    isolated.insert(g);
-  }
+  for (char32_t c : std::u32string(U"مرحبا بالعالم")) isolated.insert(font.nominal(c));
   int contextual = 0;
   for (uint32_t g : ours) contextual += !isolated.count(g);
   CHECK(contextual >= 5);
-  hb_font_destroy(font);
-  hb_face_destroy(face);
-  hb_blob_destroy(blob);
 }
 
 TEST_CASE("mixed Arabic and Latin text is put in visual order by the bidi algorithm") {
@@ -245,21 +275,14 @@ TEST_CASE("a Thai caption shapes with its marks stacked, from a font that has Th
   for (uint32_t g : ours) CHECK(g != 0);
   // Every glyph sits where HarfBuzz's positioning puts it (marks carry the
   // font's offsets, e.g. the -194 units shifting marks over a tall base).
-  hb_blob_t* blob = hb_blob_create_from_file(thai.path.c_str());
-  hb_face_t* face = hb_face_create(blob, static_cast<unsigned>(thai.index));
-  hb_font_t* font = hb_font_create(face);
-  const int scale = static_cast<int>(std::lround(0.05 * 720 * 64));
-  hb_font_set_scale(font, scale, scale);
-  hb_buffer_t* buffer = hb_buffer_create();
-  hb_buffer_add_utf8(buffer, text.c_str(), -1, 0, -1);
-  hb_buffer_guess_segment_properties(buffer);
-  hb_shape(font, buffer, nullptr, 0);
-  unsigned count = 0;
-  const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buffer, &count);
+  ReferenceFont font(thai, static_cast<int>(std::lround(0.05 * 720 * 64)));
+  font.shape(text);
+  const std::vector<hb_glyph_position_t> pos = font.positions();
+  const size_t count = pos.size();
   REQUIRE(count == r.caption.glyphs.size());
   int64_t pen = 0;
   bool offset_seen = false;
-  for (unsigned i = 0; i < count; ++i) {
+  for (size_t i = 0; i < count; ++i) {
     const PlacedGlyph& g = r.caption.glyphs[i];
     CHECK(g.x - r.caption.glyphs[0].x == Approx((pen + pos[i].x_offset) / 64.0).margin(1e-9));
     CHECK(g.y - r.caption.glyphs[0].y == Approx(-pos[i].y_offset / 64.0).margin(1e-9));
@@ -267,10 +290,6 @@ TEST_CASE("a Thai caption shapes with its marks stacked, from a font that has Th
     pen += pos[i].x_advance;
   }
   CHECK(offset_seen);
-  hb_buffer_destroy(buffer);
-  hb_font_destroy(font);
-  hb_face_destroy(face);
-  hb_blob_destroy(blob);
 }
 
 TEST_CASE("tabs and carriage returns in a caption are spaces, never boxes") {
