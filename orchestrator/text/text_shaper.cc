@@ -29,10 +29,9 @@ struct Run {
   int font = 0;
 };
 
-// A paragraph after analysis: per character, its bidi level, script and font.
+// A paragraph after analysis: its runs of one bidi level, script and font.
 struct Paragraph {
   std::u32string text;
-  std::vector<FriBidiLevel> levels;
   std::vector<Run> runs;
 };
 
@@ -71,9 +70,9 @@ Expected<Paragraph> analyse(std::u32string text, ShapingFonts& fonts, const Font
   fribidi_get_bidi_types(chars, n, types.data());
   fribidi_get_bracket_types(chars, n, types.data(), brackets.data());
   FriBidiParType direction = FRIBIDI_PAR_ON;  // from the first strong character
-  p.levels.resize(n);
+  std::vector<FriBidiLevel> levels(n);
   if (fribidi_get_par_embedding_levels_ex(types.data(), brackets.data(), n, &direction,
-                                          p.levels.data()) == 0)
+                                          levels.data()) == 0)
     return Error{"the text's bidirectional structure cannot be resolved"};
 
   // Scripts: neutral characters take the script before them (or, at the
@@ -107,9 +106,9 @@ Expected<Paragraph> analyse(std::u32string text, ShapingFonts& fonts, const Font
     font[i] = chosen.value();
   }
   for (int i = 0; i < n; ++i) {
-    if (p.runs.empty() || p.runs.back().level != p.levels[i] ||
+    if (p.runs.empty() || p.runs.back().level != levels[i] ||
         p.runs.back().script != scripts[i] || p.runs.back().font != font[i])
-      p.runs.push_back({i, i, p.levels[i], scripts[i], font[i]});
+      p.runs.push_back({i, i, levels[i], scripts[i], font[i]});
     p.runs.back().end = i + 1;
   }
   return p;
