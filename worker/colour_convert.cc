@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <immintrin.h>
 #include <vector>
 
 extern "C" {
@@ -9,6 +10,7 @@ extern "C" {
 }
 
 #include "worker/picture.h"
+#include "worker/simd.h"
 
 namespace chunkreel {
 namespace {
@@ -24,14 +26,45 @@ constexpr uint8_t k_bayer[8][8] = {
 
 // out = round(scale * v + offset + dither), clamped to 0..255; the offset,
 // the dither and the 0.5 that turns truncation into rounding are folded into
-// one repeating row pattern so the loop vectorises.
-__attribute__((target_clones("avx2", "default")))
-void quantise_row(const float* v, int n, float scale, const float* offsets, uint8_t* out) {
-  for (int x = 0; x < n; ++x) {
-    float q = scale * v[x] + offsets[x];
-    q = q < 0.0f ? 0.0f : (q > 255.0f ? 255.0f : q);
-    out[x] = static_cast<uint8_t>(q);
+// one repeating row pattern. The portable loop is the definition; the AVX2
+// loop does the same float operations in the same order (multiply, add,
+// max, min, truncate), so the bytes are identical. It is written out because
+// GCC vectorises the clamp as compares and masks and the narrowing as masked
+// packs, which measured about 0.3 ns a sample, a fifth of a 1080p frame's
+// render time.
+inline uint8_t quantise(float v, float scale, float offset) {
+  const float q = std::min(std::max(scale * v + offset, 0.0f), 255.0f);
+  return static_cast<uint8_t>(static_cast<int>(q));
+}
+
+void quantise_row_portable(const float* v, int n, float scale, const float* offsets, uint8_t* out) {
+  for (int x = 0; x < n; ++x) out[x] = quantise(v[x], scale, offsets[x]);
+}
+
+__attribute__((target("avx2")))
+void quantise_row_avx2(const float* v, int n, float scale, const float* offsets, uint8_t* out) {
+  const __m256 factor = _mm256_set1_ps(scale);
+  const __m256 low = _mm256_setzero_ps();
+  const __m256 high = _mm256_set1_ps(255.0f);
+  // packus works within 128-bit lanes; this puts the 4-byte groups back in order.
+  const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  int x = 0;
+  for (; x + 32 <= n; x += 32) {
+    __m256i codes[4];
+    for (int k = 0; k < 4; ++k) {
+      const __m256 q = _mm256_add_ps(_mm256_mul_ps(factor, _mm256_loadu_ps(v + x + 8 * k)),
+                                     _mm256_loadu_ps(offsets + x + 8 * k));
+      codes[k] = _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(q, low), high));
+    }
+    const __m256i words = _mm256_packus_epi16(_mm256_packus_epi32(codes[0], codes[1]),
+                                              _mm256_packus_epi32(codes[2], codes[3]));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + x), _mm256_permutevar8x32_epi32(words, order));
   }
+  for (; x < n; ++x) out[x] = quantise(v[x], scale, offsets[x]);
+}
+
+void quantise_row(const float* v, int n, float scale, const float* offsets, uint8_t* out) {
+  (use_avx2() ? quantise_row_avx2 : quantise_row_portable)(v, n, scale, offsets, out);
 }
 
 }  // namespace

@@ -9,12 +9,13 @@
 // either clamped to its edge (cover) or dropped and accounted for as
 // background coverage (contain), which gives antialiased letterbox edges.
 //
-// The horizontal pass runs on the source's 8-row blocks (BlockedPlane), two
-// at a time, so each filter tap is one 16-wide multiply-add with no
-// gathers; the result is
-// transposed back to rows and the vertical pass runs along rows. Both passes
-// accumulate taps in a fixed order and the file is built without FP
-// contraction, so every CPU variant produces bit-identical pixels.
+// The horizontal pass runs on the source's 8-row blocks (BlockedPlane), so
+// each filter tap is one multiply-add across eight rows with no gathers;
+// the results are transposed back to rows, into a small ring just ahead of
+// the vertical pass, which runs along rows. Both passes accumulate taps in a
+// fixed order and the file is built without FP contraction; the AVX2 forms
+// of the passes (worker/simd.h) repeat the portable forms' operations, so
+// every CPU produces bit-identical pixels.
 
 #include <functional>
 #include <vector>

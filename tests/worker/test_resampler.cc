@@ -1,8 +1,17 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
+extern "C" {
+#include <libavutil/frame.h>
+}
+
+#include "common/av_ptr.h"
+#include "worker/colour_convert.h"
 #include "worker/resampler.h"
+#include "worker/simd.h"
 
 using namespace chunkreel;
 
@@ -102,4 +111,63 @@ TEST_CASE("left-sited chroma samples sit on even luma columns") {
   resample_picture(source, 16, 4, 32, 8, EdgeMode::k_clamp, YCbCr{0, 0, 0}, nullptr, &filters, &out);
   for (int x = 2; x < 30; ++x) CHECK(out.y.row(4)[x] == Approx(16 + x + 0.5).margin(3e-3));
   for (int i = 1; i < 15; ++i) CHECK(out.cb.row(2)[i] == Approx(16 + 2 * i + 0.5).margin(3e-3));
+}
+
+// The AVX2 forms of the passes and of the quantiser must give the portable
+// forms' bits (worker/simd.h): render farms mix CPUs, and chunks from both
+// kinds of node are joined into one film. Sizes that are not multiples of
+// eight exercise the tails; zoom in, zoom out and a letterboxed window with
+// a backdrop exercise every tap count and the coverage fill.
+TEST_CASE("the AVX2 and portable forms of the renderer's loops give the same bits") {
+  if (!use_avx2()) WARN("this CPU has no AVX2: the comparison runs the portable form twice");
+  Picture noisy;
+  noisy.resize(1001, 777);
+  uint32_t state = 12345;
+  auto next = [&state] {
+    state = state * 1664525u + 1013904223u;
+    return static_cast<float>(state >> 8) / static_cast<float>(1 << 24);
+  };
+  for (int plane = 0; plane < 3; ++plane)
+    for (float& v : noisy.plane(plane).data) v = plane == 0 ? next() : next() - 0.5f;
+  const SourcePicture source = SourcePicture::from(noisy);
+  Picture backdrop;
+  backdrop.resize(333, 187);
+  for (int plane = 0; plane < 3; ++plane)
+    for (float& v : backdrop.plane(plane).data) v = plane == 0 ? next() : next() - 0.5f;
+
+  struct Window {
+    double x, y, w, h;
+    EdgeMode edge;
+    const Picture* backdrop;
+  };
+  const Window windows[] = {
+      {10.25, 20.5, 900.0, 505.0, EdgeMode::k_clamp, nullptr},    // reduce by 2.7: 11 taps
+      {300.1, 200.7, 250.0, 140.0, EdgeMode::k_clamp, nullptr},   // enlarge: 4 taps
+      {0.0, 0.0, 1001.0, 777.0, EdgeMode::k_clamp, nullptr},      // the whole picture
+      {-200.0, -10.0, 1401.0, 788.0, EdgeMode::k_transparent, &backdrop},
+      {-50.0, -300.0, 1101.0, 1377.0, EdgeMode::k_transparent, nullptr},
+  };
+  for (const Window& w : windows) {
+    std::vector<uint8_t> bytes[2];
+    for (int form = 0; form < 2; ++form) {
+      allow_avx2(form == 1);
+      FramePtr frame = make_frame();
+      frame->format = AV_PIX_FMT_YUV420P;
+      frame->width = 333;
+      frame->height = 187;
+      REQUIRE(av_frame_get_buffer(frame.get(), 0) == 0);
+      const FrameQuantiser quantiser(333, 187);
+      PictureFilters filters;
+      resample_picture_rows(source, w.x, w.y, w.w, w.h, w.edge, YCbCr{0.2f, 0.1f, -0.1f}, w.backdrop, &filters,
+                            333, 187, [&](int plane, int y, float* row) { quantiser.row(plane, y, row, frame.get()); });
+      for (int plane = 0; plane < 3; ++plane)
+        for (int y = 0; y < (plane ? 94 : 187); ++y) {
+          const uint8_t* row = frame->data[plane] + static_cast<ptrdiff_t>(y) * frame->linesize[plane];
+          bytes[form].insert(bytes[form].end(), row, row + (plane ? 167 : 333));
+        }
+    }
+    allow_avx2(true);
+    INFO("window " << w.x << ", " << w.y << ", " << w.w << " x " << w.h);
+    CHECK(bytes[0] == bytes[1]);
+  }
 }
