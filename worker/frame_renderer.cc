@@ -14,7 +14,6 @@ FrameRenderer::FrameRenderer(const std::vector<JobSlide>& slides, const OutputSe
   for (const JobSlide& slide : slides) m_spans.push_back(slide.span);
   m_background = to_ycbcr(output.background.r / 255.0f, output.background.g / 255.0f,
                           output.background.b / 255.0f);
-  m_mixed.resize(static_cast<size_t>(output.width));
   m_captions.resize(slides.size());
 }
 
@@ -75,28 +74,33 @@ void FrameRenderer::render(int64_t index, AVFrame* frame) {
                           });
     return;
   }
-  if (m_outgoing.width() != w) m_outgoing.resize(w, h);
+  // Both slides are resampled row by row in step, so neither is ever held
+  // whole: each pair of rows gets its slide's caption, is mixed, and is
+  // quantised.
   const Window out = window_of(content.span - 1, t);
-  resample_picture(out.prepared->picture, out.x, out.y, out.width, out.height, out.edge,
-                   m_background, out.backdrop, &m_filters, &m_outgoing);
-  float out_opacity = 0;
-  if (const CaptionLayer* caption = caption_at(content.span - 1, t, &out_opacity))
-    for (int plane = 0; plane < 3; ++plane)
-      for (int y = 0; y < m_outgoing.plane(plane).height; ++y)
-        caption->apply_row(plane, y, m_outgoing.plane(plane).row(y), out_opacity);
-  float in_opacity = 0;
+  const Window in = window_of(content.span, t);
+  plan_picture_filters(out.prepared->picture, out.x, out.y, out.width, out.height, out.edge, w, h,
+                       &m_outgoing_filters);
+  plan_picture_filters(in.prepared->picture, in.x, in.y, in.width, in.height, in.edge, w, h, &m_filters);
+  float out_opacity = 0, in_opacity = 0;
+  const CaptionLayer* out_caption = caption_at(content.span - 1, t, &out_opacity);
   const CaptionLayer* in_caption = caption_at(content.span, t, &in_opacity);
   const TransitionMixer mixer(m_slides[content.span - 1].out_transition, content.progress, w, h,
                               m_background);
-  const Window in = window_of(content.span, t);
-  resample_picture_rows(in.prepared->picture, in.x, in.y, in.width, in.height, in.edge,
-                        m_background, in.backdrop, &m_filters, w, h,
-                        [&](int plane, int y, float* row) {
-                          const Plane& a = m_outgoing.plane(plane);
-                          if (in_caption) in_caption->apply_row(plane, y, row, in_opacity);
-                          mixer.mix_row(plane, y, a.row(y), row, a.width, m_mixed.data());
-                          m_quantiser.row(plane, y, m_mixed.data(), frame);
-                        });
+  for (int plane = 0; plane < 3; ++plane) {
+    RowResampler a = plane_rows(out.prepared->picture, plane, m_background, out.backdrop, &m_outgoing_filters);
+    RowResampler b = plane_rows(in.prepared->picture, plane, m_background, in.backdrop, &m_filters);
+    const int samples = plane == 0 ? w : (w + 1) / 2;
+    const int rows = plane == 0 ? h : (h + 1) / 2;
+    for (int y = 0; y < rows; ++y) {
+      float* row_a = a.next_row();
+      float* row_b = b.next_row();
+      if (out_caption) out_caption->apply_row(plane, y, row_a, out_opacity);
+      if (in_caption) in_caption->apply_row(plane, y, row_b, in_opacity);
+      mixer.mix_row(plane, y, row_a, row_b, samples, row_b);
+      m_quantiser.row(plane, y, row_b, frame);
+    }
+  }
 }
 
 }  // namespace chunkreel

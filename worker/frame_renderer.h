@@ -6,8 +6,8 @@
 // one-piece renders. Each slide is sampled through its floating-point view
 // window with separable filters, and rows go straight into the encoder's
 // frame: a solo slide's rows are quantised as they are produced, and in a
-// transition the incoming slide's rows are mixed with the outgoing slide's
-// (rendered first, in float) and quantised the same way.
+// transition the two slides' rows are produced in step, mixed and quantised
+// the same way, so no whole picture is ever held in float.
 //
 // Captions belong to their slide's screen, not to its picture: a slide's
 // caption is laid over the slide's rows after resampling (so Ken Burns
@@ -59,9 +59,8 @@ class FrameRenderer {
   std::vector<SlideSpan> m_spans;
   YCbCr m_background;
   FrameQuantiser m_quantiser;
-  PictureFilters m_filters;
-  Picture m_outgoing;           ///< a transition's outgoing slide
-  std::vector<float> m_mixed;   ///< one mixed row
+  PictureFilters m_filters;           ///< the slide on screen, or a transition's incoming one
+  PictureFilters m_outgoing_filters;  ///< a transition's outgoing slide
   std::vector<std::unique_ptr<CaptionLayer>> m_captions;  ///< per slide position
 };
 

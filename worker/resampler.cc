@@ -363,51 +363,59 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
   }
 }
 
+// The horizontal pass fills a small ring of rows just ahead of the
+// vertical pass, so the intermediate stays in cache instead of making a
+// round trip through memory for the whole frame. The ring holds the
+// vertical filter's rows and the up to 16 rows the horizontal pass makes
+// ahead of them.
+RowResampler::RowResampler(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy,
+                           float background, const Plane* backdrop, ResampleScratch* scratch)
+    : m_source(&source), m_fx(&fx), m_fy(&fy), m_background(background), m_backdrop(backdrop),
+      m_scratch(scratch), m_avx2(use_avx2()) {
+  const int out_w = static_cast<int>(fx.first.size());
+  constexpr int k_pair = 2 * k_block;
+  m_ring_rows = ((fy.taps + k_pair - 1) / k_pair + 1) * k_pair;
+  scratch->rows.resize(static_cast<size_t>(m_ring_rows + 1) * out_w);
+  scratch->blocked.resize(static_cast<size_t>(k_pair) * out_w);
+  for (float c : fx.coverage) m_any_uncovered |= c < 0.9999f;
+  for (float c : fy.coverage) m_any_uncovered |= c < 0.9999f;
+  m_next_block = fy.first.front() / k_block;
+  m_tap_rows.resize(fy.taps);
+}
+
+float* RowResampler::next_row() {
+  const FilterBank& fx = *m_fx;
+  const FilterBank& fy = *m_fy;
+  const int out_w = static_cast<int>(fx.first.size());
+  float* ring = m_scratch->rows.data();
+  auto ring_row = [&](int r) { return ring + static_cast<size_t>(r % m_ring_rows) * out_w; };
+  const int y = m_y++;
+  const int first = fy.first[y];
+  const int last = first + fy.taps - 1;
+  constexpr int k_pair = 2 * k_block;
+  while (m_next_block * k_block <= last) {
+    float* targets[k_pair];
+    for (int r = 0; r < k_pair; ++r) targets[r] = ring_row(m_next_block * k_block + r);
+    if (m_avx2)
+      horizontal_pass_avx2(*m_source, m_next_block, fx, targets);
+    else
+      horizontal_pass(*m_source, m_next_block, fx, m_scratch->blocked.data(), targets);
+    m_next_block += 2;
+  }
+  for (int t = 0; t < fy.taps; ++t) m_tap_rows[t] = ring_row(first + t);
+  float* row_out = ring + static_cast<size_t>(m_ring_rows) * out_w;
+  vertical_row(m_tap_rows.data(), fy.weights.data() + static_cast<size_t>(y) * fy.taps, fy.taps, out_w,
+               m_any_uncovered ? fx.coverage.data() : nullptr, fy.coverage[y], m_background,
+               m_backdrop ? m_backdrop->row(y) : nullptr, row_out);
+  return row_out;
+}
+
 void resample_rows(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy,
                    float background, ResampleScratch* scratch, const Plane* backdrop,
                    const RowSink& sink) {
-  // The horizontal pass fills a small ring of rows just ahead of the
-  // vertical pass, so the intermediate stays in cache instead of making a
-  // round trip through memory for the whole frame.
-  const int out_w = static_cast<int>(fx.first.size());
+  RowResampler rows(source, fx, fy, background, backdrop, scratch);
   const int out_h = static_cast<int>(fy.first.size());
-  const int taps_y = fy.taps;
-  // The ring holds the vertical filter's rows and the up to 16 rows the
-  // horizontal pass makes ahead of them.
-  constexpr int k_pair = 2 * k_block;
-  const int ring_rows = ((taps_y + k_pair - 1) / k_pair + 1) * k_pair;
-  scratch->rows.resize(static_cast<size_t>(ring_rows + 1) * out_w);
-  scratch->blocked.resize(static_cast<size_t>(k_pair) * out_w);
-  float* row_out = scratch->rows.data() + static_cast<size_t>(ring_rows) * out_w;
-  auto ring_row = [&](int r) { return scratch->rows.data() + static_cast<size_t>(r % ring_rows) * out_w; };
-
-  bool any_uncovered = false;
-  for (float c : fx.coverage) any_uncovered |= c < 0.9999f;
-  for (float c : fy.coverage) any_uncovered |= c < 0.9999f;
-
-  const bool avx2 = use_avx2();
-  int next_block = fy.first.front() / k_block;
-  const float* row_pointers[64];
-  std::vector<const float*> many_rows;
-  const float** tap_rows = taps_y <= 64 ? row_pointers : (many_rows.resize(taps_y), many_rows.data());
-  for (int y = 0; y < out_h; ++y) {
-    const int first = fy.first[y];
-    const int last = first + taps_y - 1;
-    while (next_block * k_block <= last) {
-      float* targets[k_pair];
-      for (int r = 0; r < k_pair; ++r) targets[r] = ring_row(next_block * k_block + r);
-      if (avx2)
-        horizontal_pass_avx2(source, next_block, fx, targets);
-      else
-        horizontal_pass(source, next_block, fx, scratch->blocked.data(), targets);
-      next_block += 2;
-    }
-    for (int t = 0; t < taps_y; ++t) tap_rows[t] = ring_row(first + t);
-    vertical_row(tap_rows, fy.weights.data() + static_cast<size_t>(y) * taps_y, taps_y, out_w,
-                 any_uncovered ? fx.coverage.data() : nullptr, fy.coverage[y], background,
-                 backdrop ? backdrop->row(y) : nullptr, row_out);
-    sink(y, row_out);
-  }
+  for (int y = 0; y < out_h; ++y) sink(y, rows.next_row());
 }
 
 void resample(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy,
@@ -417,16 +425,11 @@ void resample(const BlockedPlane& source, const FilterBank& fx, const FilterBank
                 [out, width](int y, float* row) { std::copy(row, row + width, out->row(y)); });
 }
 
-void resample_picture_rows(const SourcePicture& source, double x, double y, double width,
-                           double height, EdgeMode edge, const YCbCr& background,
-                           const Picture* backdrop, PictureFilters* f, int out_width,
-                           int out_height, const PictureRowSink& sink) {
+void plan_picture_filters(const SourcePicture& source, double x, double y, double width, double height,
+                          EdgeMode edge, int out_width, int out_height, PictureFilters* f) {
   const Kernel kernel = Kernel::k_catmull_rom;
   make_filter_bank(source.y.width, out_width, x, width, kernel, edge, &f->luma_x);
   make_filter_bank(source.y.height, out_height, y, height, kernel, edge, &f->luma_y);
-  resample_rows(source.y, f->luma_x, f->luma_y, background.y, &f->scratch,
-                backdrop ? &backdrop->y : nullptr,
-                [&sink](int row, float* samples) { sink(0, row, samples); });
   // Chroma sample i of the output sits on luma column 2i (left-sited): a
   // quarter of a chroma pitch from the window's edge; rows sit between luma
   // rows 2j and 2j+1, half a pitch in. Source chroma is at half scale.
@@ -434,12 +437,26 @@ void resample_picture_rows(const SourcePicture& source, double x, double y, doub
   const int chroma_h = (out_height + 1) / 2;
   make_filter_bank(source.cb.width, chroma_w, x / 2, width / 2, kernel, edge, &f->chroma_x, 0.25);
   make_filter_bank(source.cb.height, chroma_h, y / 2, height / 2, kernel, edge, &f->chroma_y, 0.5);
-  resample_rows(source.cb, f->chroma_x, f->chroma_y, background.cb, &f->scratch,
-                backdrop ? &backdrop->cb : nullptr,
-                [&sink](int row, float* samples) { sink(1, row, samples); });
-  resample_rows(source.cr, f->chroma_x, f->chroma_y, background.cr, &f->scratch,
-                backdrop ? &backdrop->cr : nullptr,
-                [&sink](int row, float* samples) { sink(2, row, samples); });
+}
+
+RowResampler plane_rows(const SourcePicture& source, int plane, const YCbCr& background,
+                        const Picture* backdrop, PictureFilters* f) {
+  const bool luma = plane == 0;
+  const float fill = plane == 0 ? background.y : plane == 1 ? background.cb : background.cr;
+  return RowResampler(source.plane(plane), luma ? f->luma_x : f->chroma_x, luma ? f->luma_y : f->chroma_y,
+                      fill, backdrop ? &backdrop->plane(plane) : nullptr, &f->scratch);
+}
+
+void resample_picture_rows(const SourcePicture& source, double x, double y, double width,
+                           double height, EdgeMode edge, const YCbCr& background,
+                           const Picture* backdrop, PictureFilters* f, int out_width,
+                           int out_height, const PictureRowSink& sink) {
+  plan_picture_filters(source, x, y, width, height, edge, out_width, out_height, f);
+  for (int plane = 0; plane < 3; ++plane) {
+    RowResampler rows = plane_rows(source, plane, background, backdrop, f);
+    const int out_h = plane == 0 ? out_height : (out_height + 1) / 2;
+    for (int row = 0; row < out_h; ++row) sink(plane, row, rows.next_row());
+  }
 }
 
 void resample_picture(const SourcePicture& source, double x, double y, double width,

@@ -52,6 +52,33 @@ struct ResampleScratch {
 /// place); it is overwritten by the next row.
 using RowSink = std::function<void(int y, float* row)>;
 
+/// One plane's resampling a row at a time, top to bottom, so that two can
+/// be mixed row by row (a transition) without holding either picture
+/// whole. It keeps pointers to its arguments and works in `scratch`, which
+/// no other RowResampler may use while it does.
+class RowResampler {
+ public:
+  RowResampler(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy, float background,
+               const Plane* backdrop, ResampleScratch* scratch);
+  /// The next output row, of fx.first.size() samples: the caller's to
+  /// change, and valid until the next call. At most fy.first.size() calls.
+  float* next_row();
+
+ private:
+  const BlockedPlane* m_source;
+  const FilterBank* m_fx;
+  const FilterBank* m_fy;
+  float m_background;
+  const Plane* m_backdrop;
+  ResampleScratch* m_scratch;
+  bool m_avx2;
+  bool m_any_uncovered = false;
+  int m_ring_rows = 0;
+  int m_next_block = 0;
+  int m_y = 0;
+  std::vector<const float*> m_tap_rows;
+};
+
 /// out = source resampled through fx (columns) and fy (rows). Where
 /// coverage is below 1 the remainder is filled with `background`, or with
 /// the matching samples of `backdrop` (same size as `out`) when given.
@@ -79,6 +106,17 @@ struct PictureFilters {
 void resample_picture(const SourcePicture& source, double x, double y, double width,
                       double height, EdgeMode edge, const YCbCr& background,
                       const Picture* backdrop, PictureFilters* filters, Picture* out);
+
+/// Sets `filters` up for resampling the window (x, y, width, height, in
+/// source luma pixels) of `source` onto an out_width x out_height output.
+void plan_picture_filters(const SourcePicture& source, double x, double y, double width, double height,
+                          EdgeMode edge, int out_width, int out_height, PictureFilters* filters);
+
+/// Plane `plane`'s rows (0 Y', 1 Cb', 2 Cr') of the resampling that
+/// plan_picture_filters set `filters` up for; one plane at a time per
+/// `filters`, since they share its scratch.
+RowResampler plane_rows(const SourcePicture& source, int plane, const YCbCr& background,
+                        const Picture* backdrop, PictureFilters* filters);
 
 /// The same, handing rows to `sink(plane, y, row)` (plane 0 is Y', 1 Cb', 2
 /// Cr') for an output of `width` x `height` luma samples. As with RowSink,

@@ -66,7 +66,6 @@ int64_t estimate_chunk_peak(const ChunkMemoryInput& in) {
   const double process = line.fixed_mib * k_mib;
   const double encoder = (line.per_megapixel_mib + std::max(0, in.threads - 1) * line.per_thread_megapixel_mib) *
                          megapixels * k_mib;
-  const double renderer = in.has_transition ? 6.0 * out.width * out.height : 0.0;  // float 4:2:0
 
   double held_max = 0, held_second = 0, load_max = 0;
   for (const SlideMemory& s : in.slides) {
@@ -90,11 +89,11 @@ int64_t estimate_chunk_peak(const ChunkMemoryInput& in) {
   if (in.slides.size() <= 2) {
     // Both load before the encoder has grown: the larger of the full
     // encoder with both slides, and a load beside the other slide.
-    peak += std::max(process + encoder + renderer + held_max + held_second, process + held_max + load_max);
+    peak += std::max(process + encoder + held_max + held_second, process + held_max + load_max);
   } else {
     // A load (or the second slide of a transition) beside a shown slide,
     // with the encoder at full size.
-    peak += process + encoder + renderer + held_max + std::max(held_second, load_max);
+    peak += process + encoder + held_max + std::max(held_second, load_max);
   }
   return static_cast<int64_t>(peak);
 }

@@ -6,7 +6,6 @@
 //     MiB per output megapixel, and per megapixel for each encoder thread
 //     past the first), fitted to peaks at 720p and 1080p on this kind of
 //     machine and checked at 2160p (tests/e2e/test_memory_estimate.cc);
-//   - the renderer's float picture of a transition's outgoing slide;
 //   - slides: a loaded slide is 16-bit Y'CbCr at its prefiltered size (3
 //     bytes a pixel); while the next one loads, its file (twice for JPEG:
 //     the packet and libavcodec's unescaped copy), its decoded pixels and
@@ -37,7 +36,6 @@ struct SlideMemory {
 struct ChunkMemoryInput {
   const OutputSettings* output = nullptr;
   int threads = 1;
-  bool has_transition = false;      ///< the chunk renders a transition
   std::vector<SlideMemory> slides;  ///< the chunk's slides, in order
 };
 

@@ -22,7 +22,6 @@ std::vector<int64_t> estimate_peaks(const Project& project, const std::vector<Ch
     ChunkMemoryInput input;
     input.output = &output;
     input.threads = threads;
-    input.has_transition = chunk.transition_frames > 0;
     for (int i = chunk.first_slide; i <= chunk.last_slide; ++i) {
       const Slide& slide = project.timeline.slides[i];
       const ImageInfo& image = project.images[i];

@@ -51,7 +51,6 @@ TEST_CASE("a short chunk's loads do not add to a full encoder, and a long chunk'
   SlideMemory slide{&photo, 2400, 1800};
   ChunkMemoryInput two;
   two.output = &hd;
-  two.has_transition = true;
   two.slides = {slide, slide};
   ChunkMemoryInput three = two;
   three.slides.push_back(slide);
