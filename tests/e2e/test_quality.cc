@@ -306,3 +306,38 @@ TEST_CASE("grey and palette and 16-bit and alpha pictures and full-range JPEG co
     test::check_colour(test::mean_ycbcr(v, i * 15 + 7, 160, 90, 24), cases[i].r, cases[i].g, cases[i].b, 2.0);
   }
 }
+
+// Y'CbCr photos (JPEG full range, lossy WebP limited range) keep their
+// levels: a flat grey's code must land on BT.709's, white included. (An
+// earlier loader read swscale's RGBA64 of full-range Y'CbCr, whose white is
+// 65280 rather than 65535, and showed a JPEG's 240 grey 1.1 levels dark.)
+TEST_CASE("flat greys in JPEG and lossy WebP keep their levels") {
+  test::TempDir dir;
+  struct Case {
+    std::string name, options;
+    int grey;
+  };
+  const std::vector<Case> cases = {
+      {"g16.jpg", "-pix_fmt yuvj420p -q:v 1", 16},     {"g128.jpg", "-pix_fmt yuvj420p -q:v 1", 128},
+      {"g240.jpg", "-pix_fmt yuvj420p -q:v 1", 240},   {"g255.jpg", "-pix_fmt yuvj444p -q:v 1", 255},
+      {"g200.webp", "-c:v libwebp -quality 100", 200}, {"g60.webp", "-c:v libwebp -quality 100", 60},
+  };
+  json slides = json::array();
+  for (const Case& c : cases) {
+    char colour[16];
+    std::snprintf(colour, sizeof colour, "0x%02X%02X%02X", c.grey, c.grey, c.grey);
+    auto r = test::run("ffmpeg -v error -f lavfi -i color=c=" + std::string(colour) + ":s=640x360 -frames:v 1 " +
+                       c.options + " " + test::quote(dir / c.name));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    slides.push_back({{"image", c.name}, {"duration", 0.5}, {"transition", {{"type", "cut"}}}});
+  }
+  test::YuvVideo v = render_project(dir, project_with(slides));
+  REQUIRE(v.frames.size() == 15 * cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    INFO(cases[i].name);
+    // The files' own codes differ from the grey by JPEG's and WebP's
+    // rounding (at most half a code), which 0.6 levels allows for.
+    test::check_colour(test::mean_ycbcr(v, i * 15 + 7, 160, 90, 24), cases[i].grey, cases[i].grey, cases[i].grey, 0.6);
+  }
+}
