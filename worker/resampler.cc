@@ -179,30 +179,44 @@ __attribute__((target("avx2"))) inline void transpose8_avx2(__m256 r[8]) {
   }
 }
 
+// Output columns go in strips of k_strip: the source columns a strip reads
+// are widened to floats once into `wide` (a few kilobytes, so they stay in
+// L1), where its taps, about four to a source column, read them as plain
+// floats instead of converting each time.
+constexpr int k_strip = 64;
+
 template <int Taps>
 __attribute__((target("avx2"), always_inline)) inline void horizontal_block_avx2(
-    const uint16_t* src, float scale, float offset, const FilterBank& fx, float* const* rows) {
+    const uint16_t* src, float scale, float offset, const FilterBank& fx, float* wide, float* const* rows) {
   const int width = static_cast<int>(fx.first.size());
   const int taps = Taps > 0 ? Taps : fx.taps;
   const __m256 factor = _mm256_set1_ps(scale);
+  const int vector_width = width / k_block * k_block;
   int x = 0;
-  for (; x + k_block <= width; x += k_block) {
-    __m256 columns[k_block];
-    for (int i = 0; i < k_block; ++i) {
-      const uint16_t* s = src + static_cast<size_t>(fx.first[x + i]) * k_block;
-      const float* w = fx.weights.data() + static_cast<size_t>(x + i) * taps;
-      __m256 even = _mm256_setzero_ps(), odd = _mm256_setzero_ps();
-      int t = 0;
-      for (; t + 1 < taps; t += 2) {
-        even = _mm256_add_ps(even, _mm256_mul_ps(_mm256_set1_ps(w[t]), widen8(s + t * k_block)));
-        odd = _mm256_add_ps(odd, _mm256_mul_ps(_mm256_set1_ps(w[t + 1]), widen8(s + (t + 1) * k_block)));
+  for (int strip = 0; strip < vector_width; strip += k_strip) {
+    const int strip_end = std::min(strip + k_strip, vector_width);
+    const int begin = fx.first[strip];
+    const int end = fx.first[strip_end - 1] + taps;
+    for (int c = begin; c < end; ++c)
+      _mm256_storeu_ps(wide + static_cast<size_t>(c - begin) * k_block, widen8(src + static_cast<size_t>(c) * k_block));
+    for (x = strip; x < strip_end; x += k_block) {
+      __m256 columns[k_block];
+      for (int i = 0; i < k_block; ++i) {
+        const float* s = wide + static_cast<size_t>(fx.first[x + i] - begin) * k_block;
+        const float* w = fx.weights.data() + static_cast<size_t>(x + i) * taps;
+        __m256 even = _mm256_setzero_ps(), odd = _mm256_setzero_ps();
+        int t = 0;
+        for (; t + 1 < taps; t += 2) {
+          even = _mm256_add_ps(even, _mm256_mul_ps(_mm256_set1_ps(w[t]), _mm256_loadu_ps(s + t * k_block)));
+          odd = _mm256_add_ps(odd, _mm256_mul_ps(_mm256_set1_ps(w[t + 1]), _mm256_loadu_ps(s + (t + 1) * k_block)));
+        }
+        if (t < taps) even = _mm256_add_ps(even, _mm256_mul_ps(_mm256_set1_ps(w[t]), _mm256_loadu_ps(s + t * k_block)));
+        columns[i] = _mm256_add_ps(_mm256_mul_ps(factor, _mm256_add_ps(even, odd)),
+                                   _mm256_set1_ps(offset * fx.coverage[x + i]));
       }
-      if (t < taps) even = _mm256_add_ps(even, _mm256_mul_ps(_mm256_set1_ps(w[t]), widen8(s + t * k_block)));
-      columns[i] = _mm256_add_ps(_mm256_mul_ps(factor, _mm256_add_ps(even, odd)),
-                                 _mm256_set1_ps(offset * fx.coverage[x + i]));
+      transpose8_avx2(columns);
+      for (int r = 0; r < k_block; ++r) _mm256_storeu_ps(rows[r] + x, columns[r]);
     }
-    transpose8_avx2(columns);
-    for (int r = 0; r < k_block; ++r) _mm256_storeu_ps(rows[r] + x, columns[r]);
   }
   for (; x < width; ++x) {
     const uint16_t* s = src + static_cast<size_t>(fx.first[x]) * k_block;
@@ -221,17 +235,18 @@ __attribute__((target("avx2"), always_inline)) inline void horizontal_block_avx2
 }
 
 __attribute__((target("avx2")))
-void horizontal_pass_avx2(const BlockedPlane& source, int block, const FilterBank& fx, float* const rows[16]) {
+void horizontal_pass_avx2(const BlockedPlane& source, int block, const FilterBank& fx, float* wide,
+                          float* const rows[16]) {
   for (int half = 0; half < 2; ++half) {
     const uint16_t* src = source.block(std::min(block + half, source.blocks() - 1));
     float* const* targets = rows + half * k_block;
     switch (fx.taps) {
-      case 4: horizontal_block_avx2<4>(src, source.scale, source.offset, fx, targets); break;
-      case 5: horizontal_block_avx2<5>(src, source.scale, source.offset, fx, targets); break;
-      case 6: horizontal_block_avx2<6>(src, source.scale, source.offset, fx, targets); break;
-      case 7: horizontal_block_avx2<7>(src, source.scale, source.offset, fx, targets); break;
-      case 8: horizontal_block_avx2<8>(src, source.scale, source.offset, fx, targets); break;
-      default: horizontal_block_avx2<0>(src, source.scale, source.offset, fx, targets); break;
+      case 4: horizontal_block_avx2<4>(src, source.scale, source.offset, fx, wide, targets); break;
+      case 5: horizontal_block_avx2<5>(src, source.scale, source.offset, fx, wide, targets); break;
+      case 6: horizontal_block_avx2<6>(src, source.scale, source.offset, fx, wide, targets); break;
+      case 7: horizontal_block_avx2<7>(src, source.scale, source.offset, fx, wide, targets); break;
+      case 8: horizontal_block_avx2<8>(src, source.scale, source.offset, fx, wide, targets); break;
+      default: horizontal_block_avx2<0>(src, source.scale, source.offset, fx, wide, targets); break;
     }
   }
 }
@@ -377,6 +392,8 @@ RowResampler::RowResampler(const BlockedPlane& source, const FilterBank& fx, con
   m_ring_rows = ((fy.taps + k_pair - 1) / k_pair + 1) * k_pair;
   scratch->rows.resize(static_cast<size_t>(m_ring_rows + 1) * out_w);
   scratch->blocked.resize(static_cast<size_t>(k_pair) * out_w);
+  // A strip's source columns: at most all of them.
+  scratch->wide.resize(static_cast<size_t>(k_block) * source.width);
   for (float c : fx.coverage) m_any_uncovered |= c < 0.9999f;
   for (float c : fy.coverage) m_any_uncovered |= c < 0.9999f;
   m_next_block = fy.first.front() / k_block;
@@ -397,7 +414,7 @@ float* RowResampler::next_row() {
     float* targets[k_pair];
     for (int r = 0; r < k_pair; ++r) targets[r] = ring_row(m_next_block * k_block + r);
     if (m_avx2)
-      horizontal_pass_avx2(*m_source, m_next_block, fx, targets);
+      horizontal_pass_avx2(*m_source, m_next_block, fx, m_scratch->wide.data(), targets);
     else
       horizontal_pass(*m_source, m_next_block, fx, m_scratch->blocked.data(), targets);
     m_next_block += 2;

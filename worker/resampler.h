@@ -43,8 +43,9 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
 
 /// Working memory reused from frame to frame.
 struct ResampleScratch {
-  std::vector<float> blocked;
-  std::vector<float> rows;
+  std::vector<float> blocked;  ///< the portable horizontal pass's output columns
+  std::vector<float> wide;     ///< the AVX2 horizontal pass's source columns, as floats
+  std::vector<float> rows;     ///< the ring of horizontally filtered rows, and one output row
 };
 
 /// Receives finished output rows instead of a plane: (row index, samples).
