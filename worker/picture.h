@@ -81,10 +81,18 @@ struct SourcePicture {
 struct YCbCr {
   float y, cb, cr;
 };
-inline YCbCr to_ycbcr(float r, float g, float b) {
+/// The same for floats or GCC float vectors, with the same operations.
+template <class T>
+inline void bt709_from_rgb(T r, T g, T b, T* y, T* cb, T* cr) {
   constexpr float kr = 0.2126f, kb = 0.0722f, kg = 1.0f - kr - kb;
-  const float y = kr * r + kg * g + kb * b;
-  return {y, (b - y) / (2 * (1 - kb)), (r - y) / (2 * (1 - kr))};
+  *y = kr * r + kg * g + kb * b;
+  *cb = (b - *y) / (2 * (1 - kb));
+  *cr = (r - *y) / (2 * (1 - kr));
+}
+inline YCbCr to_ycbcr(float r, float g, float b) {
+  YCbCr v;
+  bt709_from_rgb(r, g, b, &v.y, &v.cb, &v.cr);
+  return v;
 }
 
 }  // namespace chunkreel
