@@ -6,7 +6,9 @@
 namespace chunkreel {
 namespace {
 
-// What must be identical for a stream copy to be valid.
+// What must be identical for a stream copy to be valid. Opened from their
+// headers (ChunkProbe::k_headers), chunks leave pixel format, profile and
+// level unset; the extradata's SPS, compared byte for byte, fixes them.
 std::string parameter_difference(const AVCodecParameters& a, const AVCodecParameters& b) {
   if (a.codec_id != b.codec_id) return "codec";
   if (a.width != b.width || a.height != b.height) return "frame size";
@@ -28,13 +30,15 @@ std::string base_name(const std::string& path) {
   return std::filesystem::path(path).filename().string();
 }
 
-Expected<InputFormatPtr> open_chunk(const std::string& path) {
+Expected<InputFormatPtr> open_chunk(const std::string& path, ChunkProbe probe) {
   AVFormatContext* raw = nullptr;
   int rc = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
   if (rc < 0) return Error{base_name(path) + ": cannot open: " + av_error_text(rc)};
   InputFormatPtr input(raw);
-  rc = avformat_find_stream_info(raw, nullptr);
-  if (rc < 0) return Error{base_name(path) + ": cannot read: " + av_error_text(rc)};
+  if (probe == ChunkProbe::k_decode) {
+    rc = avformat_find_stream_info(raw, nullptr);
+    if (rc < 0) return Error{base_name(path) + ": cannot read: " + av_error_text(rc)};
+  }
   if (raw->nb_streams != 1) return Error{base_name(path) + ": expected exactly one stream"};
   return input;
 }

@@ -37,7 +37,7 @@ Expected<JoinOutput> open_output(const JoinInput& input, const std::string& temp
   if (rc < 0 || !raw) return Error{"cannot create the MP4 muxer: " + av_error_text(rc)};
   out.muxer.reset(raw);
 
-  auto reference = open_chunk(input.chunk_paths[0]);
+  auto reference = open_chunk(input.chunk_paths[0], ChunkProbe::k_decode);
   if (!reference) return reference.error();
   out.video = copy_stream(raw, reference.value()->streams[0]->codecpar);
   if (!out.video) return Error{"cannot add the video stream"};
@@ -45,7 +45,7 @@ Expected<JoinOutput> open_output(const JoinInput& input, const std::string& temp
   out.video->avg_frame_rate = AVRational{static_cast<int>(input.fps.num), static_cast<int>(input.fps.den)};
 
   if (!input.audio_path.empty()) {
-    auto opened = open_chunk(input.audio_path);
+    auto opened = open_chunk(input.audio_path, ChunkProbe::k_decode);
     if (!opened) return opened.error();
     out.audio_input = std::move(opened.value());
     out.audio_time_base = out.audio_input->streams[0]->time_base;
