@@ -284,7 +284,6 @@ class PictureBuilder {
   }
 
  private:
-
   // Stored row sy, in m_y, m_row_cb and m_row_cr: its luma codes, and
   // each pixel's share of the chroma sample it falls in. Upright photos
   // (most) take a loop the compiler vectorises; the sums are made in the
