@@ -38,7 +38,14 @@ class Schedule {
       // While the budget is on trial, the lone worker is watched closely.
       const bool got = m_runner.wait(&event, std::chrono::milliseconds(m_measuring ? 10 : 100));
       tick();
-      if (got) handle(event);
+      // Every event already waiting is handled before anything starts: a
+      // runner may have freed an ended worker's place while that worker's
+      // end still sits behind its last progress report, and its slot and
+      // admitted memory are only given back when the end is handled.
+      if (got) {
+        handle(event);
+        while (m_runner.wait(&event, std::chrono::milliseconds(0))) handle(event);
+      }
       if (m_measuring && !m_running.empty()) watch_measured_worker();
     }
     return std::move(m_result);

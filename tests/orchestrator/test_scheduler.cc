@@ -23,14 +23,38 @@ class FakeRunner : public CommandRunner {
     max_running = std::max(max_running, static_cast<int>(m_running.size()));
     return {};
   }
-  bool wait(WorkerEvent* event, std::chrono::milliseconds) override {
-    if (m_running.empty()) return false;
+  bool wait(WorkerEvent* event, std::chrono::milliseconds timeout) override {
+    if (!m_queued.empty()) {
+      *event = m_queued.front();
+      m_queued.pop_front();
+      return true;
+    }
+    // A wait of zero takes only what is already there; any other wait ends
+    // the longest-running task.
+    if (m_running.empty() || timeout.count() == 0) return false;
     if (silent_waits > 0) {
       --silent_waits;
       return false;
     }
     WorkerTask task = m_running.front();
     m_running.pop_front();
+    if (progress_before_end) {
+      // As the worker pool does: the process is reaped (its place is
+      // free) while its last progress report is still ahead of its end.
+      WorkerEvent progress;
+      progress.kind = WorkerEvent::Kind::k_progress;
+      progress.chunk = task.chunk;
+      progress.frames_done = 10;
+      WorkerEvent end;
+      finish(task, &end);
+      m_queued.push_back(end);
+      *event = progress;
+      return true;
+    }
+    finish(task, event);
+    return true;
+  }
+  void finish(const WorkerTask& task, WorkerEvent* event) {
     event->kind = WorkerEvent::Kind::k_finished;
     event->chunk = task.chunk;
     event->success = failures[task.chunk]-- <= 0;
@@ -39,7 +63,6 @@ class FakeRunner : public CommandRunner {
     event->stats.frames = 10;
     event->stats.wall_s = 1;
     event->stats.peak_rss_bytes = measured_peak;
-    return true;
   }
   int running() const override { return static_cast<int>(m_running.size()); }
   std::vector<int64_t> live_rss_bytes() const override {
@@ -55,6 +78,7 @@ class FakeRunner : public CommandRunner {
   bool oom = false;             ///< failures look like the out-of-memory killer
   int silent_waits = 0;         ///< waits that return nothing before a task ends
   int64_t live_rss = 0;         ///< what each running worker holds meanwhile
+  bool progress_before_end = false;  ///< a worker's end comes one wait after its place frees
   std::vector<WorkerTask> started;
   std::vector<int> concurrency;  ///< workers running just after each start
   int max_running = 0;
@@ -63,6 +87,7 @@ class FakeRunner : public CommandRunner {
  private:
   int m_capacity;
   std::deque<WorkerTask> m_running;
+  std::deque<WorkerEvent> m_queued;
 };
 
 class RecordingObserver : public ScheduleObserver {
@@ -96,6 +121,21 @@ TEST_CASE("the worker cap holds and costly chunks start first") {
   CHECK(runner.started[2].chunk == 2);  // cost 3
   // Slots are reused, never more than the cap.
   for (const WorkerTask& t : runner.started) CHECK(t.slot < 2);
+}
+
+// The worker pool reaps a finished worker (freeing its place) while the
+// worker's last progress report is still queued ahead of its end; the
+// scheduler must not start a chunk in a slot the ended one still holds.
+TEST_CASE("slots stay under the cap when a worker's end arrives after its place is free") {
+  FakeRunner runner(2);
+  runner.progress_before_end = true;
+  RecordingObserver observer;
+  std::atomic<bool> interrupted{false};
+  ScheduleResult result = run_schedule(chunks_with_costs({1, 5, 3, 9, 2, 4}), runner, {}, observer, interrupted);
+  CHECK(result.failure.empty());
+  CHECK(result.runs.size() == 6);
+  for (const WorkerTask& t : runner.started) CHECK(t.slot < 2);
+  for (const ChunkRun& run : result.runs) CHECK(run.slot < 2);
 }
 
 TEST_CASE("a failed chunk is retried with the same job and its attempts counted") {
