@@ -90,14 +90,12 @@ void FrameRenderer::render(int64_t index, AVFrame* frame) {
   for (int plane = 0; plane < 3; ++plane) {
     RowResampler a = plane_rows(out.prepared->picture, plane, m_background, out.backdrop, &m_outgoing_filters);
     RowResampler b = plane_rows(in.prepared->picture, plane, m_background, in.backdrop, &m_filters);
-    const int samples = plane == 0 ? w : (w + 1) / 2;
-    const int rows = plane == 0 ? h : (h + 1) / 2;
-    for (int y = 0; y < rows; ++y) {
+    for (int y = 0; y < b.height(); ++y) {
       float* row_a = a.next_row();
       float* row_b = b.next_row();
       if (out_caption) out_caption->apply_row(plane, y, row_a, out_opacity);
       if (in_caption) in_caption->apply_row(plane, y, row_b, in_opacity);
-      mixer.mix_row(plane, y, row_a, row_b, samples, row_b);
+      mixer.mix_row(plane, y, row_a, row_b, b.width(), row_b);
       m_quantiser.row(plane, y, row_b, frame);
     }
   }

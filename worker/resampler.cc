@@ -430,8 +430,7 @@ void resample_rows(const BlockedPlane& source, const FilterBank& fx, const Filte
                    float background, ResampleScratch* scratch, const Plane* backdrop,
                    const RowSink& sink) {
   RowResampler rows(source, fx, fy, background, backdrop, scratch);
-  const int out_h = static_cast<int>(fy.first.size());
-  for (int y = 0; y < out_h; ++y) sink(y, rows.next_row());
+  for (int y = 0; y < rows.height(); ++y) sink(y, rows.next_row());
 }
 
 void resample(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy,
@@ -470,8 +469,7 @@ void resample_picture_rows(const SourcePicture& source, double x, double y, doub
   plan_picture_filters(source, x, y, width, height, edge, out_width, out_height, f);
   for (int plane = 0; plane < 3; ++plane) {
     RowResampler rows = plane_rows(source, plane, background, backdrop, f);
-    const int out_h = plane == 0 ? out_height : (out_height + 1) / 2;
-    for (int row = 0; row < out_h; ++row) sink(plane, row, rows.next_row());
+    for (int row = 0; row < rows.height(); ++row) sink(plane, row, rows.next_row());
   }
 }
 

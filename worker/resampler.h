@@ -64,6 +64,9 @@ class RowResampler {
   /// The next output row, of fx.first.size() samples: the caller's to
   /// change, and valid until the next call. At most fy.first.size() calls.
   float* next_row();
+  /// The output's size: samples a row, and rows.
+  int width() const { return static_cast<int>(m_fx->first.size()); }
+  int height() const { return static_cast<int>(m_fy->first.size()); }
 
  private:
   const BlockedPlane* m_source;
