@@ -18,16 +18,49 @@ int64_t nearest_legal(const ShowTiming& timing, Rational fps, int64_t ideal, int
   return -1;
 }
 
+// Frames of [a, b) inside [first, first + count).
+int64_t overlap(int64_t a, int64_t b, int64_t first, int64_t count) {
+  return std::max<int64_t>(0, std::min(b, first + count) - std::max(a, first));
+}
+
+// The frames of slide i's incoming transition: [start, start + x_{i-1}).
+int64_t transition_begin(const ShowTiming& timing, Rational fps, size_t i) {
+  return i < timing.spans.size() ? first_frame_at_or_after(timing.spans[i].start, fps) : timing.frames;
+}
+int64_t transition_end(const ShowTiming& timing, Rational fps, size_t i) {
+  if (i >= timing.spans.size()) return timing.frames;
+  const SlideSpan& span = timing.spans[i];
+  return first_frame_at_or_after(span.start + span.in_transition, fps);
+}
+
 int64_t count_transition_frames(const ShowTiming& timing, Rational fps, int64_t first,
                                 int64_t count) {
   int64_t total = 0;
-  for (const SlideSpan& span : timing.spans) {
-    if (span.in_transition <= 0) continue;
-    int64_t a = first_frame_at_or_after(span.start, fps);
-    int64_t b = first_frame_at_or_after(span.start + span.in_transition, fps);
-    total += std::max<int64_t>(0, std::min(b, first + count) - std::max(a, first));
-  }
+  for (size_t i = 1; i < timing.spans.size(); ++i)
+    total += overlap(transition_begin(timing, fps, i), transition_end(timing, fps, i), first, count);
   return total;
+}
+
+// What the chunk costs by `costs` (content_cost.h): a worker's start, a load
+// of each slide it shows, its solo frames at their slide's price, and its
+// transition frames at the mean of their two slides' plus the mix.
+double chunk_cost(const ShowTiming& timing, Rational fps, const ChunkPlan& chunk, const CostModel& costs) {
+  auto slide = [&](int i) {
+    return static_cast<size_t>(i) < costs.slides.size() ? costs.slides[i] : SlideCost{};
+  };
+  double cost = costs.start_s;
+  for (int i = chunk.first_slide; i <= chunk.last_slide; ++i) {
+    const size_t s = static_cast<size_t>(i);
+    cost += slide(i).load_s;
+    const int64_t solo = overlap(transition_end(timing, fps, s), transition_begin(timing, fps, s + 1),
+                                 chunk.first_frame, chunk.frame_count);
+    cost += slide(i).frame_s * double(solo);
+    if (i == 0) continue;
+    const int64_t mixed = overlap(transition_begin(timing, fps, s), transition_end(timing, fps, s),
+                                  chunk.first_frame, chunk.frame_count);
+    cost += ((slide(i - 1).frame_s + slide(i).frame_s) / 2 + costs.transition_frame_s) * double(mixed);
+  }
+  return cost;
 }
 
 }  // namespace
@@ -47,7 +80,7 @@ std::vector<int64_t> slide_boundaries(const ShowTiming& timing, Rational fps) {
 
 std::vector<ChunkPlan> split_into_chunks(const ShowTiming& timing, Rational fps,
                                          int64_t target_frames, int tail_chunks,
-                                         const std::vector<double>& slide_weights) {
+                                         const CostModel* costs) {
   const int64_t total = timing.frames;
   target_frames = std::max<int64_t>(1, target_frames);
   // The lengths aimed at: whole chunks, then `tail_chunks` of half length,
@@ -95,15 +128,7 @@ std::vector<ChunkPlan> split_into_chunks(const ShowTiming& timing, Rational fps,
     chunk.last_slide = range.last;
     chunk.transition_frames =
         count_transition_frames(timing, fps, chunk.first_frame, chunk.frame_count);
-    // A transition frame renders two slides; each slide costs one decode,
-    // worth about as much as a few frames. Frames cost what their slides'
-    // detail costs the encoder (slide_weights, mean over the chunk).
-    double weight = 0;
-    for (int s = chunk.first_slide; s <= chunk.last_slide; ++s)
-      weight += static_cast<size_t>(s) < slide_weights.size() ? slide_weights[s] : 1.0;
-    weight /= (chunk.last_slide - chunk.first_slide + 1);
-    chunk.cost = weight * double(chunk.frame_count + chunk.transition_frames) +
-                 3.0 * (chunk.last_slide - chunk.first_slide + 1);
+    chunk.cost = costs ? chunk_cost(timing, fps, chunk, *costs) : double(chunk.frame_count);
     chunks.push_back(chunk);
   }
   return chunks;

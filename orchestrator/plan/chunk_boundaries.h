@@ -16,6 +16,7 @@
 
 #include "common/rational.h"
 #include "common/show_timing.h"
+#include "orchestrator/plan/content_cost.h"
 
 namespace chunkreel {
 
@@ -26,16 +27,16 @@ struct ChunkPlan {
   int first_slide = 0;  ///< inclusive
   int last_slide = 0;   ///< inclusive
   int64_t transition_frames = 0;
-  double cost = 0;      ///< relative work estimate, for ordering
+  double cost = 0;      ///< estimated CPU seconds (content_cost.h), for ordering
 };
 
 /// Splits the show into chunks of about `target_frames` frames; the last
 /// `tail_chunks` are about half as long, so that the workers finish close
-/// together. `slide_weights` (one per slide; missing ones count 1) scale
-/// what a frame of each slide costs, for ChunkPlan::cost.
+/// together. ChunkPlan::cost comes from `costs` (one SlideCost per slide);
+/// without it every frame costs 1 and nothing else costs anything.
 std::vector<ChunkPlan> split_into_chunks(const ShowTiming& timing, Rational fps,
                                          int64_t target_frames, int tail_chunks = 0,
-                                         const std::vector<double>& slide_weights = {});
+                                         const CostModel* costs = nullptr);
 
 /// The frames at which a slide's solo part begins (candidate boundaries).
 std::vector<int64_t> slide_boundaries(const ShowTiming& timing, Rational fps);

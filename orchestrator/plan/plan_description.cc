@@ -22,7 +22,7 @@ std::string describe_plan(const Project& project, const RenderPlan& plan) {
   text += "chunk  first frame  frames  slides     cost   est. memory\n";
   for (size_t i = 0; i < plan.chunks.size(); ++i) {
     const ChunkPlan& c = plan.chunks[i];
-    text += fmt::format("{:5}  {:11}  {:6}  {:>4}-{:<4}  {:6.0f}  {:>11}\n", c.index, c.first_frame,
+    text += fmt::format("{:5}  {:11}  {:6}  {:>4}-{:<4}  {:6.1f}  {:>11}\n", c.index, c.first_frame,
                         c.frame_count, c.first_slide, c.last_slide, c.cost,
                         format_bytes(plan.chunk_peak_bytes[i]));
   }

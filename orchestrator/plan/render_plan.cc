@@ -73,10 +73,11 @@ Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings
   // Chunks are ordered by cost (their photos' detail counts), and with
   // automatic lengths the last ones, one per worker, are half as long, so
   // the workers finish close together.
-  std::vector<double> weights;
-  for (const ImageInfo& image : project.images) weights.push_back(encode_weight(image));
+  std::vector<bool> is_card;
+  for (const Slide& slide : project.timeline.slides) is_card.push_back(slide.card.has_value());
+  const CostModel costs = make_cost_model(project.timeline.output, project.images, is_card);
   const int tail = options.chunk_seconds > 0 ? 0 : wanted_workers;
-  plan.chunks = split_into_chunks(project.timing, project.timeline.output.fps, target_frames, tail, weights);
+  plan.chunks = split_into_chunks(project.timing, project.timeline.output.fps, target_frames, tail, &costs);
 
   // Memory: a budget from the user, or most of what the machine has free.
   plan.budget_given = options.memory_budget > 0;

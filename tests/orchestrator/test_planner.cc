@@ -108,10 +108,70 @@ TEST_CASE("the tail's chunks are half as long, and detailed slides cost more") {
   CHECK(chunks[12].frame_count == Approx(3600 / 24.0).margin(2));
 
   ShowTiming two = timing_of({{10, 0}, {10, 0}}, fps);
+  CostModel costs;
+  costs.slides = {{1.0, 0}, {2.0, 0}};
   auto plain = split_into_chunks(two, fps, 300);
-  auto weighted = split_into_chunks(two, fps, 300, 0, {1.0, 2.0});
+  auto weighted = split_into_chunks(two, fps, 300, 0, &costs);
   REQUIRE(plain.size() == 2);
   REQUIRE(weighted.size() == 2);
   CHECK(plain[0].cost == Approx(plain[1].cost));
-  CHECK(weighted[1].cost > 1.8 * weighted[0].cost);
+  CHECK(weighted[0].cost == Approx(300));
+  CHECK(weighted[1].cost == Approx(600));
+}
+
+TEST_CASE("a chunk costs its frames at their own slide's price, its loads and a start") {
+  const Rational fps{30, 1};
+  // Slides of 4, 4 and 4 s with 1 s crossfades: frames 0-89 show slide 0,
+  // 90-119 mix 0 and 1, 120-179 show 1, 180-209 mix 1 and 2, 210-299 show 2.
+  ShowTiming t = timing_of({{4, 1}, {4, 1}, {4, 0}}, fps);
+  REQUIRE(t.frames == 300);
+  CostModel costs;
+  costs.slides = {{1.0, 5.0}, {3.0, 7.0}, {1.0, 11.0}};
+  costs.transition_frame_s = 0.5;
+  costs.start_s = 13;
+  auto chunks = split_into_chunks(t, fps, 150, 0, &costs);
+  check_partition(t, fps, chunks);
+  REQUIRE(chunks.size() == 2);
+  REQUIRE(chunks[1].first_frame == 120);  // the slide boundary nearest frame 150
+  // Chunk 0: slides 0 and 1; 90 frames at 1, 30 mixed at (1 + 3) / 2 + 0.5.
+  CHECK(chunks[0].cost == Approx(13 + 5 + 7 + 90 * 1.0 + 30 * 2.5));
+  // Chunk 1: slides 1 and 2; 60 frames at 3, 30 mixed at (3 + 1) / 2 + 0.5,
+  // 90 at 1. A mean over the chunk's slides would price all 180 at 2.
+  CHECK(chunks[1].cost == Approx(13 + 7 + 11 + 60 * 3.0 + 30 * 2.5 + 90 * 1.0));
+}
+
+TEST_CASE("the cost model prices detail, pixels, presets, loads and cards") {
+  ImageInfo clean, noisy;
+  clean.stored_width = noisy.stored_width = 4000;
+  clean.stored_height = noisy.stored_height = 3000;
+  clean.file_bytes = 3'000'000;   // 0.25 bytes a pixel
+  noisy.file_bytes = 12'000'000;  // 1 byte a pixel
+  OutputSettings hd;
+  hd.width = 1920;
+  hd.height = 1080;
+  CostModel model = make_cost_model(hd, {clean, noisy, clean}, {false, false, true});
+  REQUIRE(model.slides.size() == 3);
+  // About twice the encode a frame (bench: 58 against 30 ms), a dearer load.
+  CHECK(model.slides[1].frame_s / model.slides[0].frame_s == Approx(1.9).epsilon(0.1));
+  CHECK(model.slides[1].load_s > model.slides[0].load_s);
+  CHECK(model.slides[0].load_s > 0);
+  // A card loads nothing and encodes for less than any photo.
+  CHECK(model.slides[2].load_s == 0);
+  CHECK(model.slides[2].frame_s < model.slides[0].frame_s);
+
+  OutputSettings uhd = hd;
+  uhd.width = 3840;
+  uhd.height = 2160;
+  CHECK(make_cost_model(uhd, {clean}, {false}).slides[0].frame_s == Approx(4 * model.slides[0].frame_s));
+  OutputSettings slow = hd;
+  slow.video.preset = "slow";
+  CHECK(make_cost_model(slow, {clean}, {false}).slides[0].frame_s > 4 * model.slides[0].frame_s);
+  // A frame's price does not depend on the photo's size, only its load does.
+  ImageInfo small = clean;
+  small.stored_width = 2000;
+  small.stored_height = 1500;
+  small.file_bytes = clean.file_bytes / 4;
+  CostModel both = make_cost_model(hd, {clean, small}, {false, false});
+  CHECK(both.slides[1].frame_s == Approx(both.slides[0].frame_s));
+  CHECK(both.slides[1].load_s == Approx(both.slides[0].load_s / 4));
 }
