@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "common/atomic_file.h"
 #include "common/caption_json.h"
 #include "common/json_fields.h"
@@ -62,6 +64,7 @@ ChunkJob read_job(const json& root) {
       slide.card = colour;
     }
     if (auto caption = s.object("caption")) slide.caption = read_laid_out_caption(*caption);
+    if (auto shared = s.string("shared_picture")) slide.shared_picture = *shared;
     slide.image_width = static_cast<int>(required(s.integer("image_width"), s, "image_width"));
     slide.image_height = static_cast<int>(required(s.integer("image_height"), s, "image_height"));
     slide.orientation = static_cast<int>(required(s.integer("orientation"), s, "orientation"));
@@ -84,6 +87,10 @@ ChunkJob read_job(const json& root) {
 }
 
 }  // namespace
+
+std::string shared_picture_temporary(const std::string& shared_picture, int chunk) {
+  return own_temporary_path(fmt::format("{}.chunk{:05d}", shared_picture, chunk));
+}
 
 std::string chunk_job_to_json(const ChunkJob& job) {
   const OutputSettings& o = job.output;
@@ -108,6 +115,7 @@ std::string chunk_job_to_json(const ChunkJob& job) {
     };
     if (s.card) slide["card"] = to_string(*s.card);
     if (s.caption) slide["caption"] = laid_out_caption_to_json(*s.caption);
+    if (!s.shared_picture.empty()) slide["shared_picture"] = s.shared_picture;
     slides.push_back(slide);
   }
   json root = {

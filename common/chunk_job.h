@@ -29,6 +29,11 @@ struct JobSlide {
   Motion motion;
   TransitionType out_transition = TransitionType::k_cut;
   std::optional<LaidOutCaption> caption;
+  /// Where this slide's prepared picture is shared with the other chunks
+  /// that show it (a file of the work folder); empty when no other chunk
+  /// shows it. The first chunk to load the photo writes it there, through
+  /// shared_picture_temporary(); a later one reads it instead of loading.
+  std::string shared_picture;
 };
 
 struct ChunkJob {
@@ -40,6 +45,12 @@ struct ChunkJob {
   std::string chunk_path;   ///< final chunk file; written through own_temporary_path()
   std::vector<JobSlide> slides;  ///< contiguous, in show order
 };
+
+/// The temporary name chunk `chunk` writes `shared_picture` through: each
+/// chunk has its own, so two chunks writing it at once never share a file.
+/// It is own_temporary_path() of `shared_picture` + ".chunkNNNNN", so a work
+/// folder records it by claiming that name.
+std::string shared_picture_temporary(const std::string& shared_picture, int chunk);
 
 std::string chunk_job_to_json(const ChunkJob& job);
 Expected<ChunkJob> chunk_job_from_json(const std::string& text);

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "common/prefilter_size.h"
+
 namespace chunkreel {
 
 const char* const k_chunkreel_version = "0.2.0";  // 0.2: colour-managed photos
@@ -41,6 +43,7 @@ std::string chunk_content_key(const ChunkJob& job) {
   ChunkJob canonical = job;
   canonical.chunk_path.clear();
   canonical.chunk_index = 0;
+  for (JobSlide& slide : canonical.slides) slide.shared_picture.clear();
   std::string text = std::string(k_chunkreel_version) + "\n" + chunk_job_to_json(canonical);
   std::set<std::string> images;
   for (const JobSlide& slide : job.slides) {
@@ -50,6 +53,15 @@ std::string chunk_content_key(const ChunkJob& job) {
       for (const FontFile& font : slide.caption->fonts) images.insert(font.path);
   }
   for (const std::string& image : images) text += image_identity(image) + "\n";
+  return fmt::format("{:016x}", fnv1a64(text.data(), text.size()));
+}
+
+std::string picture_content_key(const JobSlide& slide, const OutputSettings& output) {
+  int width = 0, height = 0;
+  prefiltered_size(slide.image_width, slide.image_height, slide.fit, slide.motion, output.width, output.height,
+                   &width, &height);
+  const std::string text = fmt::format("{}\n{}\n{}\n{}x{}\n{}\n", k_chunkreel_version, image_identity(slide.image),
+                                       slide.orientation, width, height, to_string(output.background));
   return fmt::format("{:016x}", fnv1a64(text.data(), text.size()));
 }
 

@@ -19,6 +19,12 @@ extern const char* const k_chunkreel_version;
 /// 16 hex digits. Image files are read (their first 64 KiB) and stat'ed.
 std::string chunk_content_key(const ChunkJob& job);
 
+/// A slide's prepared picture's identity (see JobSlide::shared_picture):
+/// its photo's identity, the orientation applied, the size it is reduced
+/// to for `output`, the background behind transparency, and chunkreel's
+/// version. 16 hex digits; the image file is read (its first 64 KiB).
+std::string picture_content_key(const JobSlide& slide, const OutputSettings& output);
+
 /// A whole show's identity: the resolved timeline (every slide, transition,
 /// motion and track, output and encoder settings), each image's and audio
 /// file's identity, and chunkreel's version. Independent of how it is split.

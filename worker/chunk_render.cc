@@ -27,7 +27,7 @@ Expected<ChunkStats> render_chunk(const ChunkJob& job, const ProgressFn& progres
   ChunkStats stats;
   // The first photo starts decoding before the encoder is set up, so the
   // two overlap.
-  SlideImages images(job.slides, job.output);
+  SlideImages images(job.slides, job.output, job.chunk_index);
   FrameRenderer renderer(job.slides, job.output, &images);
   if (job.frame_count > 0) renderer.prefetch_for(job.first_frame);
 
@@ -63,12 +63,15 @@ Expected<ChunkStats> render_chunk(const ChunkJob& job, const ProgressFn& progres
   Expected<void> committed = out->commit();
   if (!committed) return committed.error();
 
+  images.wait();  // the last shared picture's write counts as loading
   std::error_code ec;
   stats.frames = job.frame_count;
   stats.bytes = static_cast<int64_t>(std::filesystem::file_size(job.chunk_path, ec));
   stats.wall_s = seconds_since(start);
   stats.decode_cpu_s = images.decode_cpu_seconds();
   stats.render_cpu_s = render_cpu.seconds();
+  stats.photos_loaded = images.photos_loaded();
+  stats.pictures_shared = images.pictures_shared();
   stats.other_cpu_s = std::max(0.0, thread_cpu_seconds() - main_cpu_start - render_cpu.seconds() -
                                         encode_main_cpu.seconds());
   stats.encode_cpu_s = std::max(0.0, process_cpu_seconds() - process_cpu_start - stats.decode_cpu_s -

@@ -22,6 +22,10 @@ struct ChunkStats {
   double render_cpu_s = 0;
   double encode_cpu_s = 0;
   double other_cpu_s = 0;
+  /// Photos decoded, and slides' pictures read from a neighbouring chunk's
+  /// shared file instead (JobSlide::shared_picture).
+  int photos_loaded = 0;
+  int pictures_shared = 0;
 };
 
 /// Called after each frame with the number of frames done so far.

@@ -61,6 +61,8 @@ int run(int argc, char** argv) {
           {"render_s", stats.value().render_cpu_s},
           {"encode_s", stats.value().encode_cpu_s},
           {"other_s", stats.value().other_cpu_s}}},
+        {"photos_loaded", stats.value().photos_loaded},
+        {"pictures_shared", stats.value().pictures_shared},
         {"peak_rss_bytes", static_cast<int64_t>(usage.ru_maxrss) * 1024}});
   return 0;
 }

@@ -1,11 +1,15 @@
 #include "worker/slide_images.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "common/error.h"
 #include "common/prefilter_size.h"
 #include "worker/image_loader.h"
+#include "worker/picture_file.h"
 #include "worker/resampler.h"
 #include "worker/view_window.h"
 
@@ -28,17 +32,32 @@ std::shared_ptr<PreparedSlide> prepare_card(const JobSlide& slide, Colour colour
   return prepared;
 }
 
-std::shared_ptr<PreparedSlide> prepare(const JobSlide& slide, const OutputSettings& output) {
+// A shared picture never takes the last of the work folder's disk, which the
+// chunks themselves need.
+constexpr int64_t k_keep_free_bytes = int64_t{2} << 30;
+
+// The slide's picture: read from its shared file when a neighbour wrote it
+// (`*loaded` false), else loaded from the photo (`*loaded` true).
+std::shared_ptr<PreparedSlide> prepare(const JobSlide& slide, const OutputSettings& output, bool* loaded) {
+  *loaded = false;
   if (slide.card) return prepare_card(slide, *slide.card);
   ImageRequest request;
   request.path = slide.image;
   request.orientation = slide.orientation;
   request.background = output.background;
   prefiltered_size(slide, output, &request.target_width, &request.target_height);
-  Expected<SourcePicture> picture = load_image(request);
-  if (!picture) throw Fatal(ExitCode::k_render_failed, picture.error().message);
   auto prepared = std::make_shared<PreparedSlide>();
-  prepared->picture = std::move(picture.value());
+  std::optional<SourcePicture> shared;
+  if (!slide.shared_picture.empty())
+    shared = read_picture_file(slide.shared_picture, request.target_width, request.target_height);
+  if (shared) {
+    prepared->picture = std::move(*shared);
+  } else {
+    Expected<SourcePicture> picture = load_image(request);
+    if (!picture) throw Fatal(ExitCode::k_render_failed, picture.error().message);
+    prepared->picture = std::move(picture.value());
+    *loaded = true;
+  }
   prepared->scale_x = static_cast<double>(request.target_width) / slide.image_width;
   prepared->scale_y = static_cast<double>(request.target_height) / slide.image_height;
   if (slide.fit == Fit::k_contain_blur)
@@ -99,24 +118,52 @@ void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* 
                               output.width, output.height, width, height);
 }
 
-SlideImages::SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output)
-    : m_slides(slides), m_output(output), m_pending(slides.size()), m_ready(slides.size()) {}
+SlideImages::SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output, int chunk)
+    : m_slides(slides), m_output(output), m_chunk(chunk), m_pending(slides.size()), m_ready(slides.size()) {}
 
 SlideImages::~SlideImages() {
-  // Let prefetches finish before the slides they read go away.
-  for (auto& pending : m_pending) {
-    if (pending.valid()) pending.wait();
-  }
+  // Let prefetches (and the writes of shared pictures after them) finish
+  // before the slides they read go away.
+  wait();
+}
+
+void SlideImages::wait() {
+  for (std::thread& thread : m_threads)
+    if (thread.joinable()) thread.join();
 }
 
 void SlideImages::prefetch(int position) {
   if (position < 0 || position >= static_cast<int>(m_slides.size())) return;
   if (m_ready[position] || m_pending[position].valid()) return;
   const JobSlide& slide = m_slides[position];
-  m_pending[position] = std::async(std::launch::async, [this, &slide] {
+  std::promise<std::shared_ptr<PreparedSlide>> promise;
+  m_pending[position] = promise.get_future();
+  m_threads.emplace_back([this, &slide, promise = std::move(promise)]() mutable {
     ThreadCpuMeter meter(&m_decode_cpu);
-    return prepare(slide, m_output);
+    bool loaded = false;
+    std::shared_ptr<PreparedSlide> prepared;
+    try {
+      prepared = prepare(slide, m_output, &loaded);
+    } catch (...) {
+      promise.set_exception(std::current_exception());
+      return;
+    }
+    if (loaded)
+      ++m_loaded;
+    else if (!slide.card)
+      ++m_shared;
+    promise.set_value(prepared);
+    // The renderer has the picture; now the neighbours get it.
+    if (loaded && !slide.shared_picture.empty()) share(slide, *prepared);
   });
+}
+
+// A picture that cannot be shared (a full disk, a neighbour that wrote it
+// first) costs the neighbour a load of its own, nothing more.
+void SlideImages::share(const JobSlide& slide, const PreparedSlide& prepared) {
+  if (::access(slide.shared_picture.c_str(), F_OK) == 0) return;
+  (void)write_picture_file(prepared.picture, slide.shared_picture,
+                           shared_picture_temporary(slide.shared_picture, m_chunk), k_keep_free_bytes);
 }
 
 const PreparedSlide& SlideImages::get(int position) {

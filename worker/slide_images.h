@@ -7,9 +7,16 @@
 // a slide's picture looks like depends only on the slide itself (file,
 // orientation, fit, motion, output size), never on the chunk, which keeps
 // frames identical however the show is split.
+//
+// A slide that other chunks show too (JobSlide::shared_picture) is read
+// from the work folder when a neighbour has already loaded it; otherwise it
+// is loaded and then written there for them, after it has been handed to
+// the renderer.
 
+#include <atomic>
 #include <future>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "common/chunk_job.h"
@@ -36,7 +43,8 @@ void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* 
 
 class SlideImages {
  public:
-  SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output);
+  /// `chunk`: the chunk's index, which names its temporary files.
+  SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output, int chunk);
   ~SlideImages();
 
   /// The picture of slides[position]; throws Fatal if it cannot be decoded.
@@ -48,13 +56,24 @@ class SlideImages {
   /// CPU seconds spent loading pictures so far (decode, reduction, colour
   /// conversion), over all prefetch threads.
   double decode_cpu_seconds() const { return m_decode_cpu.seconds(); }
+  /// Waits for every prefetch and every write of a shared picture.
+  void wait();
+  /// Photos decoded so far, and pictures read from a neighbour's file instead.
+  int photos_loaded() const { return m_loaded; }
+  int pictures_shared() const { return m_shared; }
 
  private:
+  void share(const JobSlide& slide, const PreparedSlide& prepared);
+
   const std::vector<JobSlide>& m_slides;
   const OutputSettings& m_output;
+  const int m_chunk;
   std::vector<std::future<std::shared_ptr<PreparedSlide>>> m_pending;
   std::vector<std::shared_ptr<PreparedSlide>> m_ready;
+  std::vector<std::thread> m_threads;  ///< one per prefetch; joined on destruction
   CpuTotal m_decode_cpu;
+  std::atomic<int> m_loaded{0};
+  std::atomic<int> m_shared{0};
 };
 
 }  // namespace chunkreel

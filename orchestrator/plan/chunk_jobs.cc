@@ -12,6 +12,20 @@ std::string chunk_file_name(int chunk, const std::string& key) {
   return fmt::format("chunk_{:05d}_{}.mp4", chunk, key);
 }
 std::string job_file_name(int chunk) { return fmt::format("chunk_{:05d}.json", chunk); }
+std::string shared_picture_name(int slide, const std::string& key) {
+  return fmt::format("picture_{:05d}_{}.pic", slide, key);
+}
+
+namespace {
+
+// True when a chunk of the plan other than `chunk` shows slide `slide`.
+bool shown_elsewhere(const RenderPlan& plan, const ChunkPlan& chunk, int slide) {
+  for (const ChunkPlan& other : plan.chunks)
+    if (other.index != chunk.index && other.first_slide <= slide && slide <= other.last_slide) return true;
+  return false;
+}
+
+}  // namespace
 
 ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const ChunkPlan& chunk,
                         const std::string& work_dir) {
@@ -34,6 +48,9 @@ ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const Ch
     js.out_transition = slide.transition.type;
     js.card = slide.card;
     if (static_cast<size_t>(i) < project.captions.size()) js.caption = project.captions[i];
+    if (!js.card && shown_elsewhere(plan, chunk, i))
+      js.shared_picture =
+          (std::filesystem::path(work_dir) / shared_picture_name(i, picture_content_key(js, job.output))).string();
     job.slides.push_back(js);
   }
   // Finished chunks are found again by what they contain.

@@ -10,7 +10,9 @@ namespace chunkreel {
 
 /// The job of chunk `chunk`, writing its chunk into `work_dir`. The chunk's
 /// file name carries its content key, so finished chunks are found again by
-/// what they contain.
+/// what they contain. A photo slide that another chunk of the plan shows too
+/// gets a shared picture in `work_dir` (JobSlide::shared_picture), named
+/// after the picture's content key.
 ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const ChunkPlan& chunk,
                         const std::string& work_dir);
 
@@ -18,5 +20,7 @@ ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const Ch
 std::string chunk_file_name(int chunk, const std::string& key);
 /// chunk_00003.json
 std::string job_file_name(int chunk);
+/// picture_00007_<content key>.pic, for slide 7
+std::string shared_picture_name(int slide, const std::string& key);
 
 }  // namespace chunkreel

@@ -27,6 +27,7 @@ struct ParallelFigures {
 
 struct CpuFigures {
   double workers_s = 0, decode_s = 0, render_s = 0, encode_s = 0, other_s = 0;
+  int photos_loaded = 0, pictures_shared = 0;
 };
 
 CpuFigures cpu_figures(const RunFacts& f) {
@@ -38,6 +39,8 @@ CpuFigures cpu_figures(const RunFacts& f) {
     c.render_s += run.stats.render_cpu_s;
     c.encode_s += run.stats.encode_cpu_s;
     c.other_s += run.stats.other_cpu_s;
+    c.photos_loaded += run.stats.photos_loaded;
+    c.pictures_shared += run.stats.pictures_shared;
   }
   return c;
 }
@@ -179,6 +182,8 @@ nlohmann::json build_report(const RunFacts& f) {
                             {"other_s", r.stats.other_cpu_s}};
       entry["peak_rss_bytes"] = r.stats.peak_rss_bytes;
       entry["bytes"] = r.stats.bytes;
+      entry["photos_loaded"] = r.stats.photos_loaded;
+      entry["pictures_shared"] = r.stats.pictures_shared;
       if (!r.stats.slurm_job.empty()) {  // a farm task
         entry["slurm_job"] = r.stats.slurm_job;
         entry["node"] = r.stats.node;
@@ -231,7 +236,9 @@ nlohmann::json build_report(const RunFacts& f) {
         {"decode_s", cpu.decode_s},
         {"render_s", cpu.render_s},
         {"encode_s", cpu.encode_s},
-        {"other_s", cpu.other_s}}},
+        {"other_s", cpu.other_s},
+        {"photos_loaded", cpu.photos_loaded},
+        {"pictures_shared", cpu.pictures_shared}}},
       {"warnings", warnings},
   };
 }

@@ -35,6 +35,8 @@ struct WorkerStats {
   double encode_cpu_s = 0;
   double other_cpu_s = 0;
   int64_t peak_rss_bytes = 0;
+  int photos_loaded = 0;    ///< photos the worker decoded
+  int pictures_shared = 0;  ///< slides it read from a neighbour's shared picture instead
   // On a farm only:
   std::string node;          ///< where it ran
   std::string slurm_job;     ///< JOBID_INDEX

@@ -24,6 +24,8 @@ WorkerMessage parse_worker_line(const std::string& line) {
     m.stats.cpu_s = message.value("cpu_s", 0.0);
     m.stats.startup_s = message.value("startup_s", 0.0);
     m.stats.peak_rss_bytes = message.value("peak_rss_bytes", int64_t{0});
+    m.stats.photos_loaded = message.value("photos_loaded", 0);
+    m.stats.pictures_shared = message.value("pictures_shared", 0);
     if (auto split = message.find("cpu_split"); split != message.end() && split->is_object()) {
       m.stats.decode_cpu_s = split->value("decode_s", 0.0);
       m.stats.render_cpu_s = split->value("render_s", 0.0);

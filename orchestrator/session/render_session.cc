@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -169,6 +170,8 @@ void RenderSession::write_jobs() {
                               "filesystem the nodes share",
                               m_task_script, written ? std::strerror(errno) : written.error().message));
   }
+  std::vector<ChunkJob> jobs;
+  std::map<std::string, int> showing;  // shared picture -> chunks to render that show it
   for (const ChunkPlan& chunk : m_plan.chunks) {
     ChunkJob job = make_chunk_job(m_project, m_plan, chunk, m_work->path());
     claim(fs::path(job.chunk_path).filename().string());
@@ -179,6 +182,26 @@ void RenderSession::write_jobs() {
       m_reused.push_back(chunk.index);
       m_reused_frames += chunk.frame_count;
       continue;
+    }
+    for (const JobSlide& slide : job.slides)
+      if (!slide.shared_picture.empty()) ++showing[slide.shared_picture];
+    jobs.push_back(std::move(job));
+  }
+  for (ChunkJob& job : jobs) {
+    const ChunkPlan& chunk = m_plan.chunks[job.chunk_index];
+    // A picture is worth a file only when two chunks still to render show
+    // it. Its name, and the temporary name this chunk writes it through,
+    // are recorded before any worker can make them.
+    for (JobSlide& slide : job.slides) {
+      if (slide.shared_picture.empty()) continue;
+      if (showing[slide.shared_picture] < 2) {
+        slide.shared_picture.clear();
+        continue;
+      }
+      const std::string name = fs::path(slide.shared_picture).filename().string();
+      claim(name);
+      claim(fs::path(shared_picture_temporary(name, job.chunk_index)).stem().string());
+      m_shared_pictures.add(job.chunk_index, slide.shared_picture);
     }
     const std::string job_path = claim(job_file_name(chunk.index));
     Expected<void> written = write_chunk_job(job, job_path);
@@ -198,7 +221,7 @@ void RenderSession::render() {
   ProgressDisplay display(&m_printer, config.quiet, frames, static_cast<int>(m_plan.chunks.size()),
                           config.backend == Backend::k_local ? m_plan.workers : 0, &m_memory);
   display.add_reused(static_cast<int>(m_reused.size()), m_reused_frames);
-  ObserverList observers({&m_memory, &display});
+  ObserverList observers({&m_memory, &display, &m_shared_pictures});
   ScheduleOptions options;
   options.retries = config.retries;
   options.memory_budget = config.backend == Backend::k_local ? m_plan.memory_budget : 0;

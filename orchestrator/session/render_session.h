@@ -23,6 +23,7 @@
 #include "orchestrator/run/slurm_runner.h"
 #include "orchestrator/session/render_config.h"
 #include "orchestrator/session/render_record.h"
+#include "orchestrator/session/shared_pictures.h"
 #include "orchestrator/session/work_folder.h"
 
 namespace chunkreel {
@@ -92,6 +93,7 @@ class RenderSession {
   int64_t m_reused_frames = 0;
   std::unique_ptr<AudioTask> m_audio;
   MemorySampler m_memory;
+  SharedPictures m_shared_pictures;
   ScheduleResult m_schedule;
   std::vector<ChunkRun> m_farm_runs;  ///< a join: chunks the detached render's tasks made
   std::vector<AttemptRecord> m_farm_attempts;

@@ -29,7 +29,9 @@ TEST_CASE("a chunk job round-trips through its file exactly") {
   slide.motion.to = {1.3, 0.6, 0.4};
   slide.motion.easing = Easing::k_ease_in_out;
   slide.out_transition = TransitionType::k_wipe_up;
+  slide.shared_picture = "/work/show.mp4.parts/picture_00012_0123456789abcdef.pic";
   job.slides = {slide, slide};
+  job.slides[1].shared_picture.clear();
   job.slides[1].span.index = 13;
   // The second is a title card with a laid-out caption, positions with no
   // short decimal form.
@@ -74,6 +76,8 @@ TEST_CASE("a chunk job round-trips through its file exactly") {
   CHECK(b.slides[0].fit == Fit::k_contain_blur);
   CHECK(b.slides[0].motion == slide.motion);
   CHECK(b.slides[0].out_transition == TransitionType::k_wipe_up);
+  CHECK(b.slides[0].shared_picture == slide.shared_picture);
+  CHECK(b.slides[1].shared_picture.empty());
 }
 
 TEST_CASE("a damaged chunk job is refused with the field named") {

@@ -81,17 +81,27 @@ TEST_CASE("estimates come within 15% of measured peaks, for chunks of two to six
   test::TempDir dir;
   const auto photos = mixed_photos(dir);
   const std::string show = write_show(dir, "show.json", photos, 10);
-  for (const std::string chunking : {"--chunk-seconds 1.5 --workers 2", "--chunk-seconds 5 --workers 1"}) {
+  int compared = 0;
+  for (const std::string chunking :
+       {"--chunk-seconds 1.5 --workers 2", "--chunk-seconds 2.5 --workers 2", "--chunk-seconds 5 --workers 1"}) {
     const json report = render_report(dir, show, chunking);
     for (const json& c : report["chunks"]) {
       const double estimate = c["estimated_peak_bytes"].get<double>();
       const double measured = c["peak_rss_bytes"].get<double>();
-      INFO(chunking << ": chunk " << c["index"] << " of " << c["slides"].size() << " slides: estimate "
+      INFO(chunking << ": chunk " << c["index"] << " of " << c["slides"].size() << " slides ("
+                    << c["pictures_shared"] << " read from a neighbour's picture): estimate "
                     << estimate / (1 << 20) << " MiB, measured " << measured / (1 << 20) << " MiB");
       CHECK(estimate >= 0.85 * measured);
+      // The estimate is for a chunk that decodes every photo itself; one
+      // that reads a neighbour's picture instead skips that decode's
+      // buffers and may peak lower.
+      if (c["pictures_shared"].get<int>() > 0) continue;
       CHECK(estimate <= 1.15 * measured);
+      ++compared;
     }
   }
+  // The first chunks to start decode at least one of them wholly in each run.
+  CHECK(compared >= 3);
 }
 
 TEST_CASE("a worker's peak does not grow with its chunk's length") {

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "tests/test_support.h"
@@ -145,6 +146,46 @@ TEST_CASE("a lossless render is identical frame for frame however it is chunked"
   std::vector<std::string> many = test::frame_md5s(dir / "many.mp4");
   REQUIRE(one.size() == many.size());
   REQUIRE(one.size() > 100);
+  for (size_t i = 0; i < one.size(); ++i) {
+    INFO("frame " << i);
+    CHECK(one[i] == many[i]);
+  }
+}
+
+TEST_CASE("chunks that show the same slide decode its photo once, with the same frames") {
+  test::TempDir dir;
+  const std::string project = test::make_sample(
+      dir / "show", "--slides 4 --size 256x144 --photo 600x400 --seconds 1.2 --crf 0 --no-audio");
+  render(project, dir / "one.mp4", "--workers 1 --chunk-seconds 1000");
+  // One worker runs the chunks one after another, so the first chunk to
+  // show a slide decodes its photo and every later one reads its picture.
+  render(project, dir / "many.mp4",
+         "--workers 1 --chunk-seconds 0.4 --keep-chunks --report " + test::quote(dir / "r.json"));
+  json report = json::parse(test::read_text(dir / "r.json"));
+  REQUIRE(report["plan"]["chunk_count"].get<int>() >= 6);
+  std::set<int> slides;
+  int shown = 0;
+  for (const json& chunk : report["chunks"])
+    for (const json& slide : chunk["slides"]) {
+      slides.insert(slide.get<int>());
+      ++shown;
+    }
+  REQUIRE(shown > static_cast<int>(slides.size()));
+  // A picture is never written into the last 2 GiB of a disk; on a fuller
+  // disk every chunk decodes its own.
+  const bool room = fs::space(dir.path()).available > (uint64_t{5} << 29);
+  CHECK(report["cpu"]["pictures_shared"].get<int>() == (room ? shown - static_cast<int>(slides.size()) : 0));
+  CHECK(report["cpu"]["photos_loaded"].get<int>() == (room ? static_cast<int>(slides.size()) : shown));
+  // The pictures went as soon as their last chunk finished, and no
+  // temporary file is left behind.
+  for (const auto& entry : fs::directory_iterator(dir / "many.mp4.parts")) {
+    INFO(entry.path());
+    CHECK(entry.path().extension() != ".pic");
+    CHECK(entry.path().extension() != ".tmp");
+  }
+  std::vector<std::string> one = test::frame_md5s(dir / "one.mp4");
+  std::vector<std::string> many = test::frame_md5s(dir / "many.mp4");
+  REQUIRE(one.size() == many.size());
   for (size_t i = 0; i < one.size(); ++i) {
     INFO("frame " << i);
     CHECK(one[i] == many[i]);

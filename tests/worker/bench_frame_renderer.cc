@@ -61,7 +61,7 @@ struct Fixture {
 
 TEST_CASE("frame renderer cost at 1080p from 24-megapixel photos") {
   Fixture f;
-  SlideImages images(f.slides, f.output);
+  SlideImages images(f.slides, f.output, 0);
   FrameRenderer renderer(f.slides, f.output, &images);
   auto encoder = H264Encoder::open(encoder_config(f.output, 1));
   REQUIRE(encoder.ok());
@@ -115,7 +115,7 @@ TEST_CASE("caption cost per frame at 1080p") {
   REQUIRE(laid.ok);
   std::vector<JobSlide> captioned = f.slides;
   for (JobSlide& s : captioned) s.caption = laid.caption;
-  SlideImages plain_images(f.slides, f.output), captioned_images(captioned, f.output);
+  SlideImages plain_images(f.slides, f.output, 0), captioned_images(captioned, f.output, 0);
   FrameRenderer plain(f.slides, f.output, &plain_images);
   FrameRenderer with(captioned, f.output, &captioned_images);
   auto encoder = H264Encoder::open(encoder_config(f.output, 1));
