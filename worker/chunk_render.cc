@@ -36,6 +36,7 @@ Expected<ChunkStats> render_chunk(const ChunkJob& job, const ProgressFn& progres
   auto writer = ChunkWriter::open(job.chunk_path, encoder.value()->context());
   if (!writer) return writer.error();
   ChunkWriter* out = writer.value().get();
+  if (job.frame_count > 0) renderer.load_ahead(job.first_frame);
   auto sink = [out](AVPacket* packet) { return out->write(packet); };
 
   CpuTotal render_cpu, encode_main_cpu;

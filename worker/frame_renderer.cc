@@ -50,6 +50,15 @@ void FrameRenderer::prefetch_for(int64_t index) {
   m_images->prefetch(content.span);
 }
 
+void FrameRenderer::load_ahead(int64_t index) {
+  const FrameContent content = content_at(m_spans, frame_time(index, m_output.fps));
+  if (content.in_transition) m_images->get(content.span - 1);
+  m_images->get(content.span);
+  // One load at a time: two at once would hold both photos' decode
+  // buffers together.
+  if (content.span + 1 < static_cast<int>(m_slides.size())) m_images->get(content.span + 1);
+}
+
 void FrameRenderer::render(int64_t index, AVFrame* frame) {
   const double t = frame_time(index, m_output.fps);
   const FrameContent content = content_at(m_spans, t);

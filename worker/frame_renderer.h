@@ -41,6 +41,14 @@ class FrameRenderer {
   /// Starts loading the pictures frame `index` shows, without waiting.
   void prefetch_for(int64_t index);
 
+  /// Loads the pictures frame `index` shows and then the next slide's,
+  /// and waits for both. Called before a chunk's first frame, it makes the
+  /// chunk's first two loads happen before libx264 allocates its frames
+  /// (it grows over the first frames), so neither adds to a full encoder,
+  /// whatever the photos' decode times; the memory estimate counts on that
+  /// (orchestrator/plan/memory_estimate.h).
+  void load_ahead(int64_t index);
+
  private:
   struct Window {
     double x, y, width, height;

@@ -50,8 +50,10 @@ double loaded_pixels(const SlideMemory& s) {
 }
 
 // What loading a slide adds while it runs: first the file and the decoded
-// pixels, then the decoded pixels and the picture being built.
+// pixels, then the decoded pixels and the picture being built. A shared
+// picture is read into the picture it becomes, which is counted as held.
 double load_bytes(const SlideMemory& s) {
+  if (s.shared_read) return 0;
   const double file = double(s.image->file_bytes) * (s.image->format == ImageFormat::k_jpeg ? 2 : 1);
   const double decoded = decoded_pixels(s) * s.image->decoded_bytes_per_pixel;
   return decoded + std::max(file, 4.0 * loaded_pixels(s));
@@ -67,8 +69,12 @@ int64_t estimate_chunk_peak(const ChunkMemoryInput& in) {
   const double encoder = (line.per_megapixel_mib + std::max(0, in.threads - 1) * line.per_thread_megapixel_mib) *
                          megapixels * k_mib;
 
-  double held_max = 0, held_second = 0, load_max = 0;
-  for (const SlideMemory& s : in.slides) {
+  // The first two slides load while libx264 is still allocating its
+  // frames (over the first frames, as the first slide plays); from the
+  // third slide on, each load happens beside the full encoder.
+  double held_max = 0, held_second = 0, early_load = 0, late_load = 0;
+  for (size_t i = 0; i < in.slides.size(); ++i) {
+    const SlideMemory& s = in.slides[i];
     const double held = 3.0 * loaded_pixels(s);
     if (held > held_max) {
       held_second = held_max;
@@ -76,7 +82,8 @@ int64_t estimate_chunk_peak(const ChunkMemoryInput& in) {
     } else {
       held_second = std::max(held_second, held);
     }
-    load_max = std::max(load_max, load_bytes(s));
+    double& load = i < 2 ? early_load : late_load;
+    load = std::max(load, load_bytes(s));
   }
   // Captions: a layer of opacity and premultiplied colour for Y' and the
   // two chroma planes (12 bytes a pixel of its region) for each of the two
@@ -85,16 +92,11 @@ int64_t estimate_chunk_peak(const ChunkMemoryInput& in) {
   int64_t caption_max = 0;
   for (const SlideMemory& s : in.slides) caption_max = std::max(caption_max, s.caption_pixels);
   const double captions = (2 * 12.0 + 28.0) * static_cast<double>(caption_max);
-  double peak = captions;
-  if (in.slides.size() <= 2) {
-    // Both load before the encoder has grown: the larger of the full
-    // encoder with both slides, and a load beside the other slide.
-    peak += std::max(process + encoder + held_max + held_second, process + held_max + load_max);
-  } else {
-    // A load (or the second slide of a transition) beside a shown slide,
-    // with the encoder at full size.
-    peak += process + encoder + held_max + std::max(held_second, load_max);
-  }
+  // The larger of: the full encoder with a slide shown and the second slide
+  // of a transition or a later load beside it; an early load beside a
+  // shown slide, before the encoder has grown.
+  const double peak = captions + std::max(process + encoder + held_max + std::max(held_second, late_load),
+                                          process + held_max + early_load);
   return static_cast<int64_t>(peak);
 }
 

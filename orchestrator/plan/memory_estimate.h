@@ -9,10 +9,12 @@
 //   - slides: a loaded slide is 16-bit Y'CbCr at its prefiltered size (3
 //     bytes a pixel); while the next one loads, its file (twice for JPEG:
 //     the packet and libavcodec's unescaped copy), its decoded pixels and
-//     the picture being built (4 bytes a pixel) exist at once.
-// A chunk of one or two slides loads both while libx264 is still growing
-// (its frames are allocated over the first frames), so there the load does
-// not add to a full encoder; from the third slide on, every load does.
+//     the picture being built (4 bytes a pixel) exist at once; a slide
+//     read from a neighbour's shared picture is read straight into the
+//     picture it becomes, so it adds nothing while it loads.
+// A chunk's first two slides load while libx264 is still growing (its
+// frames are allocated over the first frames), so those loads do not add
+// to a full encoder; from the third slide on, every load does.
 
 #include <cstdint>
 #include <string>
@@ -31,6 +33,8 @@ struct SlideMemory {
   int prefiltered_height = 0;
   /// The frame area its caption can draw on (caption_region), or 0.
   int64_t caption_pixels = 0;
+  /// Read from a neighbour's shared picture instead of decoded.
+  bool shared_read = false;
 };
 
 struct ChunkMemoryInput {

@@ -16,33 +16,37 @@ namespace {
 
 std::vector<int64_t> estimate_peaks(const Project& project, const std::vector<ChunkPlan>& chunks,
                                     int threads) {
-  const OutputSettings& output = project.timeline.output;
   std::vector<int64_t> peaks;
-  for (const ChunkPlan& chunk : chunks) {
-    ChunkMemoryInput input;
-    input.output = &output;
-    input.threads = threads;
-    for (int i = chunk.first_slide; i <= chunk.last_slide; ++i) {
-      const Slide& slide = project.timeline.slides[i];
-      const ImageInfo& image = project.images[i];
-      SlideMemory s;
-      s.image = &image;
-      if (slide.card) {
-        s.prefiltered_width = s.prefiltered_height = k_card_side;
-      } else {
-        prefiltered_size(image.width(), image.height(), slide.fit, slide.motion, output.width,
-                         output.height, &s.prefiltered_width, &s.prefiltered_height);
-      }
-      if (static_cast<size_t>(i) < project.captions.size() && project.captions[i])
-        s.caption_pixels = caption_region(*project.captions[i], output.width, output.height).area();
-      input.slides.push_back(s);
-    }
-    peaks.push_back(estimate_chunk_peak(input));
-  }
+  for (const ChunkPlan& chunk : chunks) peaks.push_back(chunk_peak_estimate(project, chunk, threads));
   return peaks;
 }
 
 }  // namespace
+
+int64_t chunk_peak_estimate(const Project& project, const ChunkPlan& chunk, int threads,
+                            const std::set<int>& shared_reads) {
+  const OutputSettings& output = project.timeline.output;
+  ChunkMemoryInput input;
+  input.output = &output;
+  input.threads = threads;
+  for (int i = chunk.first_slide; i <= chunk.last_slide; ++i) {
+    const Slide& slide = project.timeline.slides[i];
+    const ImageInfo& image = project.images[i];
+    SlideMemory s;
+    s.image = &image;
+    if (slide.card) {
+      s.prefiltered_width = s.prefiltered_height = k_card_side;
+    } else {
+      prefiltered_size(image.width(), image.height(), slide.fit, slide.motion, output.width,
+                       output.height, &s.prefiltered_width, &s.prefiltered_height);
+    }
+    if (static_cast<size_t>(i) < project.captions.size() && project.captions[i])
+      s.caption_pixels = caption_region(*project.captions[i], output.width, output.height).area();
+    s.shared_read = shared_reads.count(i) > 0;
+    input.slides.push_back(s);
+  }
+  return estimate_chunk_peak(input);
+}
 
 Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings& options,
                                       const Machine& machine) {

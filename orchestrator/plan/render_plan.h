@@ -2,6 +2,7 @@
 // The decision on workers, threads and chunk length. Pure: the project, the
 // settings and the machine in, data out.
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,5 +39,12 @@ struct RenderPlan {
 /// here (see RenderPlan::measure_first).
 Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings& settings,
                                       const Machine& machine);
+
+/// The estimated peak of a worker rendering `chunk` with `threads` encoder
+/// threads that reads the slides in `shared_reads` (the show's slide
+/// indexes) from neighbours' shared pictures and decodes the others. The
+/// plan's estimates (RenderPlan::chunk_peak_bytes) decode every slide.
+int64_t chunk_peak_estimate(const Project& project, const ChunkPlan& chunk, int threads,
+                            const std::set<int>& shared_reads = {});
 
 }  // namespace chunkreel

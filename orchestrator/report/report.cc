@@ -184,6 +184,11 @@ nlohmann::json build_report(const RunFacts& f) {
       entry["bytes"] = r.stats.bytes;
       entry["photos_loaded"] = r.stats.photos_loaded;
       entry["pictures_shared"] = r.stats.pictures_shared;
+      // The estimate the chunk was admitted with, which counts the shared
+      // pictures that existed then as read.
+      if (r.estimated_peak_bytes > 0) entry["estimated_peak_bytes"] = r.estimated_peak_bytes;
+      if (auto reads = f.estimate_shared_reads.find(c.index); reads != f.estimate_shared_reads.end())
+        entry["estimate_pictures_shared"] = reads->second;
       if (!r.stats.slurm_job.empty()) {  // a farm task
         entry["slurm_job"] = r.stats.slurm_job;
         entry["node"] = r.stats.node;

@@ -7,6 +7,7 @@
 // (serial time + max(longest chunk, work / workers)).
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct RunFacts {
   int threads_per_worker = 0;
   std::vector<ChunkPlan> chunks;
   std::vector<int64_t> estimated_peak_bytes;  ///< the plan's estimate, per chunk
+  /// chunk -> the shared pictures its estimate at admission counted as read
+  /// (ChunkRun::estimated_peak_bytes is that estimate)
+  std::map<int, int> estimate_shared_reads;
   std::vector<ChunkRun> runs;
   std::vector<AttemptRecord> attempts;
   Phases phases;

@@ -26,6 +26,8 @@ class ChunkQueue {
   const ScheduledChunk& peek() const { return m_ready.front(); }
   /// Takes the costliest ready chunk.
   ScheduledChunk take();
+  /// Replaces the estimate of the chunk peek() returns.
+  void set_next_estimate(int64_t bytes) { m_ready.front().estimated_peak_bytes = bytes; }
   /// The ready chunk with the largest estimated peak.
   int largest_estimate() const;
   /// Moves a ready chunk to the front, so take() returns it next.

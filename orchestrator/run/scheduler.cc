@@ -87,7 +87,10 @@ class Schedule {
 
   void start_what_fits() {
     while (m_queue.has_ready() && m_runner.can_run_more() && !stopping() &&
-           static_cast<int>(m_running.size()) < m_concurrency_cap && fits(m_queue.peek())) {
+           static_cast<int>(m_running.size()) < m_concurrency_cap) {
+      if (m_options.estimate_at_start)
+        m_queue.set_next_estimate(m_options.estimate_at_start(m_queue.peek().chunk));
+      if (!fits(m_queue.peek())) break;
       Running r;
       r.chunk = m_queue.take();
       r.task.chunk = r.chunk.chunk;
@@ -173,6 +176,7 @@ class Schedule {
     run.slot = ended.task.slot;
     run.start_s = ended.started_s;
     run.end_s = now_s();
+    run.estimated_peak_bytes = estimate;
     run.stats = event.stats;
     m_result.runs.push_back(run);
     m_queue.finished();

@@ -5,6 +5,7 @@
 // the loop around a CommandRunner.
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct ChunkRun {
   double start_s = 0;  ///< of the successful attempt, since the schedule began
   double end_s = 0;
   bool reused = false;  ///< taken whole from an earlier run; no worker ran
+  int64_t estimated_peak_bytes = 0;  ///< the estimate its successful attempt was admitted with
   WorkerStats stats;
 };
 
@@ -73,6 +75,11 @@ struct ScheduleOptions {
   /// the budget (a spike between samples), nothing more starts. Either way
   /// the result says which budget would work.
   bool measure_first = false;
+  /// When set, a chunk's estimated peak is asked for again just before it
+  /// is admitted, since what a worker will hold can depend on what earlier
+  /// workers left behind (a shared picture to read instead of a photo to
+  /// decode). Admission, the learned correction and ChunkRun use it.
+  std::function<int64_t(int chunk)> estimate_at_start;
 };
 
 /// One attempt at a chunk, successful or not (for the report's timeline).

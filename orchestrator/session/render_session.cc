@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -202,6 +203,7 @@ void RenderSession::write_jobs() {
       claim(name);
       claim(fs::path(shared_picture_temporary(name, job.chunk_index)).stem().string());
       m_shared_pictures.add(job.chunk_index, slide.shared_picture);
+      m_chunk_pictures[job.chunk_index].emplace_back(slide.span.index, slide.shared_picture);
     }
     const std::string job_path = claim(job_file_name(chunk.index));
     Expected<void> written = write_chunk_job(job, job_path);
@@ -226,6 +228,7 @@ void RenderSession::render() {
   options.retries = config.retries;
   options.memory_budget = config.backend == Backend::k_local ? m_plan.memory_budget : 0;
   options.measure_first = m_plan.measure_first && options.memory_budget > 0;
+  if (config.backend == Backend::k_local) options.estimate_at_start = [this](int chunk) { return estimate_now(chunk); };
   m_schedule = run_schedule(m_scheduled, *runner, options, observers, interrupted);
   display.finish();
   m_t_rendered = Clock::now();
@@ -249,6 +252,20 @@ void RenderSession::render() {
                             format_bytes(m_plan.memory_budget),
                             format_bytes(((m_schedule.budget_needed >> 20) + 1) << 20)));
   if (!m_schedule.failure.empty()) throw Fatal(ExitCode::k_render_failed, failure_message());
+}
+
+// A local worker reads every shared picture that exists when it starts (a
+// picture stays until every chunk that shows it has finished) and decodes
+// the others, unless a neighbour writes one before it gets there; so the
+// estimate at its start counts the pictures already written as read.
+int64_t RenderSession::estimate_now(int chunk) {
+  std::set<int> reads;
+  std::error_code ec;
+  for (const auto& [slide, picture] : m_chunk_pictures[chunk])
+    if (fs::exists(picture, ec)) reads.insert(slide);
+  m_estimate_reads[chunk] = static_cast<int>(reads.size());
+  if (reads.empty()) return m_plan.chunk_peak_bytes[chunk];
+  return chunk_peak_estimate(m_project, m_plan.chunks[chunk], m_plan.threads_per_worker, reads);
 }
 
 std::string RenderSession::claim_file(const std::string& name) {
@@ -446,6 +463,7 @@ RenderOutcome RenderSession::finish() {
   facts.memory_curve = m_memory.curve();
   facts.memory_budget_bytes = plan.budget_given ? plan.memory_budget : 0;
   facts.estimated_peak_bytes = plan.chunk_peak_bytes;
+  facts.estimate_shared_reads = m_estimate_reads;
   nlohmann::json report = build_report(facts);
   RenderOutcome outcome{m_output, project.timing.frames, project_key(project), seconds_since_epoch()};
   report["content_key"] = outcome.content_key;

@@ -8,6 +8,7 @@
 // while the next session renders; a session does not move once built.
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,6 +74,8 @@ class RenderSession {
   void print_input_warnings();
   /// WorkFolder::claim, or Fatal.
   std::string claim_file(const std::string& name);
+  /// The estimated peak of a local worker starting `chunk` now.
+  int64_t estimate_now(int chunk);
   std::unique_ptr<CommandRunner> make_runner();
   SlurmRunnerOptions slurm_options();
   std::string failure_message() const;
@@ -94,6 +97,11 @@ class RenderSession {
   std::unique_ptr<AudioTask> m_audio;
   MemorySampler m_memory;
   SharedPictures m_shared_pictures;
+  /// chunk -> (slide, shared picture) for each of its slides that has one
+  std::map<int, std::vector<std::pair<int, std::string>>> m_chunk_pictures;
+  /// chunk -> the shared pictures its estimate counted as read when it was
+  /// last admitted (pictures already written then)
+  std::map<int, int> m_estimate_reads;
   ScheduleResult m_schedule;
   std::vector<ChunkRun> m_farm_runs;  ///< a join: chunks the detached render's tasks made
   std::vector<AttemptRecord> m_farm_attempts;

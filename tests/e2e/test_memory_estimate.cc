@@ -81,27 +81,31 @@ TEST_CASE("estimates come within 15% of measured peaks, for chunks of two to six
   test::TempDir dir;
   const auto photos = mixed_photos(dir);
   const std::string show = write_show(dir, "show.json", photos, 10);
-  int compared = 0;
+  int compared = 0, counted_reads = 0;
   for (const std::string chunking :
        {"--chunk-seconds 1.5 --workers 2", "--chunk-seconds 2.5 --workers 2", "--chunk-seconds 5 --workers 1"}) {
     const json report = render_report(dir, show, chunking);
     for (const json& c : report["chunks"]) {
       const double estimate = c["estimated_peak_bytes"].get<double>();
       const double measured = c["peak_rss_bytes"].get<double>();
-      INFO(chunking << ": chunk " << c["index"] << " of " << c["slides"].size() << " slides ("
-                    << c["pictures_shared"] << " read from a neighbour's picture): estimate "
+      const int read = c["pictures_shared"].get<int>();
+      const int counted = c["estimate_pictures_shared"].get<int>();
+      INFO(chunking << ": chunk " << c["index"] << " of " << c["slides"].size() << " slides (" << read
+                    << " read from a neighbour's picture, " << counted << " counted as read): estimate "
                     << estimate / (1 << 20) << " MiB, measured " << measured / (1 << 20) << " MiB");
       CHECK(estimate >= 0.85 * measured);
-      // The estimate is for a chunk that decodes every photo itself; one
-      // that reads a neighbour's picture instead skips that decode's
-      // buffers and may peak lower.
-      if (c["pictures_shared"].get<int>() > 0) continue;
+      // A picture that a neighbour wrote after this worker started, but
+      // before it got to that slide, was read where the estimate counted a
+      // decode; that worker may peak lower than estimated.
+      if (read > counted) continue;
       CHECK(estimate <= 1.15 * measured);
       ++compared;
+      counted_reads += counted;
     }
   }
-  // The first chunks to start decode at least one of them wholly in each run.
-  CHECK(compared >= 3);
+  CHECK(compared >= 6);
+  // Some of the compared chunks were estimated as reading shared pictures.
+  CHECK(counted_reads >= 1);
 }
 
 TEST_CASE("a worker's peak does not grow with its chunk's length") {

@@ -60,3 +60,24 @@ TEST_CASE("a short chunk's loads do not add to a full encoder, and a long chunk'
   CHECK(estimate_chunk_peak(three) - estimate_chunk_peak(two) ==
         Approx(load - 3.0 * 2400 * 1800).margin(1024));
 }
+
+TEST_CASE("a slide read from a neighbour's shared picture adds nothing while it loads") {
+  OutputSettings hd;
+  ImageInfo photo{ImageFormat::k_jpeg, 4000, 3000, 1, 8000000, 1.5};
+  SlideMemory decoded{&photo, 2400, 1800};
+  SlideMemory read = decoded;
+  read.shared_read = true;
+  ChunkMemoryInput all_decoded;
+  all_decoded.output = &hd;
+  all_decoded.slides = {decoded, decoded, decoded};
+  ChunkMemoryInput all_read = all_decoded;
+  all_read.slides = {read, read, read};
+  ChunkMemoryInput one_decoded = all_read;
+  one_decoded.slides[2] = decoded;
+  // Read pictures leave the second slide on screen as the largest thing
+  // beside the first; one photo still decoded brings its load back.
+  const double load = 4000.0 * 3000 * 1.5 + std::max(2 * 8000000.0, 4.0 * 2400 * 1800);
+  CHECK(estimate_chunk_peak(all_decoded) - estimate_chunk_peak(all_read) ==
+        Approx(load - 3.0 * 2400 * 1800).margin(1024));
+  CHECK(estimate_chunk_peak(one_decoded) == estimate_chunk_peak(all_decoded));
+}

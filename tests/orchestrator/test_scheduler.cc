@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 
@@ -319,4 +320,27 @@ TEST_CASE("a lone worker that goes past the budget while it is measured is stopp
   CHECK_FALSE(result.budget_measured);
   CHECK(result.runs.empty());
   CHECK(runner.started.size() == 1);
+}
+
+TEST_CASE("admission counts the estimate asked for at each chunk's start") {
+  FakeRunner runner(4);
+  RecordingObserver observer;
+  std::atomic<bool> interrupted{false};
+  ScheduleOptions options;
+  options.memory_budget = 300;
+  // As if every chunk after the first found its shared pictures written:
+  // the plan says 200 each, the estimate at the start 100.
+  std::vector<int> asked;
+  options.estimate_at_start = [&](int chunk) -> int64_t {
+    asked.push_back(chunk);
+    return chunk == 0 ? 200 : 100;
+  };
+  ScheduleResult result = run_schedule(chunks_with_peaks(6, 200), runner, options, observer, interrupted);
+  REQUIRE(result.runs.size() == 6);
+  // 200 + 100 at first; three of 100 once the first has finished.
+  REQUIRE(runner.concurrency.size() == 6);
+  CHECK(runner.concurrency[1] == 2);
+  CHECK(runner.max_running == 3);
+  for (const ChunkRun& run : result.runs) CHECK(run.estimated_peak_bytes == (run.chunk == 0 ? 200 : 100));
+  for (int chunk = 0; chunk < 6; ++chunk) CHECK(std::count(asked.begin(), asked.end(), chunk) >= 1);
 }
