@@ -99,8 +99,12 @@ std::vector<ChunkPlan> split_into_chunks(const ShowTiming& timing, Rational fps,
   for (size_t j = 0; j + 1 < lengths.size(); ++j) {
     reached += lengths[j];
     const int64_t ideal = std::llround(total * reached / sum);
-    // Snap to a slide boundary when it is within 30% of the chunk's length.
-    const int64_t snap = std::max<int64_t>(1, std::llround(total * lengths[j] / sum * 0.3));
+    // Snap to a slide boundary when it is within 30% of the chunk's length,
+    // except where a tail chunk starts: the tail's lengths decide how close
+    // together the workers finish, and a slide it splits is still decoded
+    // only once (the chunks after it read its shared picture).
+    const bool starts_tail = j + 1 >= static_cast<size_t>(wanted_whole);
+    const int64_t snap = starts_tail ? -1 : std::max<int64_t>(1, std::llround(total * lengths[j] / sum * 0.3));
     const int64_t low = starts.back();
     int64_t chosen = -1;
     auto it = std::lower_bound(boundaries.begin(), boundaries.end(), ideal);

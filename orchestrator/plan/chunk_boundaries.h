@@ -8,7 +8,8 @@
 // transition) when one is close; otherwise they split a long slide at the
 // frame nearest the ideal. Short slides are thereby grouped and long slides
 // split, with chunks near the requested length. The tail's chunks can be
-// made shorter, which evens out the workers' finishing times.
+// made shorter, which evens out the workers' finishing times; their starts
+// do not snap, so they keep the lengths that do that.
 
 #include <cstdint>
 #include <string>

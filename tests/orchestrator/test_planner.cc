@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "orchestrator/plan/chunk_boundaries.h"
 #include "tests/test_support.h"
 
@@ -117,6 +120,29 @@ TEST_CASE("the tail's chunks are half as long, and detailed slides cost more") {
   CHECK(plain[0].cost == Approx(plain[1].cost));
   CHECK(weighted[0].cost == Approx(300));
   CHECK(weighted[1].cost == Approx(600));
+}
+
+TEST_CASE("the tail's chunks keep their half length rather than snap to a nearby slide boundary") {
+  // The bench show: twelve 5 s slides joined by 1 s crossfades (1470
+  // frames), chunks of about 6.1 s and a tail of two. A slide boundary lies
+  // 28 frames before the ideal start of the last chunk, within 30% of its
+  // length: snapping there made the tail 64 and 120 frames long.
+  const Rational fps{30, 1};
+  std::vector<std::pair<double, double>> slides(12, {5, 1});
+  slides.back().second = 0;
+  ShowTiming t = timing_of(slides, fps);
+  REQUIRE(t.frames == 1470);
+  auto chunks = split_into_chunks(t, fps, 184, 2);
+  check_partition(t, fps, chunks);
+  REQUIRE(chunks.size() == 9);
+  const ChunkPlan& last = chunks[8];
+  const ChunkPlan& before = chunks[7];
+  CHECK(std::llabs(last.frame_count - before.frame_count) <= 1);
+  CHECK(last.frame_count == Approx(1470 / 16.0).margin(1));
+  // The whole chunks after the first still start on slide boundaries.
+  const std::vector<int64_t> boundaries = slide_boundaries(t, fps);
+  for (int i = 1; i <= 6; ++i)
+    CHECK(std::count(boundaries.begin(), boundaries.end(), chunks[i].first_frame) == 1);
 }
 
 TEST_CASE("a chunk costs its frames at their own slide's price, its loads and a start") {
