@@ -56,6 +56,7 @@ int run(int argc, char** argv) {
         {"startup_s", stats.value().startup_s},
         {"wall_s", stats.value().wall_s},
         {"cpu_s", chunkreel::process_cpu_seconds()},
+        {"kernel_s", chunkreel::process_kernel_seconds()},
         {"cpu_split",
          {{"decode_s", stats.value().decode_cpu_s},
           {"render_s", stats.value().render_cpu_s},

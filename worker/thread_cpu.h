@@ -27,6 +27,14 @@ inline double process_cpu_seconds() {
          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
+/// CPU seconds the whole process has spent in the kernel (page faults on
+/// fresh memory, file I/O), all threads, ended ones included.
+inline double process_kernel_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_stime.tv_sec) + static_cast<double>(usage.ru_stime.tv_usec) / 1e6;
+}
+
 /// A running total of CPU time that several threads may add to.
 class CpuTotal {
  public:

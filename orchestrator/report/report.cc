@@ -26,7 +26,7 @@ struct ParallelFigures {
 };
 
 struct CpuFigures {
-  double workers_s = 0, decode_s = 0, render_s = 0, encode_s = 0, other_s = 0;
+  double workers_s = 0, decode_s = 0, render_s = 0, encode_s = 0, other_s = 0, kernel_s = 0;
   int photos_loaded = 0, pictures_shared = 0;
 };
 
@@ -35,6 +35,7 @@ CpuFigures cpu_figures(const RunFacts& f) {
   for (const ChunkRun& run : f.runs) {
     if (run.reused) continue;
     c.workers_s += run.stats.cpu_s;
+    c.kernel_s += run.stats.kernel_s;
     c.decode_s += run.stats.decode_cpu_s;
     c.render_s += run.stats.render_cpu_s;
     c.encode_s += run.stats.encode_cpu_s;
@@ -175,6 +176,7 @@ nlohmann::json build_report(const RunFacts& f) {
       entry["end_s"] = r.end_s;
       entry["wall_s"] = r.stats.wall_s;
       entry["cpu_s"] = r.stats.cpu_s;
+      entry["kernel_s"] = r.stats.kernel_s;
       entry["startup_s"] = r.stats.startup_s;
       entry["cpu_split"] = {{"decode_s", r.stats.decode_cpu_s},
                             {"render_s", r.stats.render_cpu_s},
@@ -242,6 +244,7 @@ nlohmann::json build_report(const RunFacts& f) {
         {"render_s", cpu.render_s},
         {"encode_s", cpu.encode_s},
         {"other_s", cpu.other_s},
+        {"kernel_s", cpu.kernel_s},
         {"photos_loaded", cpu.photos_loaded},
         {"pictures_shared", cpu.pictures_shared}}},
       {"warnings", warnings},

@@ -27,6 +27,7 @@ struct WorkerStats {
   int64_t bytes = 0;
   double wall_s = 0;
   double cpu_s = 0;
+  double kernel_s = 0;  ///< of cpu_s, the time in the kernel
   double startup_s = 0;
   /// The worker's CPU split (see worker/chunk_render.h); zero when the
   /// worker did not report one.

@@ -22,6 +22,7 @@ WorkerMessage parse_worker_line(const std::string& line) {
     m.stats.bytes = message.value("bytes", int64_t{0});
     m.stats.wall_s = message.value("wall_s", 0.0);
     m.stats.cpu_s = message.value("cpu_s", 0.0);
+    m.stats.kernel_s = message.value("kernel_s", 0.0);
     m.stats.startup_s = message.value("startup_s", 0.0);
     m.stats.peak_rss_bytes = message.value("peak_rss_bytes", int64_t{0});
     m.stats.photos_loaded = message.value("photos_loaded", 0);

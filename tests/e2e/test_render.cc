@@ -129,6 +129,15 @@ TEST_CASE("a small show renders with 2 workers into a correct file") {
     CHECK(sum == frames);
     CHECK(report["output"]["frames"] == frames);
     CHECK(report["concat"]["mode"] == "stream_copy");
+    // A worker's time in the kernel is part of its CPU (its clock ticks
+    // may not have caught any, in a chunk this small).
+    double kernel = 0;
+    for (const json& c : report["chunks"]) {
+      CHECK(c["kernel_s"].get<double>() >= 0);
+      CHECK(c["kernel_s"].get<double>() <= c["cpu_s"].get<double>());
+      kernel += c["kernel_s"].get<double>();
+    }
+    CHECK(report["cpu"]["kernel_s"].get<double>() == Approx(kernel));
     CHECK_FALSE(fs::exists(out + ".parts"));
     CHECK(test::leftover_temporaries(dir.path()).empty());
   }

@@ -38,7 +38,7 @@ TEST_CASE("a worker's progress and final report arrive as events") {
   WorkerPool pool(script(dir, "ok.sh",
                          "echo '{\"event\":\"progress\",\"frames_done\":5}'\n"
                          "echo '{\"event\":\"done\",\"frames\":10,\"bytes\":1234,\"wall_s\":0.5,"
-                         "\"cpu_s\":0.4,\"startup_s\":0.1,\"peak_rss_bytes\":4096}'\n"),
+                         "\"cpu_s\":0.4,\"kernel_s\":0.05,\"startup_s\":0.1,\"peak_rss_bytes\":4096}'\n"),
                   1);
   REQUIRE(pool.start({3, 1, 0, "job.json"}).ok());
   CHECK_FALSE(pool.can_run_more());
@@ -51,6 +51,7 @@ TEST_CASE("a worker's progress and final report arrive as events") {
   CHECK(event.success);
   CHECK(event.stats.frames == 10);
   CHECK(event.stats.peak_rss_bytes == 4096);
+  CHECK(event.stats.kernel_s == Approx(0.05));
   CHECK(pool.running() == 0);
 }
 
