@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <optional>
 
 #include "common/av_ptr.h"
 #include "common/image_probe.h"
 #include "worker/colour_transform.h"
 #include "worker/image_decoder.h"
 #include "worker/paged_buffer.h"
+#include "worker/ring_mapping.h"
 
 extern "C" {
 #include <libavutil/imgutils.h>
@@ -95,12 +97,26 @@ Expected<void> reduce_in_bands(const AVFrame& frame, const AVPixFmtDescriptor* d
   const int planes = ycbcr ? 3 : 1;
   const size_t stride = static_cast<size_t>(w) * (ycbcr ? 2 : 8);  // bytes a row of a plane
   const size_t plane_bytes = stride * static_cast<size_t>(h);
-  PagedBuffer buffer(plane_bytes * planes);
-  if (!buffer.data()) return Error{path + ": not enough memory to convert it"};
+  // Slices start on rows that every plane's subsampling divides.
+  constexpr int k_band = 32;
+  // A reduction hands on at most about k_band rows a call (a slice's share
+  // of the output, and at the end the rows its filter was waiting for), so
+  // a ring of four bands' rows is never overwritten before it is handed on;
+  // an enlargement, which can make many rows of a slice, uses memory whose
+  // pages are given back as bands are done.
+  constexpr int k_ring_rows = 4 * k_band;
+  std::optional<RingMapping> ring;
+  std::optional<PagedBuffer> buffer;
+  if (h <= frame.height && h > k_ring_rows) ring.emplace(plane_bytes, planes, k_ring_rows * stride);
+  if (!ring || !ring->data()) {
+    ring.reset();
+    buffer.emplace(plane_bytes * planes);
+    if (!buffer->data()) return Error{path + ": not enough memory to convert it"};
+  }
   uint8_t* dst_planes[4] = {};
   int dst_strides[4] = {};
   for (int p = 0; p < planes; ++p) {
-    dst_planes[p] = buffer.data() + plane_bytes * p;
+    dst_planes[p] = ring ? ring->region(p) : buffer->data() + plane_bytes * p;
     dst_strides[p] = static_cast<int>(stride);
   }
   SwsPtr sws(sws_getContext(frame.width, frame.height, static_cast<AVPixelFormat>(frame.format), w, h,
@@ -109,8 +125,6 @@ Expected<void> reduce_in_bands(const AVFrame& frame, const AVPixFmtDescriptor* d
   if (!sws) return Error{path + ": cannot convert its pixel format"};
   set_source_colorspace(sws.get(), frame, desc, ycbcr);
 
-  // Slices start on rows that every plane's subsampling divides.
-  constexpr int k_band = 32;
   const bool palette = (desc->flags & AV_PIX_FMT_FLAG_PAL) != 0;
   int done = 0;  // output rows finished
   for (int y = 0; y < frame.height; y += k_band) {
@@ -124,6 +138,8 @@ Expected<void> reduce_in_bands(const AVFrame& frame, const AVPixFmtDescriptor* d
     const int produced = sws_scale(sws.get(), slice, frame.linesize, y, rows, dst_planes, dst_strides);
     if (produced < 0) return Error{path + ": cannot convert its pixels"};
     if (produced == 0) continue;
+    if (ring && static_cast<size_t>(produced) * stride > ring->period())
+      return Error{path + ": its reduction made more rows at once than the band ring holds"};
     Band band;
     band.first = done;
     band.count = produced;
@@ -132,8 +148,13 @@ Expected<void> reduce_in_bands(const AVFrame& frame, const AVPixFmtDescriptor* d
       band.planes[p] = reinterpret_cast<uint16_t*>(dst_planes[p] + static_cast<size_t>(done) * stride);
     if (transform) transform->apply(band.planes[0], w * produced);
     on_band(band);
-    for (int p = 0; p < planes; ++p)
-      buffer.release(plane_bytes * p + static_cast<size_t>(done) * stride, static_cast<size_t>(produced) * stride);
+    for (int p = 0; p < planes; ++p) {
+      const size_t band_bytes = static_cast<size_t>(produced) * stride;
+      if (ring)
+        ring->release(dst_planes[p] + static_cast<size_t>(done) * stride, band_bytes);
+      else
+        buffer->release(plane_bytes * p + static_cast<size_t>(done) * stride, band_bytes);
+    }
     done += produced;
   }
   if (done != h) return Error{path + ": the conversion stopped after " + std::to_string(done) + " rows"};
