@@ -202,8 +202,7 @@ void RenderSession::write_jobs() {
       const std::string name = fs::path(slide.shared_picture).filename().string();
       claim(name);
       claim(fs::path(shared_picture_temporary(name, job.chunk_index)).stem().string());
-      m_shared_pictures.add(job.chunk_index, slide.shared_picture);
-      m_chunk_pictures[job.chunk_index].emplace_back(slide.span.index, slide.shared_picture);
+      m_shared_pictures.add(job.chunk_index, slide.span.index, slide.shared_picture);
     }
     const std::string job_path = claim(job_file_name(chunk.index));
     Expected<void> written = write_chunk_job(job, job_path);
@@ -259,10 +258,7 @@ void RenderSession::render() {
 // the others, unless a neighbour writes one before it gets there; so the
 // estimate at its start counts the pictures already written as read.
 int64_t RenderSession::estimate_now(int chunk) {
-  std::set<int> reads;
-  std::error_code ec;
-  for (const auto& [slide, picture] : m_chunk_pictures[chunk])
-    if (fs::exists(picture, ec)) reads.insert(slide);
+  const std::set<int> reads = m_shared_pictures.written(chunk);
   m_estimate_reads[chunk] = static_cast<int>(reads.size());
   if (reads.empty()) return m_plan.chunk_peak_bytes[chunk];
   return chunk_peak_estimate(m_project, m_plan.chunks[chunk], m_plan.threads_per_worker, reads);

@@ -97,8 +97,6 @@ class RenderSession {
   std::unique_ptr<AudioTask> m_audio;
   MemorySampler m_memory;
   SharedPictures m_shared_pictures;
-  /// chunk -> (slide, shared picture) for each of its slides that has one
-  std::map<int, std::vector<std::pair<int, std::string>>> m_chunk_pictures;
   /// chunk -> the shared pictures its estimate counted as read when it was
   /// last admitted (pictures already written then)
   std::map<int, int> m_estimate_reads;

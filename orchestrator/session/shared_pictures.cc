@@ -4,7 +4,19 @@
 
 namespace chunkreel {
 
-void SharedPictures::add(int chunk, const std::string& path) { m_waiting[path].insert(chunk); }
+void SharedPictures::add(int chunk, int slide, const std::string& path) {
+  m_waiting[path].insert(chunk);
+  m_by_chunk[chunk].emplace_back(slide, path);
+}
+
+std::set<int> SharedPictures::written(int chunk) const {
+  std::set<int> slides;
+  const auto found = m_by_chunk.find(chunk);
+  if (found == m_by_chunk.end()) return slides;
+  for (const auto& [slide, path] : found->second)
+    if (::access(path.c_str(), F_OK) == 0) slides.insert(slide);
+  return slides;
+}
 
 void SharedPictures::chunk_finished(const ChunkRun& run) {
   for (auto it = m_waiting.begin(); it != m_waiting.end();) {

@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "orchestrator/run/scheduler.h"
 
@@ -14,9 +16,13 @@ namespace chunkreel {
 
 class SharedPictures : public ScheduleObserver {
  public:
-  /// Chunk `chunk` will run and shows the picture at `path`, a file of the
-  /// work folder that chunkreel has claimed.
-  void add(int chunk, const std::string& path);
+  /// Chunk `chunk` will run and shows slide `slide`, whose picture is the
+  /// file at `path`, in the work folder and claimed by chunkreel.
+  void add(int chunk, int slide, const std::string& path);
+  /// The slides of `chunk` whose pictures are already written: a worker
+  /// starting it now reads them instead of decoding (a picture stays until
+  /// every chunk that shows it has finished).
+  std::set<int> written(int chunk) const;
   /// Removes the pictures that no unfinished chunk shows any more.
   void chunk_finished(const ChunkRun& run) override;
   /// The pictures some unfinished chunk still shows.
@@ -24,6 +30,7 @@ class SharedPictures : public ScheduleObserver {
 
  private:
   std::map<std::string, std::set<int>> m_waiting;  ///< path -> chunks that have not finished
+  std::map<int, std::vector<std::pair<int, std::string>>> m_by_chunk;  ///< chunk -> (slide, path)
 };
 
 }  // namespace chunkreel

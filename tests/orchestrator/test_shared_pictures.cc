@@ -12,10 +12,14 @@ TEST_CASE("a shared picture goes once every chunk that shows it has finished") {
   test::TempDir dir;
   for (const char* name : {"a.pic", "b.pic"}) test::write_text(dir / name, "x");
   SharedPictures pictures;
-  pictures.add(0, dir / "a.pic");
-  pictures.add(1, dir / "a.pic");
-  pictures.add(1, dir / "b.pic");
-  pictures.add(2, dir / "b.pic");
+  pictures.add(0, 3, dir / "a.pic");
+  pictures.add(1, 3, dir / "a.pic");
+  pictures.add(1, 5, dir / "b.pic");
+  pictures.add(2, 5, dir / "b.pic");
+  pictures.add(2, 6, dir / "c.pic");  // not written yet
+  CHECK(pictures.written(1) == std::set<int>{3, 5});
+  CHECK(pictures.written(2) == std::set<int>{5});
+  CHECK(pictures.written(7).empty());
   ChunkRun run;
   run.chunk = 1;
   pictures.chunk_finished(run);
