@@ -184,6 +184,17 @@ __attribute__((target("avx2"))) inline void transpose8_avx2(__m256 r[8]) {
 // floats instead of converting each time.
 constexpr int k_strip = 64;
 
+// The source is read once a frame, and at 1080p it is about 10 MB (20 MB in
+// a transition), far more than the caches hold, so its columns are asked
+// for a page ahead (256 columns of eight 16-bit samples) as they are
+// widened. Without it a profile put a third of this pass's time on the
+// widening loads, although the stream runs forward through memory. Measured
+// in one process, frames alternating with and without it, three times:
+// 4-8% off a Ken Burns frame and 7-14% off a crossfade. A prefetch past the
+// end of the plane is harmless: it never faults.
+constexpr int k_columns_per_line = 64 / (k_block * sizeof(uint16_t));
+constexpr int k_prefetch_columns = 256;
+
 template <int Taps>
 __attribute__((target("avx2"), always_inline)) inline void horizontal_block_avx2(
     const uint16_t* src, float scale, float offset, const FilterBank& fx, float* wide, float* const* rows) {
@@ -196,8 +207,12 @@ __attribute__((target("avx2"), always_inline)) inline void horizontal_block_avx2
     const int strip_end = std::min(strip + k_strip, vector_width);
     const int begin = fx.first[strip];
     const int end = fx.first[strip_end - 1] + taps;
-    for (int c = begin; c < end; ++c)
+    for (int c = begin; c < end; ++c) {
+      if (c % k_columns_per_line == 0)
+        _mm_prefetch(reinterpret_cast<const char*>(src + static_cast<size_t>(c + k_prefetch_columns) * k_block),
+                     _MM_HINT_T0);
       _mm256_storeu_ps(wide + static_cast<size_t>(c - begin) * k_block, widen8(src + static_cast<size_t>(c) * k_block));
+    }
     for (x = strip; x < strip_end; x += k_block) {
       __m256 columns[k_block];
       for (int i = 0; i < k_block; ++i) {
