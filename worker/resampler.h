@@ -77,6 +77,7 @@ class RowResampler {
   ResampleScratch* m_scratch;
   bool m_avx2;
   bool m_any_uncovered = false;
+  int m_pass_rows = 0;  ///< rows one horizontal pass makes: 8 (AVX2) or 16
   int m_ring_rows = 0;
   int m_next_block = 0;
   int m_y = 0;
