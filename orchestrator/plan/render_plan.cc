@@ -89,19 +89,22 @@ Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings
                                          : static_cast<int64_t>(0.8 * available_memory);
   const std::vector<int64_t> single_thread = estimate_peaks(project, plan.chunks, 1);
   const int64_t largest = *std::max_element(single_thread.begin(), single_thread.end());
+  // What a budget must hold for the estimates alone to show that it holds.
+  auto with_room = [](int64_t estimate) { return static_cast<int64_t>(estimate * (1 + k_estimate_error)); };
   plan.workers = std::min<int>(wanted_workers, static_cast<int>(plan.chunks.size()));
-  if (plan.memory_budget > 0 && largest > plan.memory_budget) {
-    // An estimate is not a measurement: the chunk with the largest estimate
-    // runs alone first, and only its measured peak can refuse the budget.
-    // After it, admission by the corrected estimates decides how many run
-    // at once.
+  if (plan.memory_budget > 0 && with_room(largest) > plan.memory_budget) {
+    // An estimate is not a measurement: when the budget is below the
+    // largest chunk estimate, or too close above it to be sure, that chunk
+    // runs alone first (watched, and stopped if it goes past the budget),
+    // and only its measured peak can refuse the budget. After it, admission
+    // by the corrected estimates decides how many run at once.
     plan.measure_first = true;
     plan.reason += fmt::format(
-        "; the largest chunk estimate ({}) is above the memory budget, so that chunk runs alone first "
+        "; the largest chunk estimate ({}) is {} the memory budget, so that chunk runs alone first "
         "and its measured peak decides",
-        format_bytes(largest));
+        format_bytes(largest), largest > plan.memory_budget ? "above" : "within the estimates' error of");
   } else if (plan.memory_budget > 0) {
-    const int fit = static_cast<int>(std::max<int64_t>(1, plan.memory_budget / largest));
+    const int fit = static_cast<int>(std::max<int64_t>(1, plan.memory_budget / with_room(largest)));
     if (fit < plan.workers) {
       plan.workers = fit;
       plan.reason += fmt::format("; the memory budget holds {} worker{} at once", fit, fit == 1 ? "" : "s");
@@ -115,7 +118,7 @@ Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings
   while (options.threads_per_worker == 0 && plan.memory_budget > 0 && !plan.measure_first &&
          plan.threads_per_worker > 1) {
     const std::vector<int64_t> peaks = estimate_peaks(project, plan.chunks, plan.threads_per_worker);
-    if (*std::max_element(peaks.begin(), peaks.end()) * plan.workers <= plan.memory_budget) break;
+    if (with_room(*std::max_element(peaks.begin(), peaks.end())) * plan.workers <= plan.memory_budget) break;
     --plan.threads_per_worker;
     threads_cut = true;
   }

@@ -18,6 +18,7 @@ class Schedule {
            ScheduleObserver& observer)
       : m_queue(std::move(chunks)), m_runner(runner), m_options(options), m_observer(observer),
         m_began(Clock::now()), m_last_tick(m_began) {
+    m_result.estimate_correction = options.unmeasured_correction;
     if (options.measure_first && options.memory_budget > 0 && m_queue.has_ready()) {
       m_largest_chunk = m_queue.largest_estimate();
       m_queue.move_to_front(m_largest_chunk);

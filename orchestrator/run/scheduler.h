@@ -69,7 +69,8 @@ struct ScheduleOptions {
   /// (0: no limit). Estimates are scaled by the largest ratio of measured to
   /// estimated peak among finished chunks, so they learn from the run.
   int64_t memory_budget = 0;
-  /// The budget is below the largest estimate: the chunk with the largest
+  /// The budget is below the largest estimate, or too close above it for
+  /// the estimate to show that it holds: the chunk with the largest
   /// estimate runs alone first, its resident memory sampled every 10 ms.
   /// If it goes past the budget it is stopped; if its measured peak is above
   /// the budget (a spike between samples), nothing more starts. Either way
@@ -80,6 +81,10 @@ struct ScheduleOptions {
   /// workers left behind (a shared picture to read instead of a photo to
   /// decode). Admission, the learned correction and ChunkRun use it.
   std::function<int64_t(int chunk)> estimate_at_start;
+  /// What estimates are multiplied by until a chunk of this run has
+  /// finished and been measured: the room an estimate not yet checked
+  /// against a peak needs (the plan's k_estimate_error, plus one).
+  double unmeasured_correction = 1;
 };
 
 /// One attempt at a chunk, successful or not (for the report's timeline).
@@ -99,8 +104,9 @@ struct ScheduleResult {
   bool interrupted = false;
   std::string failure;  ///< set when a chunk ran out of attempts
   int failed_chunk = -1;  ///< which one
-  /// What estimates are multiplied by: 1 until a chunk finishes, then the
-  /// largest measured / estimated peak so far plus a 10% margin.
+  /// What estimates are multiplied by: unmeasured_correction until a chunk
+  /// finishes, then the largest measured / estimated peak so far plus a
+  /// 10% margin.
   double estimate_correction = 1;
   int max_running = 0;             ///< most workers alive at once
   /// measure_first only, when the budget cannot hold one worker: the

@@ -18,6 +18,7 @@
 #include "orchestrator/audio/audio_task.h"
 #include "orchestrator/join/join.h"
 #include "orchestrator/plan/chunk_jobs.h"
+#include "orchestrator/plan/memory_estimate.h"
 #include "orchestrator/project/project_load.h"
 #include "orchestrator/report/progress_display.h"
 #include "orchestrator/report/report.h"
@@ -227,6 +228,7 @@ void RenderSession::render() {
   options.retries = config.retries;
   options.memory_budget = config.backend == Backend::k_local ? m_plan.memory_budget : 0;
   options.measure_first = m_plan.measure_first && options.memory_budget > 0;
+  options.unmeasured_correction = 1 + k_estimate_error;
   if (config.backend == Backend::k_local) options.estimate_at_start = [this](int chunk) { return estimate_now(chunk); };
   m_schedule = run_schedule(m_scheduled, *runner, options, observers, interrupted);
   display.finish();

@@ -240,6 +240,22 @@ TEST_CASE("memory admission keeps the estimated peaks under the budget") {
     CHECK(runner.concurrency[6] == 2);
     CHECK(runner.concurrency[7] == 2);
   }
+  SECTION("until a chunk is measured, estimates keep the room an unmeasured estimate needs") {
+    // Three estimates of 100 fit a budget of 320 exactly; with 15% room
+    // each counts 115, so two run at first. Once the first reports its
+    // peak (100, as estimated), chunks count 110 and two still run.
+    FakeRunner runner(4);
+    options.memory_budget = 320;
+    options.unmeasured_correction = 1.15;
+    runner.measured_peak = 100;
+    ScheduleResult result = run_schedule(chunks_with_peaks(6, 100), runner, options, observer, interrupted);
+    CHECK(result.runs.size() == 6);
+    REQUIRE(runner.concurrency.size() == 6);
+    CHECK(runner.concurrency[0] == 1);
+    CHECK(runner.concurrency[1] == 2);
+    CHECK(runner.max_running == 2);
+    CHECK(result.estimate_correction == Approx(1.1));
+  }
   SECTION("no budget: the cap alone") {
     FakeRunner runner(3);
     ScheduleResult result = run_schedule(chunks_with_peaks(6, 1000), runner, options, observer, interrupted);
