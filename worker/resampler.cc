@@ -189,9 +189,9 @@ constexpr int k_strip = 64;
 // for a page ahead (256 columns of eight 16-bit samples) as they are
 // widened. Without it a profile put a third of this pass's time on the
 // widening loads, although the stream runs forward through memory. Measured
-// in one process, frames alternating with and without it, three times:
-// 4-8% off a Ken Burns frame and 7-14% off a crossfade. A prefetch past the
-// end of the plane is harmless: it never faults.
+// in one process, frames alternating with and without it: 4-8% off a Ken
+// Burns frame (two runs) and 7-14% off a crossfade (three). A prefetch
+// past the end of the plane is harmless: it never faults.
 constexpr int k_columns_per_line = 64 / (k_block * sizeof(uint16_t));
 constexpr int k_prefetch_columns = 256;
 
