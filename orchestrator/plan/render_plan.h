@@ -28,8 +28,9 @@ struct RenderPlan {
   std::vector<int64_t> chunk_peak_bytes;  ///< estimated worker peak, per chunk
   int64_t memory_budget = 0;   ///< what admission keeps the workers under
   bool budget_given = false;   ///< from --memory-budget (else from available memory)
-  /// The costliest chunk's estimate exceeds the budget: run it alone
-  /// first, and let its measured peak accept or refuse the budget.
+  /// The largest chunk estimate exceeds the budget, or comes within
+  /// k_estimate_error of it: run that chunk alone first, and let its
+  /// measured peak accept or refuse the budget.
   bool measure_first = false;
   std::string reason;          ///< why these numbers, in a sentence or two
 };
