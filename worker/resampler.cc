@@ -404,8 +404,8 @@ RowResampler::RowResampler(const BlockedPlane& source, const FilterBank& fx, con
       m_scratch(scratch), m_avx2(use_avx2()) {
   const int out_w = static_cast<int>(fx.first.size());
   constexpr int k_pair = 2 * k_block;
-  m_pass_rows = m_avx2 ? k_block : k_pair;
-  m_ring_rows = ((fy.taps + m_pass_rows - 1) / m_pass_rows + 1) * m_pass_rows;
+  const int pass_rows = this->pass_rows();
+  m_ring_rows = ((fy.taps + pass_rows - 1) / pass_rows + 1) * pass_rows;
   scratch->rows.resize(static_cast<size_t>(m_ring_rows + 1) * out_w);
   scratch->blocked.resize(static_cast<size_t>(k_pair) * out_w);
   // A strip's source columns: at most all of them.
@@ -428,12 +428,12 @@ float* RowResampler::next_row() {
   constexpr int k_pair = 2 * k_block;
   while (m_next_block * k_block <= last) {
     float* targets[k_pair];
-    for (int r = 0; r < m_pass_rows; ++r) targets[r] = ring_row(m_next_block * k_block + r);
+    for (int r = 0; r < pass_rows(); ++r) targets[r] = ring_row(m_next_block * k_block + r);
     if (m_avx2)
       horizontal_pass_avx2(*m_source, m_next_block, fx, m_scratch->wide.data(), targets);
     else
       horizontal_pass(*m_source, m_next_block, fx, m_scratch->blocked.data(), targets);
-    m_next_block += m_pass_rows / k_block;
+    m_next_block += pass_rows() / k_block;
   }
   for (int t = 0; t < fy.taps; ++t) m_tap_rows[t] = ring_row(first + t);
   float* row_out = ring + static_cast<size_t>(m_ring_rows) * out_w;

@@ -69,6 +69,10 @@ class RowResampler {
   int height() const { return static_cast<int>(m_fy->first.size()); }
 
  private:
+  /// Rows one horizontal pass makes: a block (8) in the AVX2 form, a pair
+  /// of blocks (16) in the portable one.
+  int pass_rows() const { return m_avx2 ? BlockedPlane::k_rows : 2 * BlockedPlane::k_rows; }
+
   const BlockedPlane* m_source;
   const FilterBank* m_fx;
   const FilterBank* m_fy;
@@ -77,7 +81,6 @@ class RowResampler {
   ResampleScratch* m_scratch;
   bool m_avx2;
   bool m_any_uncovered = false;
-  int m_pass_rows = 0;  ///< rows one horizontal pass makes: 8 (AVX2) or 16
   int m_ring_rows = 0;
   int m_next_block = 0;
   int m_y = 0;

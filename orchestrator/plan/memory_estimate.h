@@ -52,4 +52,9 @@ int64_t estimate_chunk_peak(const ChunkMemoryInput& input);
 /// does not need to.
 constexpr double k_estimate_error = 0.15;
 
+/// What a budget must hold for `estimate` alone to show that it holds.
+inline int64_t with_estimate_room(int64_t estimate) {
+  return static_cast<int64_t>(estimate * (1 + k_estimate_error));
+}
+
 }  // namespace chunkreel

@@ -89,10 +89,8 @@ Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings
                                          : static_cast<int64_t>(0.8 * available_memory);
   const std::vector<int64_t> single_thread = estimate_peaks(project, plan.chunks, 1);
   const int64_t largest = *std::max_element(single_thread.begin(), single_thread.end());
-  // What a budget must hold for the estimates alone to show that it holds.
-  auto with_room = [](int64_t estimate) { return static_cast<int64_t>(estimate * (1 + k_estimate_error)); };
   plan.workers = std::min<int>(wanted_workers, static_cast<int>(plan.chunks.size()));
-  if (plan.memory_budget > 0 && with_room(largest) > plan.memory_budget) {
+  if (plan.memory_budget > 0 && with_estimate_room(largest) > plan.memory_budget) {
     // An estimate is not a measurement: when the budget is below the
     // largest chunk estimate, or too close above it to be sure, that chunk
     // runs alone first (watched, and stopped if it goes past the budget),
@@ -104,7 +102,7 @@ Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings
         "and its measured peak decides",
         format_bytes(largest), largest > plan.memory_budget ? "above" : "within the estimates' error of");
   } else if (plan.memory_budget > 0) {
-    const int fit = static_cast<int>(std::max<int64_t>(1, plan.memory_budget / with_room(largest)));
+    const int fit = static_cast<int>(std::max<int64_t>(1, plan.memory_budget / with_estimate_room(largest)));
     if (fit < plan.workers) {
       plan.workers = fit;
       plan.reason += fmt::format("; the memory budget holds {} worker{} at once", fit, fit == 1 ? "" : "s");
@@ -118,7 +116,7 @@ Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings
   while (options.threads_per_worker == 0 && plan.memory_budget > 0 && !plan.measure_first &&
          plan.threads_per_worker > 1) {
     const std::vector<int64_t> peaks = estimate_peaks(project, plan.chunks, plan.threads_per_worker);
-    if (with_room(*std::max_element(peaks.begin(), peaks.end())) * plan.workers <= plan.memory_budget) break;
+    if (with_estimate_room(*std::max_element(peaks.begin(), peaks.end())) * plan.workers <= plan.memory_budget) break;
     --plan.threads_per_worker;
     threads_cut = true;
   }

@@ -71,15 +71,13 @@ int64_t largest_estimate(const Project& p, int threads) {
   return *std::max_element(peaks.begin(), peaks.end());
 }
 
-int64_t with_room(int64_t estimate) { return static_cast<int64_t>(estimate * (1 + k_estimate_error)); }
-
 }  // namespace
 
 TEST_CASE("a budget that holds one worker plans one worker with every core") {
   Project p = project_of(12, 5.0);
   PlanSettings options;
-  options.memory_budget = with_room(largest_estimate(p, 2)) + (1 << 20);
-  REQUIRE(options.memory_budget < 2 * with_room(largest_estimate(p, 1)));
+  options.memory_budget = with_estimate_room(largest_estimate(p, 2)) + (1 << 20);
+  REQUIRE(options.memory_budget < 2 * with_estimate_room(largest_estimate(p, 1)));
   auto plan = make_render_plan(p, options, Machine{2, 16ll << 30});
   REQUIRE(plan.ok());
   CHECK_FALSE(plan.value().measure_first);
@@ -91,15 +89,15 @@ TEST_CASE("a budget that holds one worker plans one worker with every core") {
 TEST_CASE("a budget that holds one single-threaded encoder keeps its worker at one thread") {
   Project p = project_of(12, 5.0);
   PlanSettings options;
-  options.memory_budget = with_room(largest_estimate(p, 1)) + (1 << 20);
-  REQUIRE(options.memory_budget < with_room(largest_estimate(p, 2)));
+  options.memory_budget = with_estimate_room(largest_estimate(p, 1)) + (1 << 20);
+  REQUIRE(options.memory_budget < with_estimate_room(largest_estimate(p, 2)));
   auto plan = make_render_plan(p, options, Machine{2, 16ll << 30});
   REQUIRE(plan.ok());
   CHECK_FALSE(plan.value().measure_first);
   CHECK(plan.value().workers == 1);
   CHECK(plan.value().threads_per_worker == 1);
   CHECK_THAT(plan.value().reason, Catch::Matchers::Contains("inside the memory budget"));
-  for (int64_t peak : plan.value().chunk_peak_bytes) CHECK(with_room(peak) <= options.memory_budget);
+  for (int64_t peak : plan.value().chunk_peak_bytes) CHECK(with_estimate_room(peak) <= options.memory_budget);
 }
 
 // Estimates come to within a few percent of measured peaks, on either
