@@ -241,7 +241,7 @@ TEST_CASE("memory admission keeps the estimated peaks under the budget") {
     CHECK(runner.concurrency[7] == 2);
   }
   SECTION("until a chunk is measured, estimates keep the room an unmeasured estimate needs") {
-    // Three estimates of 100 fit a budget of 320 exactly; with 15% room
+    // Three estimates of 100 fit a budget of 320; with 15% room
     // each counts 115, so two run at first. Once the first reports its
     // peak (100, as estimated), chunks count 110 and two still run.
     FakeRunner runner(4);
