@@ -234,12 +234,7 @@ class PictureBuilder {
     const bool transposed = m_orientation >= 5;
     m_stored_w = transposed ? m_h : m_w;
     m_stored_h = transposed ? m_w : m_h;
-    BlockedPlane& luma = m_picture.y;
-    luma.width = m_w;
-    luma.height = m_h;
-    luma.scale = 1.0f / 65535.0f;
-    luma.offset = 0.0f;
-    luma.data.resize(static_cast<size_t>(luma.blocks()) * m_w * BlockedPlane::k_rows);
+    m_picture.y.allocate(m_w, m_h, 0.0f, 1.0f);
     m_cb.resize((m_w + 1) / 2, (m_h + 1) / 2);
     m_cr.resize((m_w + 1) / 2, (m_h + 1) / 2);
     std::fill(m_cb.data.begin(), m_cb.data.end(), 0.0f);
@@ -311,9 +306,9 @@ class PictureBuilder {
   // same order either way.
   void add_row(int sy) {
     if (m_orientation == 1) {
-      uint16_t* codes = &luma_code(0, sy);
+      int16_t* codes = &luma_code(0, sy);
       for (int x = 0; x < m_w; ++x)
-        codes[static_cast<size_t>(x) * BlockedPlane::k_rows] = luma_from(m_y[x]);
+        codes[static_cast<size_t>(x / 2) * BlockedPlane::k_pair + x % 2] = luma_from(m_y[x]);
       float* cb = m_cb.row(sy / 2);
       float* cr = m_cr.row(sy / 2);
       for (int x = 0; x < m_w; ++x) {
@@ -331,13 +326,12 @@ class PictureBuilder {
     }
   }
 
-  static uint16_t luma_from(float y) {
-    return static_cast<uint16_t>(std::min(std::max(y * 65535.0f + 0.5f, 0.0f), 65535.0f));
+  // Y' in [0, 1] as the plane's signed sample (BlockedPlane::allocate).
+  static int16_t luma_from(float y) {
+    return static_cast<int16_t>(static_cast<int>(std::min(std::max(y * 65535.0f + 0.5f, 0.0f), 65535.0f)) - 32768);
   }
 
-  uint16_t& luma_code(int x, int y) {
-    return m_picture.y.data[(static_cast<size_t>(y / 8) * m_w + x) * 8 + (y % 8)];
-  }
+  int16_t& luma_code(int x, int y) { return m_picture.y.data[m_picture.y.index(x, y)]; }
 
   int m_orientation;
   bool m_has_alpha;

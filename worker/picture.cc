@@ -4,23 +4,28 @@
 
 namespace chunkreel {
 
+// Samples run from -32768 to 32767 for `low` to `high`: the 65536 steps of
+// an unsigned 16-bit code, moved down by 32768 so that they are signed, as
+// the multiply-add of 16-bit pairs needs.
+void BlockedPlane::allocate(int w, int h, float low, float high) {
+  width = w;
+  height = h;
+  scale = (high - low) / 65535.0f;
+  offset = low + 32768.0f * scale;
+  data.assign(samples_for(w, h), 0);
+}
+
+int16_t BlockedPlane::code(float v) const {
+  const float step = std::clamp((v - offset) / scale + 32768.5f, 0.0f, 65535.0f);
+  return static_cast<int16_t>(static_cast<int>(step) - 32768);
+}
+
 BlockedPlane BlockedPlane::from(const Plane& plane, float low, float high) {
   BlockedPlane blocked;
-  blocked.width = plane.width;
-  blocked.height = plane.height;
-  blocked.scale = (high - low) / 65535.0f;
-  blocked.offset = low;
-  const float to_code = 65535.0f / (high - low);
-  blocked.data.resize(static_cast<size_t>(blocked.blocks()) * plane.width * k_rows);
-  for (int b = 0; b < blocked.blocks(); ++b) {
-    uint16_t* out = blocked.data.data() + static_cast<size_t>(b) * plane.width * k_rows;
-    for (int r = 0; r < k_rows; ++r) {
-      const float* row = plane.row(std::min(b * k_rows + r, plane.height - 1));
-      for (int x = 0; x < plane.width; ++x) {
-        const float code = std::clamp((row[x] - low) * to_code + 0.5f, 0.0f, 65535.0f);
-        out[static_cast<size_t>(x) * k_rows + r] = static_cast<uint16_t>(code);
-      }
-    }
+  blocked.allocate(plane.width, plane.height, low, high);
+  for (int y = 0; y < blocked.blocks() * k_rows; ++y) {
+    const float* row = plane.row(std::min(y, plane.height - 1));
+    for (int x = 0; x < plane.width; ++x) blocked.data[blocked.index(x, y)] = blocked.code(row[x]);
   }
   return blocked;
 }

@@ -44,24 +44,47 @@ struct Picture {
   size_t bytes() const { return (y.data.size() + cb.data.size() + cr.data.size()) * sizeof(float); }
 };
 
-/// A source plane stored in blocks of 8 rows, interleaved column by column
-/// (block b holds rows 8b..8b+7; sample (x, 8b + r) is at block(b)[8x + r]).
-/// The horizontal filter then reads 8 rows with one vector load and needs no
-/// gathers. Rows past the bottom repeat the last row. Samples are 16-bit
-/// (value = sample * scale + offset): eight bits finer than the output, and
-/// half the memory traffic of floats.
+/// A source plane stored in blocks of 8 rows (block b holds rows 8b..8b+7),
+/// and within a block in pairs of columns: pair p holds columns 2p and 2p+1
+/// of the block's eight rows, row by row, so sample (x, 8b + r) is at
+/// block(b)[16 * (x / 2) + 2 * r + x % 2]. The horizontal filter then reads
+/// two taps of eight rows with one vector load and multiplies them with one
+/// multiply-add of 16-bit pairs, with no gathers and no widening. Rows past
+/// the bottom repeat the last row; a block ends with room for two more
+/// pairs than the width needs, zero, which filters read with zero weight.
+/// Samples are signed 16-bit (value = sample * scale + offset): eight bits
+/// finer than the output, and half the memory traffic of floats.
 struct BlockedPlane {
   static constexpr int k_rows = 8;
+  static constexpr int k_pair = 2 * k_rows;  ///< samples in a pair of columns
   int width = 0;
   int height = 0;
   float scale = 1;
   float offset = 0;
-  std::vector<uint16_t> data;
+  std::vector<int16_t> data;
 
   int blocks() const { return (height + k_rows - 1) / k_rows; }
-  const uint16_t* block(int b) const {
-    return data.data() + static_cast<size_t>(b) * static_cast<size_t>(width) * k_rows;
+  /// Pairs of columns a block holds: the width's, rounded up, and one more.
+  int pairs() const { return width / 2 + 2; }
+  size_t block_samples() const { return static_cast<size_t>(pairs()) * k_pair; }
+  /// The samples a plane of `width` x `height` holds.
+  static size_t samples_for(int width, int height) {
+    BlockedPlane shape;
+    shape.width = width;
+    shape.height = height;
+    return static_cast<size_t>(shape.blocks()) * shape.block_samples();
   }
+  const int16_t* block(int b) const { return data.data() + static_cast<size_t>(b) * block_samples(); }
+  /// Where sample (x, y) is in `data`.
+  size_t index(int x, int y) const {
+    return static_cast<size_t>(y / k_rows) * block_samples() + static_cast<size_t>(x / 2) * k_pair +
+           static_cast<size_t>(2 * (y % k_rows) + x % 2);
+  }
+  float value(int x, int y) const { return static_cast<float>(data[index(x, y)]) * scale + offset; }
+  /// A zeroed plane of `w` x `h` samples for values in `low`..`high`.
+  void allocate(int w, int h, float low, float high);
+  /// The sample nearest to `v` (clamped to the range the plane holds).
+  int16_t code(float v) const;
   /// `low`..`high` is the range of values the plane can hold.
   static BlockedPlane from(const Plane& plane, float low = 0.0f, float high = 1.0f);
 };
@@ -71,7 +94,7 @@ struct SourcePicture {
   BlockedPlane y, cb, cr;
   const BlockedPlane& plane(int i) const { return i == 0 ? y : i == 1 ? cb : cr; }
   size_t bytes() const {
-    return (y.data.size() + cb.data.size() + cr.data.size()) * sizeof(uint16_t);
+    return (y.data.size() + cb.data.size() + cr.data.size()) * sizeof(int16_t);
   }
   /// Planes from a picture: Y' in [0, 1], chroma in [-0.5, 0.5].
   static SourcePicture from(const Picture& picture);

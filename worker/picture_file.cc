@@ -18,8 +18,11 @@ namespace chunkreel {
 namespace {
 
 // The header: magic, a byte-order word, the file's own name, then each
-// plane's size and sample mapping. Samples follow, plane after plane.
-constexpr char k_magic[16] = {'c', 'h', 'u', 'n', 'k', 'r', 'e', 'e', 'l', '-', 'p', 'i', 'c', '-', '1', '\n'};
+// plane's size and sample mapping. Samples follow, plane after plane, in
+// BlockedPlane's layout; the magic's number names that layout (2: signed
+// samples in pairs of columns), so a work folder left by a build that
+// stored another is loaded afresh instead of misread.
+constexpr char k_magic[16] = {'c', 'h', 'u', 'n', 'k', 'r', 'e', 'e', 'l', '-', 'p', 'i', 'c', '-', '2', '\n'};
 constexpr uint32_t k_byte_order = 0x01020304;
 
 struct PlaneHeader {
@@ -78,8 +81,7 @@ bool write_all(int fd, const void* data, size_t size) {
 // chroma half, rounded up; see Picture::resize).
 bool plane_fits(const PlaneHeader& h, int width, int height) {
   return h.width == width && h.height == height && h.samples <= (uint64_t{1} << 40) &&
-         h.samples == uint64_t((height + BlockedPlane::k_rows - 1) / BlockedPlane::k_rows) * uint64_t(width) *
-                          BlockedPlane::k_rows;
+         h.samples == BlockedPlane::samples_for(width, height);
 }
 
 }  // namespace
@@ -115,7 +117,7 @@ std::optional<SourcePicture> read_picture_file(const std::string& path, int widt
     plane.scale = planes[i].scale;
     plane.offset = planes[i].offset;
     plane.data.resize(planes[i].samples);
-    if (!read_all(fd.get(), plane.data.data(), plane.data.size() * sizeof(uint16_t))) return std::nullopt;
+    if (!read_all(fd.get(), plane.data.data(), plane.data.size() * sizeof(int16_t))) return std::nullopt;
   }
   return picture;
 }
@@ -135,7 +137,7 @@ Expected<void> write_picture_file(const SourcePicture& picture, const std::strin
   bool written = write_all(file.fd(), header.data(), header.size());
   for (int i = 0; i < 3 && written; ++i) {
     const BlockedPlane& plane = picture.plane(i);
-    written = write_all(file.fd(), plane.data.data(), plane.data.size() * sizeof(uint16_t));
+    written = write_all(file.fd(), plane.data.data(), plane.data.size() * sizeof(int16_t));
   }
   if (!written) return Error{fmt::format("{}: {}", temporary, std::strerror(errno))};
   return file.commit();

@@ -9,14 +9,16 @@
 // either clamped to its edge (cover) or dropped and accounted for as
 // background coverage (contain), which gives antialiased letterbox edges.
 //
-// The horizontal pass runs on the source's 8-row blocks (BlockedPlane), so
-// each filter tap is one multiply-add across eight rows with no gathers;
-// the results are transposed back to rows, into a small ring just ahead of
-// the vertical pass, which runs along rows. Both passes accumulate taps in a
-// fixed order and the file is built without FP contraction; the AVX2 forms
-// of the passes (worker/simd.h) repeat the portable forms' operations, so
-// every CPU produces bit-identical pixels.
+// The horizontal pass runs on the source's 8-row blocks of column pairs
+// (BlockedPlane), so each pair of filter taps is one integer multiply-add
+// across eight rows with no gathers, summed exactly; the results are
+// transposed back to rows, into a small ring just ahead of the vertical
+// pass, which runs along rows in floats. The vertical pass accumulates taps
+// in a fixed order and the file is built without FP contraction; the AVX2
+// forms of the passes (worker/simd.h) repeat the portable forms' operations,
+// so every CPU produces bit-identical pixels.
 
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -27,10 +29,18 @@ namespace chunkreel {
 enum class Kernel { k_catmull_rom, k_lanczos3 };
 enum class EdgeMode { k_clamp, k_transparent };
 
+/// Every weight is a whole number of 1/k_unit, so that the horizontal pass
+/// can sum 16-bit samples times weights as exact integers.
 struct FilterBank {
+  static constexpr int k_unit = 1 << 14;
   int taps = 0;
+  int pairs = 0;                 ///< pairs of weights per output index
   std::vector<int> first;        ///< first source index, per output index
   std::vector<float> weights;    ///< `taps` weights per output index
+  /// `pairs` per output index: the weights times k_unit, two to a word (the
+  /// low half first), over the columns from first & ~1 on (BlockedPlane's
+  /// pairs of columns), with zeros where no tap falls.
+  std::vector<int32_t> pair_weights;
   std::vector<float> coverage;   ///< in-source weight per output index (1 when clamped)
 };
 
@@ -43,9 +53,7 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
 
 /// Working memory reused from frame to frame.
 struct ResampleScratch {
-  std::vector<float> blocked;  ///< the portable horizontal pass's output columns
-  std::vector<float> wide;     ///< the AVX2 horizontal pass's source columns, as floats
-  std::vector<float> rows;     ///< the ring of horizontally filtered rows, and one output row
+  std::vector<float> rows;  ///< the ring of horizontally filtered rows, and one output row
 };
 
 /// Receives finished output rows instead of a plane: (row index, samples).
@@ -69,10 +77,6 @@ class RowResampler {
   int height() const { return static_cast<int>(m_fy->first.size()); }
 
  private:
-  /// Rows one horizontal pass makes: a block (8) in the AVX2 form, a pair
-  /// of blocks (16) in the portable one.
-  int pass_rows() const { return m_avx2 ? BlockedPlane::k_rows : 2 * BlockedPlane::k_rows; }
-
   const BlockedPlane* m_source;
   const FilterBank* m_fx;
   const FilterBank* m_fy;

@@ -12,11 +12,7 @@ using namespace chunkreel;
 namespace {
 
 // Luma sample (x, y) of a loaded picture, in [0, 1].
-double luma(const SourcePicture& p, int x, int y) {
-  const BlockedPlane& plane = p.y;
-  return plane.block(y / BlockedPlane::k_rows)[static_cast<size_t>(x) * BlockedPlane::k_rows + y % BlockedPlane::k_rows] *
-             plane.scale + plane.offset;
-}
+double luma(const SourcePicture& p, int x, int y) { return p.y.value(x, y); }
 
 // Mean absolute Laplacian of the luma: how much fine detail survives.
 double detail(const SourcePicture& p) {

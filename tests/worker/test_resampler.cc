@@ -46,23 +46,60 @@ TEST_CASE("filter weights sum to one and stay inside the source") {
     for (int i = 0; i < 100; ++i) {
       double sum = 0;
       for (int t = 0; t < bank.taps; ++t) sum += bank.weights[i * bank.taps + t];
-      CHECK(sum == Approx(1.0).margin(1e-5));
+      CHECK(sum == 1.0);  // whole units of 1/k_unit, so exactly
       CHECK(bank.first[i] >= 0);
       CHECK(bank.first[i] + bank.taps <= 500);
     }
   }
 }
 
-TEST_CASE("blocked planes keep every sample to 16 bits and pad with the last row") {
+// The horizontal pass's integer pairs are the float weights, laid over the
+// column pairs the output's taps fall in; and where the edge is
+// transparent, the coverage is what the weights add up to.
+TEST_CASE("filter weights in pairs of columns are the weights, in whole units") {
+  FilterBank bank;
+  for (EdgeMode edge : {EdgeMode::k_clamp, EdgeMode::k_transparent})
+    for (double scale : {0.45, 1.0, 1.25, 2.7}) {
+      make_filter_bank(301, 120, -20.5, 120 * scale, Kernel::k_catmull_rom, edge, &bank);
+      REQUIRE(bank.pairs == (bank.taps + 2) / 2);
+      for (int i = 0; i < 120; ++i) {
+        std::vector<int> slots(2 * bank.pairs);
+        for (int p = 0; p < bank.pairs; ++p) {
+          const int32_t pair = bank.pair_weights[i * bank.pairs + p];
+          slots[2 * p] = static_cast<int16_t>(pair & 0xFFFF);
+          slots[2 * p + 1] = static_cast<int16_t>(pair >> 16);
+        }
+        std::vector<int> expected(2 * bank.pairs);
+        double sum = 0;
+        for (int t = 0; t < bank.taps; ++t) {
+          const float w = bank.weights[i * bank.taps + t];
+          CHECK(w * FilterBank::k_unit == std::round(w * FilterBank::k_unit));
+          expected[bank.first[i] % 2 + t] = static_cast<int>(w * FilterBank::k_unit);
+          sum += w;
+        }
+        CHECK(slots == expected);
+        CHECK(bank.coverage[i] == static_cast<float>(sum));
+      }
+    }
+}
+
+TEST_CASE("blocked planes keep every sample to 16 bits, in pairs of columns, and pad with the last row") {
   Plane src = pattern(5, 11, [](int x, int y) { return float(100 * y + x); });
   BlockedPlane b = BlockedPlane::from(src, 0, 2000);
+  // Sample (x, 8 * block + r) is at 16 * (x / 2) + 2 * r + x % 2 of its block.
   auto value = [&](int block, int at) { return b.block(block)[at] * b.scale + b.offset; };
   CHECK(b.blocks() == 2);
-  CHECK(value(1, 3 * 8 + 2) == Approx(1003).margin(0.02));  // x 3, row 10
-  CHECK(value(1, 3 * 8 + 7) == Approx(1003).margin(0.02));  // row 15 repeats row 10
-  CHECK(value(0, 4 * 8 + 5) == Approx(504).margin(0.02));
+  CHECK(b.pairs() == 4);  // columns 0-4 and room for two more pairs than the width needs
+  CHECK(value(1, 16 * 1 + 2 * 2 + 1) == Approx(1003).margin(0.02));  // x 3, row 10
+  CHECK(value(1, 16 * 1 + 2 * 7 + 1) == Approx(1003).margin(0.02));  // row 15 repeats row 10
+  CHECK(value(0, 16 * 2 + 2 * 5) == Approx(504).margin(0.02));
+  CHECK(b.value(4, 5) == Approx(504).margin(0.02));
+  CHECK(value(0, 16 * 2 + 2 * 5 + 1) == b.offset);  // past the right edge: sample 0
+  // The ends of the range are the ends of the 16-bit samples.
+  CHECK(b.code(0.0f) == -32768);
+  CHECK(b.code(2000.0f) == 32767);
   BlockedPlane chroma = BlockedPlane::from(pattern(4, 4, [](int x, int) { return x * 0.3f - 0.45f; }), -0.5f, 0.5f);
-  CHECK(chroma.block(0)[3 * 8] * chroma.scale + chroma.offset == Approx(0.45).margin(1e-4));
+  CHECK(chroma.block(0)[16 + 1] * chroma.scale + chroma.offset == Approx(0.45).margin(1e-4));
 }
 
 TEST_CASE("a whole-pixel window at scale 1 reproduces the source") {
