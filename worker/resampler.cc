@@ -38,6 +38,17 @@ double sinc(double x) {
 
 double lanczos3(double x) { return std::fabs(x) < 3 ? sinc(x) * sinc(x / 3) : 0; }
 
+// floor and ceil to int without a call into libm (x86-64 has no rounding
+// instruction before SSE4.1, which this file does not assume).
+inline int floor_int(double v) {
+  const int i = static_cast<int>(v);
+  return i > v ? i - 1 : i;
+}
+inline int ceil_int(double v) {
+  const int i = static_cast<int>(v);
+  return i < v ? i + 1 : i;
+}
+
 double kernel_radius(Kernel kernel) { return kernel == Kernel::k_lanczos3 ? 3.0 : 2.0; }
 
 double evaluate(Kernel kernel, double x) {
@@ -240,27 +251,49 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
   bank->pair_weights.assign(static_cast<size_t>(output_size) * bank->pairs, 0);
   bank->coverage.assign(output_size, 1.0f);
 
-  std::vector<double> raw, exact(taps);
-  std::vector<int> units(taps), slots(2 * bank->pairs);
+  // Per output: the kernel at each source sample in reach, normalised, and
+  // laid onto the output's run of taps. This runs for every output of
+  // every plane each frame (about 4,500 at 1080p), so it keeps to
+  // multiplications and stack arrays where it can.
+  const double inverse_stretch = 1.0 / stretch;
+  std::vector<double> raw_storage, exact_storage;
+  double raw_local[32], exact_local[32];
+  // The source samples strictly inside the kernel's reach: at most taps + 1
+  // of them before a tiny source caps `taps`.
+  const int reach = static_cast<int>(std::ceil(2 * radius)) + 1;
+  double* raw = raw_local;
+  double* exact = exact_local;
+  if (reach > 32 || taps > 32) {
+    raw_storage.resize(std::max(reach, taps));
+    exact_storage.resize(std::max(reach, taps));
+    raw = raw_storage.data();
+    exact = exact_storage.data();
+  }
+  int units[64];
+  std::vector<int> unit_storage;
+  int* unit = units;
+  if (2 * bank->pairs > 64) {
+    unit_storage.resize(2 * bank->pairs);
+    unit = unit_storage.data();
+  }
   for (int i = 0; i < output_size; ++i) {
     // Where output sample i lies, in source coordinates (sample centres at +0.5).
     const double u = window_start + (i + output_offset) * step - 0.5;
-    const int lo = static_cast<int>(std::floor(u - radius)) + 1;
-    const int hi = static_cast<int>(std::ceil(u + radius)) - 1;
-    raw.assign(hi - lo + 1, 0.0);
+    const int lo = floor_int(u - radius) + 1;
+    const int hi = std::min(ceil_int(u + radius) - 1, lo + reach - 1);
     double total = 0;
     for (int j = lo; j <= hi; ++j) {
-      raw[j - lo] = evaluate(kernel, (j - u) / stretch);
+      raw[j - lo] = evaluate(kernel, (j - u) * inverse_stretch);
       total += raw[j - lo];
     }
-    if (total == 0) total = 1;
+    const double normalise = total == 0 ? 1.0 : 1.0 / total;
     // The contiguous run of `taps` source samples this output reads.
     const int first = std::clamp(lo, 0, source_size - taps);
     bank->first[i] = first;
-    std::fill(exact.begin(), exact.end(), 0.0);
+    std::fill(exact, exact + taps, 0.0);
     double inside = 0;
     for (int j = lo; j <= hi; ++j) {
-      double weight = raw[j - lo] / total;
+      double weight = raw[j - lo] * normalise;
       int target = j;
       if (j < 0 || j >= source_size) {
         if (edge == EdgeMode::k_transparent) continue;
@@ -275,24 +308,23 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
     // exactly 1 when clamped, so flat areas stay flat. Every weight is
     // below about 1.1 (the kernels' largest lobe, normalised), well inside
     // 16 bits.
-    const int want = edge == EdgeMode::k_transparent ? static_cast<int>(std::lround(inside * k_unit)) : k_unit;
+    auto round_units = [](double v) { return floor_int(v * k_unit + 0.5); };
+    const int want = edge == EdgeMode::k_transparent ? round_units(inside) : k_unit;
+    std::fill(unit, unit + 2 * bank->pairs, 0);
+    int* tap_unit = unit + first % 2;  // slot of tap t: its column from first & ~1
     int sum = 0, largest = 0;
     for (int t = 0; t < taps; ++t) {
-      units[t] = static_cast<int>(std::lround(exact[t] * k_unit));
-      sum += units[t];
-      if (std::abs(units[t]) > std::abs(units[largest])) largest = t;
+      tap_unit[t] = round_units(exact[t]);
+      sum += tap_unit[t];
+      if (std::abs(tap_unit[t]) > std::abs(tap_unit[largest])) largest = t;
     }
-    units[largest] += want - sum;
+    tap_unit[largest] += want - sum;
     float* w = &bank->weights[static_cast<size_t>(i) * taps];
-    std::fill(slots.begin(), slots.end(), 0);
-    for (int t = 0; t < taps; ++t) {
-      w[t] = static_cast<float>(units[t]) / k_unit;
-      slots[first % 2 + t] = units[t];
-    }
+    for (int t = 0; t < taps; ++t) w[t] = static_cast<float>(tap_unit[t]) / k_unit;
     int32_t* pairs = &bank->pair_weights[static_cast<size_t>(i) * bank->pairs];
     for (int p = 0; p < bank->pairs; ++p)
-      pairs[p] = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint16_t>(slots[2 * p])) |
-                                      (static_cast<uint32_t>(static_cast<uint16_t>(slots[2 * p + 1])) << 16));
+      pairs[p] = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint16_t>(unit[2 * p])) |
+                                      (static_cast<uint32_t>(static_cast<uint16_t>(unit[2 * p + 1])) << 16));
     if (edge == EdgeMode::k_transparent) bank->coverage[i] = static_cast<float>(want) / k_unit;
   }
 }
