@@ -263,9 +263,9 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
   const int reach = static_cast<int>(std::ceil(2 * radius)) + 1;
   double* raw = raw_local;
   double* exact = exact_local;
-  if (reach > 32 || taps > 32) {
-    raw_storage.resize(std::max(reach, taps));
-    exact_storage.resize(std::max(reach, taps));
+  if (reach > 32) {  // taps < reach
+    raw_storage.resize(reach);
+    exact_storage.resize(reach);
     raw = raw_storage.data();
     exact = exact_storage.data();
   }
