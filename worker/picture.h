@@ -50,8 +50,9 @@ struct Picture {
 /// block(b)[16 * (x / 2) + 2 * r + x % 2]. The horizontal filter then reads
 /// two taps of eight rows with one vector load and multiplies them with one
 /// multiply-add of 16-bit pairs, with no gathers and no widening. Rows past
-/// the bottom repeat the last row; a block ends with room for two more
-/// pairs than the width needs, zero, which filters read with zero weight.
+/// the bottom repeat the last row; a block ends with one or two pairs more
+/// than the width needs, zero, since the horizontal pass reads up to
+/// column width + 1 (with zero weight there).
 /// Samples are signed 16-bit (value = sample * scale + offset): eight bits
 /// finer than the output, and half the memory traffic of floats.
 struct BlockedPlane {
@@ -64,7 +65,8 @@ struct BlockedPlane {
   std::vector<int16_t> data;
 
   int blocks() const { return (height + k_rows - 1) / k_rows; }
-  /// Pairs of columns a block holds: the width's, rounded up, and one more.
+  /// Pairs of columns a block holds: the width's, rounded up, and the room
+  /// past them (one pair for an odd width, two for an even one).
   int pairs() const { return width / 2 + 2; }
   size_t block_samples() const { return static_cast<size_t>(pairs()) * k_pair; }
   /// The samples a plane of `width` x `height` holds.
