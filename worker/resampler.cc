@@ -69,10 +69,10 @@ void horizontal_columns(const int16_t* src, float factor, float offset, const Fi
                         float* const* rows) {
   for (int x = begin; x < end; ++x) {
     const int16_t* pairs = src + static_cast<size_t>(fx.first[x] / 2) * k_pair;
-    const int32_t* w = fx.pair_weights.data() + static_cast<size_t>(x) * fx.pairs;
+    const int32_t* w = fx.pair_weights.data() + static_cast<size_t>(x) * fx.pairs();
     for (int r = 0; r < k_block; ++r) {
       int32_t sum = 0;
-      for (int p = 0; p < fx.pairs; ++p)
+      for (int p = 0; p < fx.pairs(); ++p)
         sum += low_weight(w[p]) * pairs[p * k_pair + 2 * r] + high_weight(w[p]) * pairs[p * k_pair + 2 * r + 1];
       rows[r][x] = factor * static_cast<float>(sum) + offset * fx.coverage[x];
     }
@@ -119,7 +119,7 @@ __attribute__((target("avx2"), always_inline)) inline void horizontal_block_avx2
                                                                                 float offset, const FilterBank& fx,
                                                                                 float* const* rows) {
   const int width = static_cast<int>(fx.first.size());
-  const int pairs = Pairs > 0 ? Pairs : fx.pairs;
+  const int pairs = Pairs > 0 ? Pairs : fx.pairs();
   const __m256 scale = _mm256_set1_ps(factor);
   int x = 0;
   for (; x + k_block <= width; x += k_block) {
@@ -145,7 +145,7 @@ __attribute__((target("avx2")))
 void horizontal_pass_avx2(const BlockedPlane& source, int block, const FilterBank& fx, float* const rows[k_block]) {
   const int16_t* src = source.block(std::min(block, source.blocks() - 1));
   const float factor = sum_factor(source);
-  switch (fx.pairs) {
+  switch (fx.pairs()) {
     case 3: horizontal_block_avx2<3>(src, factor, source.offset, fx, rows); break;
     case 4: horizontal_block_avx2<4>(src, factor, source.offset, fx, rows); break;
     default: horizontal_block_avx2<0>(src, factor, source.offset, fx, rows); break;
@@ -243,39 +243,21 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
   int taps = static_cast<int>(std::ceil(2 * radius));
   taps = std::min(taps, source_size);
   bank->taps = taps;
-  // The weights of an output start at column `first`, which may be odd;
-  // the horizontal pass reads them as pairs of columns from first & ~1.
-  bank->pairs = (taps + 2) / 2;
   bank->first.assign(output_size, 0);
   bank->weights.assign(static_cast<size_t>(output_size) * taps, 0.0f);
-  bank->pair_weights.assign(static_cast<size_t>(output_size) * bank->pairs, 0);
+  bank->pair_weights.assign(static_cast<size_t>(output_size) * bank->pairs(), 0);
   bank->coverage.assign(output_size, 1.0f);
 
   // Per output: the kernel at each source sample in reach, normalised, and
   // laid onto the output's run of taps. This runs for every output of
   // every plane each frame (about 4,500 at 1080p), so it keeps to
-  // multiplications and stack arrays where it can.
+  // multiplications and to buffers made once per bank.
   const double inverse_stretch = 1.0 / stretch;
-  std::vector<double> raw_storage, exact_storage;
-  double raw_local[32], exact_local[32];
   // The source samples strictly inside the kernel's reach: at most taps + 1
   // of them before a tiny source caps `taps`.
   const int reach = static_cast<int>(std::ceil(2 * radius)) + 1;
-  double* raw = raw_local;
-  double* exact = exact_local;
-  if (reach > 32) {  // taps < reach
-    raw_storage.resize(reach);
-    exact_storage.resize(reach);
-    raw = raw_storage.data();
-    exact = exact_storage.data();
-  }
-  int units[64];
-  std::vector<int> unit_storage;
-  int* unit = units;
-  if (2 * bank->pairs > 64) {
-    unit_storage.resize(2 * bank->pairs);
-    unit = unit_storage.data();
-  }
+  std::vector<double> raw(reach), exact(taps);
+  std::vector<int> unit(2 * bank->pairs());
   for (int i = 0; i < output_size; ++i) {
     // Where output sample i lies, in source coordinates (sample centres at +0.5).
     const double u = window_start + (i + output_offset) * step - 0.5;
@@ -290,7 +272,7 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
     // The contiguous run of `taps` source samples this output reads.
     const int first = std::clamp(lo, 0, source_size - taps);
     bank->first[i] = first;
-    std::fill(exact, exact + taps, 0.0);
+    std::fill(exact.begin(), exact.end(), 0.0);
     double inside = 0;
     for (int j = lo; j <= hi; ++j) {
       double weight = raw[j - lo] * normalise;
@@ -310,8 +292,8 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
     // 16 bits.
     auto round_units = [](double v) { return floor_int(v * k_unit + 0.5); };
     const int want = edge == EdgeMode::k_transparent ? round_units(inside) : k_unit;
-    std::fill(unit, unit + 2 * bank->pairs, 0);
-    int* tap_unit = unit + first % 2;  // slot of tap t: its column from first & ~1
+    std::fill(unit.begin(), unit.end(), 0);
+    int* tap_unit = unit.data() + first % 2;  // slot of tap t: its column from first & ~1
     int sum = 0, largest = 0;
     for (int t = 0; t < taps; ++t) {
       tap_unit[t] = round_units(exact[t]);
@@ -321,8 +303,8 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
     tap_unit[largest] += want - sum;
     float* w = &bank->weights[static_cast<size_t>(i) * taps];
     for (int t = 0; t < taps; ++t) w[t] = static_cast<float>(tap_unit[t]) / k_unit;
-    int32_t* pairs = &bank->pair_weights[static_cast<size_t>(i) * bank->pairs];
-    for (int p = 0; p < bank->pairs; ++p)
+    int32_t* pairs = &bank->pair_weights[static_cast<size_t>(i) * bank->pairs()];
+    for (int p = 0; p < bank->pairs(); ++p)
       pairs[p] = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint16_t>(unit[2 * p])) |
                                       (static_cast<uint32_t>(static_cast<uint16_t>(unit[2 * p + 1])) << 16));
     if (edge == EdgeMode::k_transparent) bank->coverage[i] = static_cast<float>(want) / k_unit;

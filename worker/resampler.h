@@ -34,7 +34,10 @@ enum class EdgeMode { k_clamp, k_transparent };
 struct FilterBank {
   static constexpr int k_unit = 1 << 14;
   int taps = 0;
-  int pairs = 0;                 ///< pairs of weights per output index
+  /// Pairs of weights per output index: an output's taps start at column
+  /// `first`, which may be odd, and the horizontal pass reads them as pairs
+  /// of columns from first & ~1.
+  int pairs() const { return (taps + 2) / 2; }
   std::vector<int> first;        ///< first source index, per output index
   std::vector<float> weights;    ///< `taps` weights per output index
   /// `pairs` per output index: the weights times k_unit, two to a word (the

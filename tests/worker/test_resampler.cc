@@ -61,15 +61,15 @@ TEST_CASE("filter weights in pairs of columns are the weights, in whole units") 
   for (EdgeMode edge : {EdgeMode::k_clamp, EdgeMode::k_transparent})
     for (double scale : {0.45, 1.0, 1.25, 2.7}) {
       make_filter_bank(301, 120, -20.5, 120 * scale, Kernel::k_catmull_rom, edge, &bank);
-      REQUIRE(bank.pairs == (bank.taps + 2) / 2);
+      REQUIRE(bank.pair_weights.size() == 120u * bank.pairs());
       for (int i = 0; i < 120; ++i) {
-        std::vector<int> slots(2 * bank.pairs);
-        for (int p = 0; p < bank.pairs; ++p) {
-          const int32_t pair = bank.pair_weights[i * bank.pairs + p];
+        std::vector<int> slots(2 * bank.pairs());
+        for (int p = 0; p < bank.pairs(); ++p) {
+          const int32_t pair = bank.pair_weights[i * bank.pairs() + p];
           slots[2 * p] = static_cast<int16_t>(pair & 0xFFFF);
           slots[2 * p + 1] = static_cast<int16_t>(pair >> 16);
         }
-        std::vector<int> expected(2 * bank.pairs);
+        std::vector<int> expected(2 * bank.pairs());
         double sum = 0;
         for (int t = 0; t < bank.taps; ++t) {
           const float w = bank.weights[i * bank.taps + t];
@@ -89,7 +89,7 @@ TEST_CASE("blocked planes keep every sample to 16 bits, in pairs of columns, and
   // Sample (x, 8 * block + r) is at 16 * (x / 2) + 2 * r + x % 2 of its block.
   auto value = [&](int block, int at) { return b.block(block)[at] * b.scale + b.offset; };
   CHECK(b.blocks() == 2);
-  CHECK(b.pairs() == 4);  // columns 0-4 and room for two more pairs than the width needs
+  CHECK(b.pairs() == 4);  // columns 0-4 in three pairs, and one pair of room past them
   CHECK(value(1, 16 * 1 + 2 * 2 + 1) == Approx(1003).margin(0.02));  // x 3, row 10
   CHECK(value(1, 16 * 1 + 2 * 7 + 1) == Approx(1003).margin(0.02));  // row 15 repeats row 10
   CHECK(value(0, 16 * 2 + 2 * 5) == Approx(504).margin(0.02));
