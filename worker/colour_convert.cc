@@ -94,10 +94,12 @@ FrameQuantiser::FrameQuantiser(int width, int height) : m_width(width) {
   }
 }
 
+const float* FrameQuantiser::pattern(int plane, int y) const {
+  return m_offsets[plane].data() + static_cast<size_t>(y & 7) * width(plane);
+}
+
 void FrameQuantiser::row(int plane, int y, const float* samples, AVFrame* frame) const {
-  const int w = plane == 0 ? m_width : (m_width + 1) / 2;
-  quantise_row(samples, w, plane == 0 ? 219.0f : 224.0f,
-               m_offsets[plane].data() + static_cast<size_t>(y & 7) * w,
+  quantise_row(samples, width(plane), scale(plane), pattern(plane, y),
                frame->data[plane] + static_cast<ptrdiff_t>(y) * frame->linesize[plane]);
 }
 

@@ -19,6 +19,14 @@ class FrameQuantiser {
   /// Row `y` of plane `plane` (0 Y', 1 Cb', 2 Cr') into `frame`.
   void row(int plane, int y, const float* samples, AVFrame* frame) const;
 
+  /// row() for a caller that fuses it with other work (TapQuantiser): the
+  /// code of value v at column x of row y is
+  /// trunc(clamp(scale(plane) * v + pattern(plane, y)[x], 0, 255)).
+  float scale(int plane) const { return plane == 0 ? 219.0f : 224.0f; }
+  const float* pattern(int plane, int y) const;
+  /// Samples in a row of `plane`.
+  int width(int plane) const { return plane == 0 ? m_width : (m_width + 1) / 2; }
+
  private:
   int m_width;
   /// Per plane, eight rows of (offset + dither + 0.5) for the repeating pattern.

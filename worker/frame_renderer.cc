@@ -10,7 +10,8 @@ FrameRenderer::FrameRenderer(const std::vector<JobSlide>& slides, const OutputSe
     : m_slides(slides),
       m_output(output),
       m_images(images),
-      m_quantiser(output.width, output.height) {
+      m_quantiser(output.width, output.height),
+      m_tap_quantiser(&m_quantiser) {
   for (const JobSlide& slide : slides) m_spans.push_back(slide.span);
   m_background = to_ycbcr(output.background.r / 255.0f, output.background.g / 255.0f,
                           output.background.b / 255.0f);
@@ -75,12 +76,21 @@ void FrameRenderer::render(int64_t index, AVFrame* frame) {
     const Window v = window_of(content.span, t);
     float opacity = 0;
     const CaptionLayer* caption = caption_at(content.span, t, &opacity);
-    resample_picture_rows(v.prepared->picture, v.x, v.y, v.width, v.height, v.edge,
-                          m_background, v.backdrop, &m_filters, w, h,
-                          [&](int plane, int y, float* row) {
-                            if (caption) caption->apply_row(plane, y, row, opacity);
-                            m_quantiser.row(plane, y, row, frame);
-                          });
+    plan_picture_filters(v.prepared->picture, v.x, v.y, v.width, v.height, v.edge, w, h, &m_filters);
+    const float alone = 1.0f;
+    for (int plane = 0; plane < 3; ++plane) {
+      RowResampler rows = plane_rows(v.prepared->picture, plane, m_background, v.backdrop, &m_filters);
+      for (int y = 0; y < rows.height(); ++y) {
+        if (rows.fully_covered() && !(caption && caption->covers(plane, y))) {
+          const RowTaps taps = rows.next_taps();
+          m_tap_quantiser.row(plane, y, &taps, &alone, 1, 0.0f, frame);
+          continue;
+        }
+        float* row = rows.next_row();
+        if (caption) caption->apply_row(plane, y, row, opacity);
+        m_quantiser.row(plane, y, row, frame);
+      }
+    }
     return;
   }
   // Both slides are resampled row by row in step, so neither is ever held
@@ -96,10 +106,18 @@ void FrameRenderer::render(int64_t index, AVFrame* frame) {
   const CaptionLayer* in_caption = caption_at(content.span, t, &in_opacity);
   const TransitionMixer mixer(m_slides[content.span - 1].out_transition, content.progress, w, h,
                               m_background);
+  auto captioned = [](const CaptionLayer* caption, int plane, int y) { return caption && caption->covers(plane, y); };
   for (int plane = 0; plane < 3; ++plane) {
     RowResampler a = plane_rows(out.prepared->picture, plane, m_background, out.backdrop, &m_outgoing_filters);
     RowResampler b = plane_rows(in.prepared->picture, plane, m_background, in.backdrop, &m_filters);
+    float mix[2], constant = 0;
+    const bool direct = mixer.constant_mix(plane, mix, &constant) && a.fully_covered() && b.fully_covered();
     for (int y = 0; y < b.height(); ++y) {
+      if (direct && !captioned(out_caption, plane, y) && !captioned(in_caption, plane, y)) {
+        const RowTaps taps[2] = {a.next_taps(), b.next_taps()};
+        m_tap_quantiser.row(plane, y, taps, mix, 2, constant, frame);
+        continue;
+      }
       float* row_a = a.next_row();
       float* row_b = b.next_row();
       if (out_caption) out_caption->apply_row(plane, y, row_a, out_opacity);

@@ -24,6 +24,7 @@
 #include "worker/picture.h"
 #include "worker/resampler.h"
 #include "worker/slide_images.h"
+#include "worker/tap_quantiser.h"
 
 struct AVFrame;
 
@@ -67,6 +68,7 @@ class FrameRenderer {
   std::vector<SlideSpan> m_spans;
   YCbCr m_background;
   FrameQuantiser m_quantiser;
+  TapQuantiser m_tap_quantiser;  ///< rows with no caption and no fill: filter, mix and quantiser in one pass
   PictureFilters m_filters;           ///< the slide on screen, or a transition's incoming one
   PictureFilters m_outgoing_filters;  ///< a transition's outgoing slide
   std::vector<std::unique_ptr<CaptionLayer>> m_captions;  ///< per slide position

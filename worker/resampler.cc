@@ -58,15 +58,16 @@ double evaluate(Kernel kernel, double x) {
 // The horizontal pass makes one 8-row block of rows at a time. Per output
 // column it sums the taps over the block's eight rows as exact integers
 // (weights times FilterBank::k_unit, 16-bit samples; the sums stay below
-// 2^31), then makes each sum a value with one float multiply and one add.
-// Integer sums do not depend on the order of their terms, so the AVX2 form
-// below, which sums two taps at a time, gives these bits.
+// 2^31) and stores each sum as a float, unscaled: the vertical pass folds
+// the source's scale into its weights and adds the source's offset once a
+// row (RowTaps), which saves a multiply and an add per sum here. Integer
+// sums do not depend on the order of their terms, so the AVX2 form below,
+// which sums two taps at a time, gives these bits.
 inline int16_t low_weight(int32_t pair) { return static_cast<int16_t>(pair & 0xFFFF); }
 inline int16_t high_weight(int32_t pair) { return static_cast<int16_t>(pair >> 16); }
 
 // Output columns [begin, end) of the block at `src`, the definition.
-void horizontal_columns(const int16_t* src, float factor, float offset, const FilterBank& fx, int begin, int end,
-                        float* const* rows) {
+void horizontal_columns(const int16_t* src, const FilterBank& fx, int begin, int end, float* const* rows) {
   for (int x = begin; x < end; ++x) {
     const int16_t* pairs = src + static_cast<size_t>(fx.first[x] / 2) * k_pair;
     const int32_t* w = fx.pair_weights.data() + static_cast<size_t>(x) * fx.pairs();
@@ -74,18 +75,18 @@ void horizontal_columns(const int16_t* src, float factor, float offset, const Fi
       int32_t sum = 0;
       for (int p = 0; p < fx.pairs(); ++p)
         sum += low_weight(w[p]) * pairs[p * k_pair + 2 * r] + high_weight(w[p]) * pairs[p * k_pair + 2 * r + 1];
-      rows[r][x] = factor * static_cast<float>(sum) + offset * fx.coverage[x];
+      rows[r][x] = static_cast<float>(sum);
     }
   }
 }
 
-// The factor that makes an integer sum a value: the source's scale over
-// the weights' unit (a power of two, so exact).
+// What a horizontal sum is worth: the source's scale over the weights' unit
+// (a power of two, so exact).
 float sum_factor(const BlockedPlane& source) { return source.scale / FilterBank::k_unit; }
 
 void horizontal_pass(const BlockedPlane& source, int block, const FilterBank& fx, float* const rows[k_block]) {
   const int16_t* src = source.block(std::min(block, source.blocks() - 1));
-  horizontal_columns(src, sum_factor(source), source.offset, fx, 0, static_cast<int>(fx.first.size()), rows);
+  horizontal_columns(src, fx, 0, static_cast<int>(fx.first.size()), rows);
 }
 
 // The same pass written for AVX2 with intrinsics. A 32-byte load of a pair
@@ -115,12 +116,11 @@ __attribute__((target("avx2"))) inline void transpose8_avx2(__m256 r[8]) {
 }
 
 template <int Pairs>
-__attribute__((target("avx2"), always_inline)) inline void horizontal_block_avx2(const int16_t* src, float factor,
-                                                                                float offset, const FilterBank& fx,
+__attribute__((target("avx2"), always_inline)) inline void horizontal_block_avx2(const int16_t* src,
+                                                                                const FilterBank& fx,
                                                                                 float* const* rows) {
   const int width = static_cast<int>(fx.first.size());
   const int pairs = Pairs > 0 ? Pairs : fx.pairs();
-  const __m256 scale = _mm256_set1_ps(factor);
   int x = 0;
   for (; x + k_block <= width; x += k_block) {
     __m256 columns[k_block];
@@ -131,41 +131,40 @@ __attribute__((target("avx2"), always_inline)) inline void horizontal_block_avx2
       __m256i sum = _mm256_madd_epi16(_mm256_loadu_si256(column_pairs), _mm256_set1_epi32(w[0]));
       for (int p = 1; p < pairs; ++p)
         sum = _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_loadu_si256(column_pairs + p), _mm256_set1_epi32(w[p])));
-      columns[i] = _mm256_add_ps(_mm256_mul_ps(scale, _mm256_cvtepi32_ps(sum)),
-                                 _mm256_set1_ps(offset * fx.coverage[x + i]));
+      columns[i] = _mm256_cvtepi32_ps(sum);
     }
     transpose8_avx2(columns);
     for (int r = 0; r < k_block; ++r) _mm256_storeu_ps(rows[r] + x, columns[r]);
   }
-  horizontal_columns(src, factor, offset, fx, x, width, rows);
+  horizontal_columns(src, fx, x, width, rows);
 }
 
 // The common pair counts (4 to 7 taps, make_filter_bank) get unrolled loops.
 __attribute__((target("avx2")))
 void horizontal_pass_avx2(const BlockedPlane& source, int block, const FilterBank& fx, float* const rows[k_block]) {
   const int16_t* src = source.block(std::min(block, source.blocks() - 1));
-  const float factor = sum_factor(source);
   switch (fx.pairs()) {
-    case 3: horizontal_block_avx2<3>(src, factor, source.offset, fx, rows); break;
-    case 4: horizontal_block_avx2<4>(src, factor, source.offset, fx, rows); break;
-    default: horizontal_block_avx2<0>(src, factor, source.offset, fx, rows); break;
+    case 3: horizontal_block_avx2<3>(src, fx, rows); break;
+    case 4: horizontal_block_avx2<4>(src, fx, rows); break;
+    default: horizontal_block_avx2<0>(src, fx, rows); break;
   }
 }
 
 // The vertical pass's AVX2 form: 64 samples at a time in eight
 // accumulators (the portable form's four leave the adders waiting on each
 // other), with the tap loop unrolled for the common counts. Per sample the
-// taps are summed in the same order, so the bits are the portable form's.
+// sum starts at `start` and takes the taps in order, as the portable form
+// does, so the bits are the portable form's.
 template <int Taps>
 __attribute__((target("avx2"), always_inline)) inline int vertical_span_avx2(const float* const* rows,
-                                                                           const float* w, int taps,
+                                                                           const float* w, int taps, float start,
                                                                            int width, float* dst) {
   const int n = Taps > 0 ? Taps : taps;
   constexpr int k_wide = 8 * k_block;
   int x = 0;
   for (; x + k_wide <= width; x += k_wide) {
     __m256 a[8];
-    for (int k = 0; k < 8; ++k) a[k] = _mm256_setzero_ps();
+    for (int k = 0; k < 8; ++k) a[k] = _mm256_set1_ps(start);
     for (int t = 0; t < n; ++t) {
       const float* r = rows[t] + x;
       const __m256 wt = _mm256_set1_ps(w[t]);
@@ -174,7 +173,7 @@ __attribute__((target("avx2"), always_inline)) inline int vertical_span_avx2(con
     for (int k = 0; k < 8; ++k) _mm256_storeu_ps(dst + x + k * k_block, a[k]);
   }
   for (; x + k_block <= width; x += k_block) {
-    __m256 a = _mm256_setzero_ps();
+    __m256 a = _mm256_set1_ps(start);
     for (int t = 0; t < n; ++t) a = _mm256_add_ps(a, _mm256_mul_ps(_mm256_set1_ps(w[t]), _mm256_loadu_ps(rows[t] + x)));
     _mm256_storeu_ps(dst + x, a);
   }
@@ -182,27 +181,25 @@ __attribute__((target("avx2"), always_inline)) inline int vertical_span_avx2(con
 }
 
 __attribute__((target("avx2")))
-int vertical_span_avx2(const float* const* rows, const float* w, int taps, int width, float* dst) {
+int vertical_span_avx2(const float* const* rows, const float* w, int taps, float start, int width, float* dst) {
   switch (taps) {
-    case 4: return vertical_span_avx2<4>(rows, w, taps, width, dst);
-    case 5: return vertical_span_avx2<5>(rows, w, taps, width, dst);
-    case 6: return vertical_span_avx2<6>(rows, w, taps, width, dst);
-    case 7: return vertical_span_avx2<7>(rows, w, taps, width, dst);
-    case 8: return vertical_span_avx2<8>(rows, w, taps, width, dst);
-    default: return vertical_span_avx2<0>(rows, w, taps, width, dst);
+    case 4: return vertical_span_avx2<4>(rows, w, taps, start, width, dst);
+    case 5: return vertical_span_avx2<5>(rows, w, taps, start, width, dst);
+    case 6: return vertical_span_avx2<6>(rows, w, taps, start, width, dst);
+    case 7: return vertical_span_avx2<7>(rows, w, taps, start, width, dst);
+    case 8: return vertical_span_avx2<8>(rows, w, taps, start, width, dst);
+    default: return vertical_span_avx2<0>(rows, w, taps, start, width, dst);
   }
 }
 
-// One output row of the vertical pass: four vectors of samples at a time,
-// all taps summed in registers, one store per sample; then background where
-// coverage is incomplete.
-void vertical_row(const float* const* rows, const float* w, int taps, int width,
-                  const float* coverage_x, float coverage_y, float background,
-                  const float* backdrop, float* dst) {
+// dst = start + the weighted taps, per sample: four vectors of samples at a
+// time, all taps summed in registers, one store per sample.
+void vertical_sum(const float* const* rows, const float* w, int taps, float start, int width, float* dst) {
   constexpr int k_wide = 4 * k_block;
-  int x = use_avx2() ? vertical_span_avx2(rows, w, taps, width, dst) : 0;
+  int x = use_avx2() ? vertical_span_avx2(rows, w, taps, start, width, dst) : 0;
   for (; x + k_wide <= width; x += k_wide) {
-    Lanes a0 = {}, a1 = {}, a2 = {}, a3 = {};
+    Lanes a0, a1, a2, a3;
+    a0 = a1 = a2 = a3 = Lanes{} + start;
     for (int t = 0; t < taps; ++t) {
       const float* r = rows[t] + x;
       const float wt = w[t];
@@ -217,15 +214,9 @@ void vertical_row(const float* const* rows, const float* w, int taps, int width,
     store_lanes(dst + x + 3 * k_block, a3);
   }
   for (; x < width; ++x) {
-    float acc = 0;
+    float acc = start;
     for (int t = 0; t < taps; ++t) acc += w[t] * rows[t][x];
     dst[x] = acc;
-  }
-  if (!coverage_x) return;
-  if (backdrop) {
-    for (x = 0; x < width; ++x) dst[x] += backdrop[x] * (1.0f - coverage_x[x] * coverage_y);
-  } else {
-    for (x = 0; x < width; ++x) dst[x] += background * (1.0f - coverage_x[x] * coverage_y);
   }
 }
 
@@ -319,7 +310,7 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
 RowResampler::RowResampler(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy,
                            float background, const Plane* backdrop, ResampleScratch* scratch)
     : m_source(&source), m_fx(&fx), m_fy(&fy), m_background(background), m_backdrop(backdrop),
-      m_scratch(scratch), m_avx2(use_avx2()) {
+      m_scratch(scratch), m_avx2(use_avx2()), m_factor(sum_factor(source)) {
   const int out_w = static_cast<int>(fx.first.size());
   m_ring_rows = ((fy.taps + k_block - 1) / k_block + 1) * k_block;
   scratch->rows.resize(static_cast<size_t>(m_ring_rows + 1) * out_w);
@@ -327,9 +318,10 @@ RowResampler::RowResampler(const BlockedPlane& source, const FilterBank& fx, con
   for (float c : fy.coverage) m_any_uncovered |= c < 0.9999f;
   m_next_block = fy.first.front() / k_block;
   m_tap_rows.resize(fy.taps);
+  m_tap_weights.resize(fy.taps);
 }
 
-float* RowResampler::next_row() {
+RowTaps RowResampler::next_taps() {
   const FilterBank& fx = *m_fx;
   const FilterBank& fy = *m_fy;
   const int out_w = static_cast<int>(fx.first.size());
@@ -347,11 +339,32 @@ float* RowResampler::next_row() {
       horizontal_pass(*m_source, m_next_block, fx, targets);
     ++m_next_block;
   }
-  for (int t = 0; t < fy.taps; ++t) m_tap_rows[t] = ring_row(first + t);
-  float* row_out = ring + static_cast<size_t>(m_ring_rows) * out_w;
-  vertical_row(m_tap_rows.data(), fy.weights.data() + static_cast<size_t>(y) * fy.taps, fy.taps, out_w,
-               m_any_uncovered ? fx.coverage.data() : nullptr, fy.coverage[y], m_background,
-               m_backdrop ? m_backdrop->row(y) : nullptr, row_out);
+  const float* w = fy.weights.data() + static_cast<size_t>(y) * fy.taps;
+  for (int t = 0; t < fy.taps; ++t) {
+    m_tap_rows[t] = ring_row(first + t);
+    m_tap_weights[t] = w[t] * m_factor;
+  }
+  return {m_tap_rows.data(), m_tap_weights.data(), fy.taps, out_w, m_source->offset};
+}
+
+float* RowResampler::next_row() {
+  const int y = m_y;
+  const RowTaps taps = next_taps();
+  float* row_out = m_scratch->rows.data() + static_cast<size_t>(m_ring_rows) * taps.width;
+  if (!m_any_uncovered) {
+    vertical_sum(taps.rows, taps.weights, taps.taps, taps.offset, taps.width, row_out);
+    return row_out;
+  }
+  // The offset counts where the picture covers the sample; the background
+  // (or the backdrop) fills the rest.
+  vertical_sum(taps.rows, taps.weights, taps.taps, 0.0f, taps.width, row_out);
+  const float* coverage_x = m_fx->coverage.data();
+  const float coverage_y = m_fy->coverage[y];
+  const float* backdrop = m_backdrop ? m_backdrop->row(y) : nullptr;
+  for (int x = 0; x < taps.width; ++x) {
+    const float covered = coverage_x[x] * coverage_y;
+    row_out[x] += taps.offset * covered + (backdrop ? backdrop[x] : m_background) * (1.0f - covered);
+  }
   return row_out;
 }
 

@@ -13,7 +13,7 @@
 // (BlockedPlane), so each pair of filter taps is one integer multiply-add
 // across eight rows with no gathers, summed exactly; the results are
 // transposed back to rows, into a small ring just ahead of the vertical
-// pass, which runs along rows in floats. The vertical pass accumulates taps
+// pass, which runs along rows in floats (RowTaps). The vertical pass accumulates taps
 // in a fixed order and the file is built without FP contraction; the AVX2
 // forms of the passes (worker/simd.h) repeat the portable forms' operations,
 // so every CPU produces bit-identical pixels.
@@ -64,6 +64,19 @@ struct ResampleScratch {
 /// place); it is overwritten by the next row.
 using RowSink = std::function<void(int y, float* row)>;
 
+/// One output row before the vertical filter's sum: the row's value is
+/// offset + weights[0] * rows[0][x] + ... + weights[taps - 1] * rows[taps - 1][x],
+/// added in that order, for x in [0, width). The rows hold the horizontal
+/// pass's sums; the weights carry the source's scale. Valid until the
+/// resampler that made it moves on.
+struct RowTaps {
+  const float* const* rows;
+  const float* weights;
+  int taps;
+  int width;
+  float offset;
+};
+
 /// One plane's resampling a row at a time, top to bottom, so that two can
 /// be mixed row by row (a transition) without holding either picture
 /// whole. It keeps pointers to its arguments and works in `scratch`, which
@@ -75,6 +88,12 @@ class RowResampler {
   /// The next output row, of fx.first.size() samples: the caller's to
   /// change, and valid until the next call. At most fy.first.size() calls.
   float* next_row();
+  /// The next output row's taps, unsummed, for a caller that finishes the
+  /// row itself (TapQuantiser) instead of calling next_row(). They hold no
+  /// background: only for a resampler that is fully_covered().
+  RowTaps next_taps();
+  /// Whether the picture covers every output sample (no background fill).
+  bool fully_covered() const { return !m_any_uncovered; }
   /// The output's size: samples a row, and rows.
   int width() const { return static_cast<int>(m_fx->first.size()); }
   int height() const { return static_cast<int>(m_fy->first.size()); }
@@ -87,11 +106,13 @@ class RowResampler {
   const Plane* m_backdrop;
   ResampleScratch* m_scratch;
   bool m_avx2;
+  float m_factor;  ///< what a horizontal sum is worth, in the plane's values
   bool m_any_uncovered = false;
   int m_ring_rows = 0;
   int m_next_block = 0;
   int m_y = 0;
   std::vector<const float*> m_tap_rows;
+  std::vector<float> m_tap_weights;  ///< the row's weights times m_factor
 };
 
 /// out = source resampled through fx (columns) and fy (rows). Where

@@ -125,6 +125,30 @@ void TransitionMixer::mix_row(int plane, int y, const float* a, const float* b, 
   }
 }
 
+bool TransitionMixer::constant_mix(int plane, float mix[2], float* constant) const {
+  *constant = 0;
+  switch (m_type) {
+    case TransitionType::k_cut:
+      mix[0] = 0;
+      mix[1] = 1;
+      return true;
+    case TransitionType::k_crossfade:
+      mix[1] = static_cast<float>(m_progress);
+      mix[0] = 1.0f - mix[1];
+      return true;
+    case TransitionType::k_fade_black: {
+      const bool first_half = m_progress < 0.5;
+      const float wc = static_cast<float>(first_half ? 2 * m_progress : 2 - 2 * m_progress);
+      mix[first_half ? 0 : 1] = 1.0f - wc;
+      mix[first_half ? 1 : 0] = 0;
+      *constant = wc * channel(m_background, plane);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 void compose_transition(TransitionType type, double progress, const Picture& a,
                         const Picture& b, const YCbCr& background, Picture* out) {
   const TransitionMixer mixer(type, progress, a.width(), a.height(), background);

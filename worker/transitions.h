@@ -22,6 +22,11 @@ class TransitionMixer {
   /// and b's rows of `samples` samples. `out` may alias `b`, never `a`.
   void mix_row(int plane, int y, const float* a, const float* b, int samples, float* out) const;
 
+  /// For transitions that weigh every sample of a plane alike (cut,
+  /// crossfade, dip to the background): sets out = mix[0] * a + mix[1] * b
+  /// + *constant for `plane` and returns true; false for the others.
+  bool constant_mix(int plane, float mix[2], float* constant) const;
+
  private:
   TransitionType m_type;
   double m_progress;  ///< eased where the transition eases

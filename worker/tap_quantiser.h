@@ -1,0 +1,43 @@
+#pragma once
+// Rows finished straight into the encoder's frame. A slide alone, and a
+// crossfade or a dip between two slides, make each output sample one
+// weighted sum of the vertical filter's taps (RowTaps) plus a constant. With
+// the quantiser's scale folded into the weights, the vertical sum, the mix
+// and the quantiser become one pass over the row instead of three, each of
+// which read and wrote it.
+//
+// Rows that carry a caption or a background fill, and the other
+// transitions, take the three-pass path (RowResampler::next_row,
+// TransitionMixer, FrameQuantiser). Its floats round differently, so a
+// sample near a code's edge can come out one level apart between the two
+// paths. Which path a row takes depends only on the show and the frame
+// index, so frames stay a pure function of both.
+
+#include <vector>
+
+#include "worker/colour_convert.h"
+#include "worker/resampler.h"
+
+struct AVFrame;
+
+namespace chunkreel {
+
+class TapQuantiser {
+ public:
+  explicit TapQuantiser(const FrameQuantiser* quantiser) : m_quantiser(quantiser) {}
+
+  /// Row `y` of plane `plane` (0 Y', 1 Cb', 2 Cr') into `frame`: at each
+  /// column, constant + mix[0] * value_0 + ... + mix[count - 1] *
+  /// value_(count - 1), where value_s is sources[s]'s row (RowTaps),
+  /// quantised as FrameQuantiser::row quantises a value. The sources' width
+  /// must be the plane's.
+  void row(int plane, int y, const RowTaps* sources, const float* mix, int count, float constant,
+           AVFrame* frame);
+
+ private:
+  const FrameQuantiser* m_quantiser;
+  std::vector<const float*> m_rows;  ///< every source's tap rows, in order
+  std::vector<float> m_weights;      ///< their weights, times the mix and the quantiser's scale
+};
+
+}  // namespace chunkreel
