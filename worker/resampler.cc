@@ -11,6 +11,7 @@ namespace chunkreel {
 namespace {
 
 constexpr int k_block = BlockedPlane::k_rows;
+constexpr int k_pass_blocks = 2;  ///< blocks the horizontal pass makes a call
 typedef float Lanes __attribute__((vector_size(k_block * sizeof(float))));
 
 [[gnu::always_inline]] inline Lanes load_lanes(const float* p) {
@@ -115,38 +116,57 @@ __attribute__((target("avx2"))) inline void transpose8_avx2(__m256 r[8]) {
   }
 }
 
+// Two blocks a call: the second block's columns read the same weights at
+// the same offset in their block, so each weight is loaded once for 16
+// rows, and one output column's addressing serves both. The second block's
+// eight columns wait in memory while the first's are transposed.
 template <int Pairs>
-__attribute__((target("avx2"), always_inline)) inline void horizontal_block_avx2(const int16_t* src,
-                                                                                const FilterBank& fx,
-                                                                                float* const* rows) {
+__attribute__((target("avx2"), always_inline)) inline void horizontal_blocks_avx2(const int16_t* upper,
+                                                                                 const int16_t* lower,
+                                                                                 const FilterBank& fx,
+                                                                                 float* const* rows) {
   const int width = static_cast<int>(fx.first.size());
   const int pairs = Pairs > 0 ? Pairs : fx.pairs();
+  const ptrdiff_t apart = lower - upper;  // 0 when both are the last block, repeated
   int x = 0;
   for (; x + k_block <= width; x += k_block) {
-    __m256 columns[k_block];
+    __m256 columns[k_block], lower_columns[k_block];
     for (int i = 0; i < k_block; ++i) {
       const auto* column_pairs =
-          reinterpret_cast<const __m256i*>(src + static_cast<size_t>(fx.first[x + i] / 2) * k_pair);
+          reinterpret_cast<const __m256i*>(upper + static_cast<size_t>(fx.first[x + i] / 2) * k_pair);
+      const auto* lower_pairs = reinterpret_cast<const __m256i*>(reinterpret_cast<const int16_t*>(column_pairs) + apart);
       const int32_t* w = fx.pair_weights.data() + static_cast<size_t>(x + i) * pairs;
-      __m256i sum = _mm256_madd_epi16(_mm256_loadu_si256(column_pairs), _mm256_set1_epi32(w[0]));
-      for (int p = 1; p < pairs; ++p)
-        sum = _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_loadu_si256(column_pairs + p), _mm256_set1_epi32(w[p])));
+      __m256i weight = _mm256_set1_epi32(w[0]);
+      __m256i sum = _mm256_madd_epi16(_mm256_loadu_si256(column_pairs), weight);
+      __m256i lower_sum = _mm256_madd_epi16(_mm256_loadu_si256(lower_pairs), weight);
+      for (int p = 1; p < pairs; ++p) {
+        weight = _mm256_set1_epi32(w[p]);
+        sum = _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_loadu_si256(column_pairs + p), weight));
+        lower_sum = _mm256_add_epi32(lower_sum, _mm256_madd_epi16(_mm256_loadu_si256(lower_pairs + p), weight));
+      }
       columns[i] = _mm256_cvtepi32_ps(sum);
+      lower_columns[i] = _mm256_cvtepi32_ps(lower_sum);
     }
     transpose8_avx2(columns);
     for (int r = 0; r < k_block; ++r) _mm256_storeu_ps(rows[r] + x, columns[r]);
+    transpose8_avx2(lower_columns);
+    for (int r = 0; r < k_block; ++r) _mm256_storeu_ps(rows[k_block + r] + x, lower_columns[r]);
   }
-  horizontal_columns(src, fx, x, width, rows);
+  horizontal_columns(upper, fx, x, width, rows);
+  horizontal_columns(lower, fx, x, width, rows + k_block);
 }
 
-// The common pair counts (4 to 7 taps, make_filter_bank) get unrolled loops.
+// Blocks `block` and block + 1 into rows[0..15]. The common pair counts (4
+// to 7 taps, make_filter_bank) get unrolled loops.
 __attribute__((target("avx2")))
-void horizontal_pass_avx2(const BlockedPlane& source, int block, const FilterBank& fx, float* const rows[k_block]) {
-  const int16_t* src = source.block(std::min(block, source.blocks() - 1));
+void horizontal_pass_avx2(const BlockedPlane& source, int block, const FilterBank& fx,
+                          float* const rows[2 * k_block]) {
+  const int16_t* upper = source.block(std::min(block, source.blocks() - 1));
+  const int16_t* lower = source.block(std::min(block + 1, source.blocks() - 1));
   switch (fx.pairs()) {
-    case 3: horizontal_block_avx2<3>(src, fx, rows); break;
-    case 4: horizontal_block_avx2<4>(src, fx, rows); break;
-    default: horizontal_block_avx2<0>(src, fx, rows); break;
+    case 3: horizontal_blocks_avx2<3>(upper, lower, fx, rows); break;
+    case 4: horizontal_blocks_avx2<4>(upper, lower, fx, rows); break;
+    default: horizontal_blocks_avx2<0>(upper, lower, fx, rows); break;
   }
 }
 
@@ -305,14 +325,14 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
 // The horizontal pass fills a small ring of rows just ahead of the
 // vertical pass, so the intermediate stays in cache instead of making a
 // round trip through memory for the whole frame. The ring holds the
-// vertical filter's rows and the block of 8 one horizontal pass makes
-// ahead of them: 16 rows, 120 KiB of a 1080p luma plane, for up to 8 taps.
+// vertical filter's rows and the two blocks of 8 one horizontal pass makes
+// ahead of them: 24 rows, 180 KiB of a 1080p luma plane, for up to 8 taps.
 RowResampler::RowResampler(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy,
                            float background, const Plane* backdrop, ResampleScratch* scratch)
     : m_source(&source), m_fx(&fx), m_fy(&fy), m_background(background), m_backdrop(backdrop),
       m_scratch(scratch), m_avx2(use_avx2()), m_factor(sum_factor(source)) {
   const int out_w = static_cast<int>(fx.first.size());
-  m_ring_rows = ((fy.taps + k_block - 1) / k_block + 1) * k_block;
+  m_ring_rows = ((fy.taps + k_block - 1) / k_block + k_pass_blocks) * k_block;
   scratch->rows.resize(static_cast<size_t>(m_ring_rows + 1) * out_w);
   for (float c : fx.coverage) m_any_uncovered |= c < 0.9999f;
   for (float c : fy.coverage) m_any_uncovered |= c < 0.9999f;
@@ -331,13 +351,15 @@ RowTaps RowResampler::next_taps() {
   const int first = fy.first[y];
   const int last = first + fy.taps - 1;
   while (m_next_block * k_block <= last) {
-    float* targets[k_block];
-    for (int r = 0; r < k_block; ++r) targets[r] = ring_row(m_next_block * k_block + r);
-    if (m_avx2)
+    float* targets[k_pass_blocks * k_block];
+    for (int r = 0; r < k_pass_blocks * k_block; ++r) targets[r] = ring_row(m_next_block * k_block + r);
+    if (m_avx2) {
       horizontal_pass_avx2(*m_source, m_next_block, fx, targets);
-    else
+    } else {
       horizontal_pass(*m_source, m_next_block, fx, targets);
-    ++m_next_block;
+      horizontal_pass(*m_source, m_next_block + 1, fx, targets + k_block);
+    }
+    m_next_block += k_pass_blocks;
   }
   const float* w = fy.weights.data() + static_cast<size_t>(y) * fy.taps;
   for (int t = 0; t < fy.taps; ++t) {
