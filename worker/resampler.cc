@@ -254,9 +254,10 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
   int taps = static_cast<int>(std::ceil(2 * radius));
   taps = std::min(taps, source_size);
   bank->taps = taps;
-  bank->first.assign(output_size, 0);
-  bank->weights.assign(static_cast<size_t>(output_size) * taps, 0.0f);
-  bank->pair_weights.assign(static_cast<size_t>(output_size) * bank->pairs(), 0);
+  // Every output's first, weights and pairs are written below.
+  bank->first.resize(output_size);
+  bank->weights.resize(static_cast<size_t>(output_size) * taps);
+  bank->pair_weights.resize(static_cast<size_t>(output_size) * bank->pairs());
   bank->coverage.assign(output_size, 1.0f);
 
   // Per output: the kernel at each source sample in reach, normalised, and
@@ -285,16 +286,24 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
     bank->first[i] = first;
     std::fill(exact.begin(), exact.end(), 0.0);
     double inside = 0;
-    for (int j = lo; j <= hi; ++j) {
-      double weight = raw[j - lo] * normalise;
-      int target = j;
-      if (j < 0 || j >= source_size) {
-        if (edge == EdgeMode::k_transparent) continue;
-        target = std::clamp(j, 0, source_size - 1);
+    if (lo >= 0 && hi < source_size && hi - first < taps) {
+      // Inside the source, the usual case: the taps are the samples in reach.
+      for (int j = lo; j <= hi; ++j) {
+        exact[j - first] = raw[j - lo] * normalise;
+        inside += exact[j - first];
       }
-      if (target - first < 0 || target - first >= taps) continue;  // beyond a tiny source
-      exact[target - first] += weight;
-      inside += weight;
+    } else {
+      for (int j = lo; j <= hi; ++j) {
+        double weight = raw[j - lo] * normalise;
+        int target = j;
+        if (j < 0 || j >= source_size) {
+          if (edge == EdgeMode::k_transparent) continue;
+          target = std::clamp(j, 0, source_size - 1);
+        }
+        if (target - first < 0 || target - first >= taps) continue;  // beyond a tiny source
+        exact[target - first] += weight;
+        inside += weight;
+      }
     }
     // Weights in whole units of 1/k_unit, rounded, with the rounding's sum
     // moved onto the largest so that they add up to the coverage rounded:
