@@ -79,9 +79,9 @@ void FrameRenderer::render(int64_t index, AVFrame* frame) {
     plan_picture_filters(v.prepared->picture, v.x, v.y, v.width, v.height, v.edge, w, h, &m_filters);
     const float alone = 1.0f;
     for (int plane = 0; plane < 3; ++plane) {
-      RowResampler rows = plane_rows(v.prepared->picture, plane, m_background, v.backdrop, &m_filters);
+      RowResampler rows = plane_rows(v.prepared->picture, plane, m_background, v.backdrop, &m_filters, true);
       for (int y = 0; y < rows.height(); ++y) {
-        if (rows.fully_covered() && !(caption && caption->covers(plane, y))) {
+        if (rows.short_rows() && !(caption && caption->covers(plane, y))) {
           const RowTaps taps = rows.next_taps();
           m_tap_quantiser.row(plane, y, &taps, &alone, 1, 0.0f, frame);
           continue;
@@ -108,10 +108,14 @@ void FrameRenderer::render(int64_t index, AVFrame* frame) {
                               m_background);
   auto captioned = [](const CaptionLayer* caption, int plane, int y) { return caption && caption->covers(plane, y); };
   for (int plane = 0; plane < 3; ++plane) {
-    RowResampler a = plane_rows(out.prepared->picture, plane, m_background, out.backdrop, &m_outgoing_filters);
-    RowResampler b = plane_rows(in.prepared->picture, plane, m_background, in.backdrop, &m_filters);
+    // 16-bit rings where the rows will go to the tap quantiser (a slide
+    // that does not cover the frame gets a float ring either way).
     float mix[2], constant = 0;
-    const bool direct = mixer.constant_mix(plane, mix, &constant) && a.fully_covered() && b.fully_covered();
+    const bool constant_mix = mixer.constant_mix(plane, mix, &constant);
+    RowResampler a =
+        plane_rows(out.prepared->picture, plane, m_background, out.backdrop, &m_outgoing_filters, constant_mix);
+    RowResampler b = plane_rows(in.prepared->picture, plane, m_background, in.backdrop, &m_filters, constant_mix);
+    const bool direct = constant_mix && a.short_rows() && b.short_rows();
     for (int y = 0; y < b.height(); ++y) {
       if (direct && !captioned(out_caption, plane, y) && !captioned(in_caption, plane, y)) {
         const RowTaps taps[2] = {a.next_taps(), b.next_taps()};

@@ -81,11 +81,36 @@ void horizontal_columns(const int16_t* src, const FilterBank& fx, int begin, int
   }
 }
 
+// The 16-bit form of a horizontal sum, for rings of 16-bit rows: the sum
+// over 2^15 (a sample's scale times the weights' sum, halved), rounded to
+// nearest (rounding down would make every sample half a unit low, which
+// moved 0.5% of a frame's codes down a level), within int16 (the sums'
+// range keeps it inside; the clamp is what the AVX2 form's saturating pack
+// does, written out).
+constexpr int k_short_shift = 15;
+inline int16_t short_sum(int32_t sum) {
+  return static_cast<int16_t>(std::clamp((sum + (1 << (k_short_shift - 1))) >> k_short_shift, -32768, 32767));
+}
+
+void horizontal_columns(const int16_t* src, const FilterBank& fx, int begin, int end, int16_t* const* rows) {
+  for (int x = begin; x < end; ++x) {
+    const int16_t* pairs = src + static_cast<size_t>(fx.first[x] / 2) * k_pair;
+    const int32_t* w = fx.pair_weights.data() + static_cast<size_t>(x) * fx.pairs();
+    for (int r = 0; r < k_block; ++r) {
+      int32_t sum = 0;
+      for (int p = 0; p < fx.pairs(); ++p)
+        sum += low_weight(w[p]) * pairs[p * k_pair + 2 * r] + high_weight(w[p]) * pairs[p * k_pair + 2 * r + 1];
+      rows[r][x] = short_sum(sum);
+    }
+  }
+}
+
 // What a horizontal sum is worth: the source's scale over the weights' unit
 // (a power of two, so exact).
 float sum_factor(const BlockedPlane& source) { return source.scale / FilterBank::k_unit; }
 
-void horizontal_pass(const BlockedPlane& source, int block, const FilterBank& fx, float* const rows[k_block]) {
+template <class Sample>
+void horizontal_pass(const BlockedPlane& source, int block, const FilterBank& fx, Sample* const rows[k_block]) {
   const int16_t* src = source.block(std::min(block, source.blocks() - 1));
   horizontal_columns(src, fx, 0, static_cast<int>(fx.first.size()), rows);
 }
@@ -120,17 +145,59 @@ __attribute__((target("avx2"))) inline void transpose8_avx2(__m256 r[8]) {
 // the same offset in their block, so each weight is loaded once for 16
 // rows, and one output column's addressing serves both. The second block's
 // eight columns wait in memory while the first's are transposed.
-template <int Pairs>
+// Eight columns' sums of eight rows, one register a column, into rows
+// [x, x + 8) of rows[0..7]: as floats, transposed in 32-bit lanes; or as
+// 16-bit samples (short_sum), packed two columns a register and transposed
+// in 16-bit lanes, which takes fewer shuffles.
+__attribute__((target("avx2"), always_inline)) inline void store_columns_avx2(__m256i sums[8], int x,
+                                                                            float* const* rows) {
+  __m256 columns[k_block];
+  for (int i = 0; i < k_block; ++i) columns[i] = _mm256_cvtepi32_ps(sums[i]);
+  transpose8_avx2(columns);
+  for (int r = 0; r < k_block; ++r) _mm256_storeu_ps(rows[r] + x, columns[r]);
+}
+
+__attribute__((target("avx2"), always_inline)) inline void store_columns_avx2(__m256i sums[8], int x,
+                                                                            int16_t* const* rows) {
+  // Register k: columns 2k and 2k + 1, rows 0-3 in the low lane and 4-7
+  // in the high one.
+  const __m256i half = _mm256_set1_epi32(1 << (k_short_shift - 1));
+  auto shifted = [half](__m256i sum) __attribute__((target("avx2"), always_inline)) {
+    return _mm256_srai_epi32(_mm256_add_epi32(sum, half), k_short_shift);
+  };
+  __m256i p[4];
+  for (int k = 0; k < 4; ++k) p[k] = _mm256_packs_epi32(shifted(sums[2 * k]), shifted(sums[2 * k + 1]));
+  const __m256i a = _mm256_unpacklo_epi16(p[0], p[1]);  // c0 c2 of rows 0-3 (rows 4-7 above)
+  const __m256i b = _mm256_unpackhi_epi16(p[0], p[1]);  // c1 c3
+  const __m256i c = _mm256_unpacklo_epi16(p[2], p[3]);  // c4 c6
+  const __m256i d = _mm256_unpackhi_epi16(p[2], p[3]);  // c5 c7
+  const __m256i e = _mm256_unpacklo_epi16(a, b);        // c0-c3 of rows 0 and 1
+  const __m256i f = _mm256_unpackhi_epi16(a, b);        // c0-c3 of rows 2 and 3
+  const __m256i g = _mm256_unpacklo_epi16(c, d);        // c4-c7 of rows 0 and 1
+  const __m256i h = _mm256_unpackhi_epi16(c, d);        // c4-c7 of rows 2 and 3
+  const __m256i r[4] = {_mm256_unpacklo_epi64(e, g), _mm256_unpackhi_epi64(e, g), _mm256_unpacklo_epi64(f, h),
+                        _mm256_unpackhi_epi64(f, h)};  // rows 0-3, and 4-7 in the high lanes
+  for (int k = 0; k < 4; ++k) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[k] + x), _mm256_castsi256_si128(r[k]));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[k + 4] + x), _mm256_extracti128_si256(r[k], 1));
+  }
+}
+
+// Two blocks a call: the second block's columns read the same weights at
+// the same offset in their block, so each weight is loaded once for 16
+// rows, and one output column's addressing serves both. The second block's
+// eight columns wait in memory while the first's are stored.
+template <int Pairs, class Sample>
 __attribute__((target("avx2"), always_inline)) inline void horizontal_blocks_avx2(const int16_t* upper,
                                                                                  const int16_t* lower,
                                                                                  const FilterBank& fx,
-                                                                                 float* const* rows) {
+                                                                                 Sample* const* rows) {
   const int width = static_cast<int>(fx.first.size());
   const int pairs = Pairs > 0 ? Pairs : fx.pairs();
   const ptrdiff_t apart = lower - upper;  // 0 when both are the last block, repeated
   int x = 0;
   for (; x + k_block <= width; x += k_block) {
-    __m256 columns[k_block], lower_columns[k_block];
+    __m256i sums[k_block], lower_sums[k_block];
     for (int i = 0; i < k_block; ++i) {
       const auto* column_pairs =
           reinterpret_cast<const __m256i*>(upper + static_cast<size_t>(fx.first[x + i] / 2) * k_pair);
@@ -144,13 +211,11 @@ __attribute__((target("avx2"), always_inline)) inline void horizontal_blocks_avx
         sum = _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_loadu_si256(column_pairs + p), weight));
         lower_sum = _mm256_add_epi32(lower_sum, _mm256_madd_epi16(_mm256_loadu_si256(lower_pairs + p), weight));
       }
-      columns[i] = _mm256_cvtepi32_ps(sum);
-      lower_columns[i] = _mm256_cvtepi32_ps(lower_sum);
+      sums[i] = sum;
+      lower_sums[i] = lower_sum;
     }
-    transpose8_avx2(columns);
-    for (int r = 0; r < k_block; ++r) _mm256_storeu_ps(rows[r] + x, columns[r]);
-    transpose8_avx2(lower_columns);
-    for (int r = 0; r < k_block; ++r) _mm256_storeu_ps(rows[k_block + r] + x, lower_columns[r]);
+    store_columns_avx2(sums, x, rows);
+    store_columns_avx2(lower_sums, x, rows + k_block);
   }
   horizontal_columns(upper, fx, x, width, rows);
   horizontal_columns(lower, fx, x, width, rows + k_block);
@@ -158,9 +223,10 @@ __attribute__((target("avx2"), always_inline)) inline void horizontal_blocks_avx
 
 // Blocks `block` and block + 1 into rows[0..15]. The common pair counts (4
 // to 7 taps, make_filter_bank) get unrolled loops.
+template <class Sample>
 __attribute__((target("avx2")))
 void horizontal_pass_avx2(const BlockedPlane& source, int block, const FilterBank& fx,
-                          float* const rows[2 * k_block]) {
+                          Sample* const rows[2 * k_block]) {
   const int16_t* upper = source.block(std::min(block, source.blocks() - 1));
   const int16_t* lower = source.block(std::min(block + 1, source.blocks() - 1));
   switch (fx.pairs()) {
@@ -337,30 +403,36 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
 // vertical filter's rows and the two blocks of 8 one horizontal pass makes
 // ahead of them: 24 rows, 180 KiB of a 1080p luma plane, for up to 8 taps.
 RowResampler::RowResampler(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy,
-                           float background, const Plane* backdrop, ResampleScratch* scratch)
+                           float background, const Plane* backdrop, ResampleScratch* scratch, bool short_rows)
     : m_source(&source), m_fx(&fx), m_fy(&fy), m_background(background), m_backdrop(backdrop),
       m_scratch(scratch), m_avx2(use_avx2()), m_factor(sum_factor(source)) {
   const int out_w = static_cast<int>(fx.first.size());
   m_ring_rows = ((fy.taps + k_block - 1) / k_block + k_pass_blocks) * k_block;
-  scratch->rows.resize(static_cast<size_t>(m_ring_rows + 1) * out_w);
   for (float c : fx.coverage) m_any_uncovered |= c < 0.9999f;
   for (float c : fy.coverage) m_any_uncovered |= c < 0.9999f;
+  m_short = short_rows && !m_any_uncovered;
+  // A 16-bit sample is a float sum over 2^15 (short_sum).
+  if (m_short) m_factor *= static_cast<float>(1 << k_short_shift);
+  scratch->rows.resize(static_cast<size_t>(m_short ? 1 : m_ring_rows + 1) * out_w);
+  if (m_short) scratch->short_rows.resize(static_cast<size_t>(m_ring_rows) * out_w);
   m_next_block = fy.first.front() / k_block;
   m_tap_rows.resize(fy.taps);
+  m_short_tap_rows.resize(fy.taps);
   m_tap_weights.resize(fy.taps);
 }
 
-RowTaps RowResampler::next_taps() {
+// Makes the blocks the next row needs and points the tap rows at them.
+template <class Sample>
+void RowResampler::advance(Sample* ring, const Sample** tap_rows) {
   const FilterBank& fx = *m_fx;
   const FilterBank& fy = *m_fy;
   const int out_w = static_cast<int>(fx.first.size());
-  float* ring = m_scratch->rows.data();
   auto ring_row = [&](int r) { return ring + static_cast<size_t>(r % m_ring_rows) * out_w; };
   const int y = m_y++;
   const int first = fy.first[y];
   const int last = first + fy.taps - 1;
   while (m_next_block * k_block <= last) {
-    float* targets[k_pass_blocks * k_block];
+    Sample* targets[k_pass_blocks * k_block];
     for (int r = 0; r < k_pass_blocks * k_block; ++r) targets[r] = ring_row(m_next_block * k_block + r);
     if (m_avx2) {
       horizontal_pass_avx2(*m_source, m_next_block, fx, targets);
@@ -372,29 +444,48 @@ RowTaps RowResampler::next_taps() {
   }
   const float* w = fy.weights.data() + static_cast<size_t>(y) * fy.taps;
   for (int t = 0; t < fy.taps; ++t) {
-    m_tap_rows[t] = ring_row(first + t);
+    tap_rows[t] = ring_row(first + t);
     m_tap_weights[t] = w[t] * m_factor;
   }
-  return {m_tap_rows.data(), m_tap_weights.data(), fy.taps, out_w, m_source->offset};
+}
+
+RowTaps RowResampler::next_taps() {
+  advance(m_scratch->short_rows.data(), m_short_tap_rows.data());
+  return {m_short_tap_rows.data(), m_tap_weights.data(), m_fy->taps, width(), m_source->offset};
 }
 
 float* RowResampler::next_row() {
   const int y = m_y;
-  const RowTaps taps = next_taps();
-  float* row_out = m_scratch->rows.data() + static_cast<size_t>(m_ring_rows) * taps.width;
+  const int out_w = width();
+  const int taps = m_fy->taps;
+  const float* w = m_tap_weights.data();
+  if (m_short) {
+    // One form for every CPU (the compiler vectorises it as it will), so
+    // both give the same bits.
+    const RowTaps row = next_taps();
+    float* out = m_scratch->rows.data();
+    for (int x = 0; x < out_w; ++x) {
+      float acc = row.offset;
+      for (int t = 0; t < taps; ++t) acc += w[t] * static_cast<float>(row.rows[t][x]);
+      out[x] = acc;
+    }
+    return out;
+  }
+  advance(m_scratch->rows.data(), m_tap_rows.data());
+  float* row_out = m_scratch->rows.data() + static_cast<size_t>(m_ring_rows) * out_w;
   if (!m_any_uncovered) {
-    vertical_sum(taps.rows, taps.weights, taps.taps, taps.offset, taps.width, row_out);
+    vertical_sum(m_tap_rows.data(), w, taps, m_source->offset, out_w, row_out);
     return row_out;
   }
   // The offset counts where the picture covers the sample; the background
   // (or the backdrop) fills the rest.
-  vertical_sum(taps.rows, taps.weights, taps.taps, 0.0f, taps.width, row_out);
+  vertical_sum(m_tap_rows.data(), w, taps, 0.0f, out_w, row_out);
   const float* coverage_x = m_fx->coverage.data();
   const float coverage_y = m_fy->coverage[y];
   const float* backdrop = m_backdrop ? m_backdrop->row(y) : nullptr;
-  for (int x = 0; x < taps.width; ++x) {
+  for (int x = 0; x < out_w; ++x) {
     const float covered = coverage_x[x] * coverage_y;
-    row_out[x] += taps.offset * covered + (backdrop ? backdrop[x] : m_background) * (1.0f - covered);
+    row_out[x] += m_source->offset * covered + (backdrop ? backdrop[x] : m_background) * (1.0f - covered);
   }
   return row_out;
 }
@@ -428,11 +519,11 @@ void plan_picture_filters(const SourcePicture& source, double x, double y, doubl
 }
 
 RowResampler plane_rows(const SourcePicture& source, int plane, const YCbCr& background,
-                        const Picture* backdrop, PictureFilters* f) {
+                        const Picture* backdrop, PictureFilters* f, bool short_rows) {
   const bool luma = plane == 0;
   const float fill = plane == 0 ? background.y : plane == 1 ? background.cb : background.cr;
   return RowResampler(source.plane(plane), luma ? f->luma_x : f->chroma_x, luma ? f->luma_y : f->chroma_y,
-                      fill, backdrop ? &backdrop->plane(plane) : nullptr, &f->scratch);
+                      fill, backdrop ? &backdrop->plane(plane) : nullptr, &f->scratch, short_rows);
 }
 
 void resample_picture_rows(const SourcePicture& source, double x, double y, double width,

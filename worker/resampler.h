@@ -56,7 +56,8 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
 
 /// Working memory reused from frame to frame.
 struct ResampleScratch {
-  std::vector<float> rows;  ///< the ring of horizontally filtered rows, and one output row
+  std::vector<float> rows;          ///< the ring of horizontally filtered rows, and one output row
+  std::vector<int16_t> short_rows;  ///< the ring, when its rows are 16-bit
 };
 
 /// Receives finished output rows instead of a plane: (row index, samples).
@@ -64,13 +65,13 @@ struct ResampleScratch {
 /// place); it is overwritten by the next row.
 using RowSink = std::function<void(int y, float* row)>;
 
-/// One output row before the vertical filter's sum: the row's value is
-/// offset + weights[0] * rows[0][x] + ... + weights[taps - 1] * rows[taps - 1][x],
-/// added in that order, for x in [0, width). The rows hold the horizontal
-/// pass's sums; the weights carry the source's scale. Valid until the
-/// resampler that made it moves on.
+/// One output row before the vertical filter's sum, from a ring of 16-bit
+/// rows: the row's value is offset + weights[0] * rows[0][x] + ... +
+/// weights[taps - 1] * rows[taps - 1][x], for x in [0, width). The rows hold
+/// the horizontal pass's sums over 2^15; the weights carry the rest of the
+/// source's scale. Valid until the resampler that made it moves on.
 struct RowTaps {
-  const float* const* rows;
+  const int16_t* const* rows;
   const float* weights;
   int taps;
   int width;
@@ -81,19 +82,25 @@ struct RowTaps {
 /// be mixed row by row (a transition) without holding either picture
 /// whole. It keeps pointers to its arguments and works in `scratch`, which
 /// no other RowResampler may use while it does.
+///
+/// With `short_rows`, and when the picture covers the whole output, the
+/// ring holds 16-bit rows: half the memory traffic, and next_taps() can
+/// hand them to TapQuantiser's integer pass. Its next_row() is then a plain
+/// loop over them, which is slower than the float ring's; so a caller asks
+/// for them only when it will finish most rows with next_taps().
 class RowResampler {
  public:
   RowResampler(const BlockedPlane& source, const FilterBank& fx, const FilterBank& fy, float background,
-               const Plane* backdrop, ResampleScratch* scratch);
+               const Plane* backdrop, ResampleScratch* scratch, bool short_rows = false);
   /// The next output row, of fx.first.size() samples: the caller's to
   /// change, and valid until the next call. At most fy.first.size() calls.
   float* next_row();
   /// The next output row's taps, unsummed, for a caller that finishes the
-  /// row itself (TapQuantiser) instead of calling next_row(). They hold no
-  /// background: only for a resampler that is fully_covered().
+  /// row itself (TapQuantiser) instead of calling next_row(). Only when
+  /// short_rows().
   RowTaps next_taps();
-  /// Whether the picture covers every output sample (no background fill).
-  bool fully_covered() const { return !m_any_uncovered; }
+  /// Whether the ring holds 16-bit rows (see the constructor).
+  bool short_rows() const { return m_short; }
   /// The output's size: samples a row, and rows.
   int width() const { return static_cast<int>(m_fx->first.size()); }
   int height() const { return static_cast<int>(m_fy->first.size()); }
@@ -105,13 +112,18 @@ class RowResampler {
   float m_background;
   const Plane* m_backdrop;
   ResampleScratch* m_scratch;
+  template <class Sample>
+  void advance(Sample* ring, const Sample** tap_rows);
+
   bool m_avx2;
-  float m_factor;  ///< what a horizontal sum is worth, in the plane's values
+  bool m_short = false;
+  float m_factor;  ///< what a ring sample is worth, in the plane's values
   bool m_any_uncovered = false;
   int m_ring_rows = 0;
   int m_next_block = 0;
   int m_y = 0;
   std::vector<const float*> m_tap_rows;
+  std::vector<const int16_t*> m_short_tap_rows;
   std::vector<float> m_tap_weights;  ///< the row's weights times m_factor
 };
 
@@ -152,7 +164,7 @@ void plan_picture_filters(const SourcePicture& source, double x, double y, doubl
 /// plan_picture_filters set `filters` up for; one plane at a time per
 /// `filters`, since they share its scratch.
 RowResampler plane_rows(const SourcePicture& source, int plane, const YCbCr& background,
-                        const Picture* backdrop, PictureFilters* filters);
+                        const Picture* backdrop, PictureFilters* filters, bool short_rows = false);
 
 /// The same, handing rows to `sink(plane, y, row)` (plane 0 is Y', 1 Cb', 2
 /// Cr') for an output of `width` x `height` luma samples. As with RowSink,

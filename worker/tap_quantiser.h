@@ -13,6 +13,7 @@
 // paths. Which path a row takes depends only on the show and the frame
 // index, so frames stay a pure function of both.
 
+#include <cstdint>
 #include <vector>
 
 #include "worker/colour_convert.h"
@@ -24,7 +25,7 @@ namespace chunkreel {
 
 class TapQuantiser {
  public:
-  explicit TapQuantiser(const FrameQuantiser* quantiser) : m_quantiser(quantiser) {}
+  explicit TapQuantiser(const FrameQuantiser* quantiser);
 
   /// Row `y` of plane `plane` (0 Y', 1 Cb', 2 Cr') into `frame`: at each
   /// column, constant + mix[0] * value_0 + ... + mix[count - 1] *
@@ -36,8 +37,9 @@ class TapQuantiser {
 
  private:
   const FrameQuantiser* m_quantiser;
-  std::vector<const float*> m_rows;  ///< every source's tap rows, in order
-  std::vector<float> m_weights;      ///< their weights, times the mix and the quantiser's scale
+  std::vector<int16_t> m_patterns[3];  ///< per plane, FrameQuantiser's pattern in 1/64 of a code
+  std::vector<const int16_t*> m_rows;  ///< every source's tap rows, in order
+  std::vector<int16_t> m_weights;      ///< their weights, times the mix and the quantiser's scale
 };
 
 }  // namespace chunkreel

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <cmath>
 #include <cstdlib>
 #include <vector>
 
@@ -88,8 +89,9 @@ std::vector<uint8_t> render(const SourcePicture* sources, const Window* windows,
   std::vector<float> mixed;
   for (int plane = 0; plane < 3; ++plane) {
     std::vector<RowResampler> rows;
-    for (int s = 0; s < mix.count; ++s) rows.push_back(plane_rows(sources[s], plane, none, nullptr, &filters[s]));
-    for (RowResampler& r : rows) REQUIRE(r.fully_covered());
+    for (int s = 0; s < mix.count; ++s)
+      rows.push_back(plane_rows(sources[s], plane, none, nullptr, &filters[s], fused));
+    for (RowResampler& r : rows) REQUIRE(r.short_rows() == fused);
     for (int y = 0; y < rows[0].height(); ++y) {
       if (fused) {
         RowTaps row_taps[2];
@@ -110,10 +112,14 @@ std::vector<uint8_t> render(const SourcePicture* sources, const Window* windows,
 
 }  // namespace
 
-// The fused pass rounds its floats in another order than the three passes,
-// so a sample lying within a rounding error of a code's edge may land one
-// level away; nothing more, and rarely.
-TEST_CASE("rows quantised from their taps are the three passes' rows, within one level") {
+// The fused pass works in 16-bit integers: the ring keeps the horizontal
+// sums to 1/2^15 of the plane's range, the weights are even numbers of
+// 1/64 of a code, and each tap's product is rounded to 1/64 of a code, so
+// a sum can stray from the float passes' by a few hundredths of a code. A
+// sample lying that close to a code's edge lands one level away: on noise,
+// 0.7-2.0% of them measured (more with more taps), under 3% asserted;
+// never more than a level.
+TEST_CASE("rows quantised from 16-bit taps are the float passes' rows, within one level") {
   const SourcePicture sources[2] = {noise(12345), noise(777)};
   for (const auto& windows : k_windows)
     for (const Mix& mix : k_mixes) {
@@ -130,7 +136,7 @@ TEST_CASE("rows quantised from their taps are the three passes' rows, within one
       INFO("window " << windows[0].w << " x " << windows[0].h << ", " << mix.count << " source(s), " << apart
                      << " of " << fused.size() << " samples apart");
       CHECK(largest <= 1);
-      CHECK(apart * 1000 < fused.size());
+      CHECK(apart * 33 < fused.size());
     }
 }
 
@@ -147,4 +153,35 @@ TEST_CASE("the AVX2 and portable forms of the tap quantiser give the same bits")
       INFO("window " << windows[0].w << " x " << windows[0].h << ", " << mix.count << " source(s)");
       CHECK(portable == avx2);
     }
+}
+
+// Rows with a caption on them come from a 16-bit ring through next_row():
+// the same values as a float ring's, to the ring's precision (2^-15 of the
+// range a sum, a few of them a sample), and the same bits on both forms.
+TEST_CASE("a 16-bit ring's rows are a float ring's, to its precision, on both forms") {
+  const SourcePicture source = noise(4242);
+  for (const auto& windows : k_windows) {
+    const Window& w = windows[0];
+    PictureFilters filters;
+    plan_picture_filters(source, w.x, w.y, w.w, w.h, EdgeMode::k_clamp, k_w, k_h, &filters);
+    for (int plane = 0; plane < 3; ++plane) {
+      std::vector<float> rows[3];
+      for (int form = 0; form < 3; ++form) {
+        allow_avx2(form != 1);
+        RowResampler r = plane_rows(source, plane, YCbCr{0, 0, 0}, nullptr, &filters, form > 0);
+        REQUIRE(r.short_rows() == (form > 0));
+        for (int y = 0; y < r.height(); ++y) {
+          const float* row = r.next_row();
+          rows[form].insert(rows[form].end(), row, row + r.width());
+        }
+      }
+      allow_avx2(true);
+      double largest = 0;
+      for (size_t i = 0; i < rows[0].size(); ++i) largest = std::max(largest, std::fabs(double(rows[0][i]) - rows[2][i]));
+      INFO("window " << w.w << " x " << w.h << ", plane " << plane);
+      CHECK(largest < 2e-4);
+      CHECK(largest > 0);  // the ring really was 16-bit
+      CHECK(rows[1] == rows[2]);
+    }
+  }
 }
