@@ -1,7 +1,8 @@
 #pragma once
 // From the renderer's float Y'CbCr to the encoder's 8-bit limited-range
-// 4:2:0 frame: Y = 16 + 219 Y', C = 128 + 224 C'. This is the one place
-// values are rounded, with an ordered dither below one code value so smooth
+// 4:2:0 frame: Y = 16 + 219 Y', C = 128 + 224 C'. Values become codes here
+// (or in TapQuantiser, which makes the same codes from 16-bit taps, to
+// within a level), with an ordered dither below one code value so smooth
 // gradients (skies) do not band.
 
 #include <vector>

@@ -13,10 +13,12 @@
 // (BlockedPlane), so each pair of filter taps is one integer multiply-add
 // across eight rows with no gathers, summed exactly; the results are
 // transposed back to rows, into a small ring just ahead of the vertical
-// pass, which runs along rows in floats (RowTaps). The vertical pass accumulates taps
-// in a fixed order and the file is built without FP contraction; the AVX2
-// forms of the passes (worker/simd.h) repeat the portable forms' operations,
-// so every CPU produces bit-identical pixels.
+// pass, which runs along rows. The ring holds floats, or 16-bit samples
+// where the rows go to TapQuantiser's integer pass (RowTaps). The float
+// vertical pass accumulates taps in a fixed order and the file is built
+// without FP contraction; the AVX2 forms of the passes (worker/simd.h)
+// repeat the portable forms' operations, so every CPU produces
+// bit-identical pixels.
 
 #include <cstdint>
 #include <functional>
