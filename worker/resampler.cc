@@ -59,27 +59,14 @@ double evaluate(Kernel kernel, double x) {
 // The horizontal pass makes one 8-row block of rows at a time. Per output
 // column it sums the taps over the block's eight rows as exact integers
 // (weights times FilterBank::k_unit, 16-bit samples; the sums stay below
-// 2^31) and stores each sum as a float, unscaled: the vertical pass folds
-// the source's scale into its weights and adds the source's offset once a
-// row (RowTaps), which saves a multiply and an add per sum here. Integer
-// sums do not depend on the order of their terms, so the AVX2 form below,
-// which sums two taps at a time, gives these bits.
+// 2^31) and stores each sum unscaled: as a float, or over 2^15 in a 16-bit
+// ring (short_sum). The vertical pass folds the source's scale into its
+// weights and adds the source's offset once a row, which saves a multiply
+// and an add per sum here. Integer sums do not depend on the order of their
+// terms, so the AVX2 form below, which sums two taps at a time, gives these
+// bits.
 inline int16_t low_weight(int32_t pair) { return static_cast<int16_t>(pair & 0xFFFF); }
 inline int16_t high_weight(int32_t pair) { return static_cast<int16_t>(pair >> 16); }
-
-// Output columns [begin, end) of the block at `src`, the definition.
-void horizontal_columns(const int16_t* src, const FilterBank& fx, int begin, int end, float* const* rows) {
-  for (int x = begin; x < end; ++x) {
-    const int16_t* pairs = src + static_cast<size_t>(fx.first[x] / 2) * k_pair;
-    const int32_t* w = fx.pair_weights.data() + static_cast<size_t>(x) * fx.pairs();
-    for (int r = 0; r < k_block; ++r) {
-      int32_t sum = 0;
-      for (int p = 0; p < fx.pairs(); ++p)
-        sum += low_weight(w[p]) * pairs[p * k_pair + 2 * r] + high_weight(w[p]) * pairs[p * k_pair + 2 * r + 1];
-      rows[r][x] = static_cast<float>(sum);
-    }
-  }
-}
 
 // The 16-bit form of a horizontal sum, for rings of 16-bit rows: the sum
 // over 2^15 (a sample's scale times the weights' sum, halved), rounded to
@@ -92,7 +79,13 @@ inline int16_t short_sum(int32_t sum) {
   return static_cast<int16_t>(std::clamp((sum + (1 << (k_short_shift - 1))) >> k_short_shift, -32768, 32767));
 }
 
-void horizontal_columns(const int16_t* src, const FilterBank& fx, int begin, int end, int16_t* const* rows) {
+// A sum as the ring stores it: a float ring keeps it whole.
+inline void store_sum(int32_t sum, float* out) { *out = static_cast<float>(sum); }
+inline void store_sum(int32_t sum, int16_t* out) { *out = short_sum(sum); }
+
+// Output columns [begin, end) of the block at `src`, the definition.
+template <class Sample>
+void horizontal_columns(const int16_t* src, const FilterBank& fx, int begin, int end, Sample* const* rows) {
   for (int x = begin; x < end; ++x) {
     const int16_t* pairs = src + static_cast<size_t>(fx.first[x] / 2) * k_pair;
     const int32_t* w = fx.pair_weights.data() + static_cast<size_t>(x) * fx.pairs();
@@ -100,7 +93,7 @@ void horizontal_columns(const int16_t* src, const FilterBank& fx, int begin, int
       int32_t sum = 0;
       for (int p = 0; p < fx.pairs(); ++p)
         sum += low_weight(w[p]) * pairs[p * k_pair + 2 * r] + high_weight(w[p]) * pairs[p * k_pair + 2 * r + 1];
-      rows[r][x] = short_sum(sum);
+      store_sum(sum, &rows[r][x]);
     }
   }
 }

@@ -108,15 +108,16 @@ class RowResampler {
   int height() const { return static_cast<int>(m_fy->first.size()); }
 
  private:
+  /// Makes the ring blocks the next row needs and points `tap_rows` at its taps.
+  template <class Sample>
+  void advance(Sample* ring, const Sample** tap_rows);
+
   const BlockedPlane* m_source;
   const FilterBank* m_fx;
   const FilterBank* m_fy;
   float m_background;
   const Plane* m_backdrop;
   ResampleScratch* m_scratch;
-  template <class Sample>
-  void advance(Sample* ring, const Sample** tap_rows);
-
   bool m_avx2;
   bool m_short = false;
   float m_factor;  ///< what a ring sample is worth, in the plane's values

@@ -2,16 +2,18 @@
 // Rows finished straight into the encoder's frame. A slide alone, and a
 // crossfade or a dip between two slides, make each output sample one
 // weighted sum of the vertical filter's taps (RowTaps) plus a constant. With
-// the quantiser's scale folded into the weights, the vertical sum, the mix
-// and the quantiser become one pass over the row instead of three, each of
-// which read and wrote it.
+// the quantiser's scale, the mix and the offsets folded into the weights
+// and the start, the vertical sum, the mix and the quantiser become one
+// pass over the row instead of three, each of which read and wrote it, and
+// the pass runs in 16-bit integers over the ring's 16-bit rows.
 //
 // Rows that carry a caption or a background fill, and the other
-// transitions, take the three-pass path (RowResampler::next_row,
-// TransitionMixer, FrameQuantiser). Its floats round differently, so a
-// sample near a code's edge can come out one level apart between the two
-// paths. Which path a row takes depends only on the show and the frame
-// index, so frames stay a pure function of both.
+// transitions, take the float path (RowResampler::next_row,
+// TransitionMixer, FrameQuantiser). The integer pass keeps a sum to a few
+// hundredths of a code, so about 1% of samples (those that close to a
+// code's edge) come out one level apart between the two paths; flat black
+// and white are exact in both. Which path a row takes depends only on the
+// show and the frame index, so frames stay a pure function of both.
 
 #include <cstdint>
 #include <vector>
@@ -30,8 +32,8 @@ class TapQuantiser {
   /// Row `y` of plane `plane` (0 Y', 1 Cb', 2 Cr') into `frame`: at each
   /// column, constant + mix[0] * value_0 + ... + mix[count - 1] *
   /// value_(count - 1), where value_s is sources[s]'s row (RowTaps),
-  /// quantised as FrameQuantiser::row quantises a value. The sources' width
-  /// must be the plane's.
+  /// quantised as FrameQuantiser::row quantises a value, to within a level.
+  /// The sources' width must be the plane's.
   void row(int plane, int y, const RowTaps* sources, const float* mix, int count, float constant,
            AVFrame* frame);
 

@@ -68,3 +68,31 @@ TEST_CASE("transitions at their middle") {
   CHECK(mean(slide.y) == Approx(0.5).margin(0.02));
   CHECK(mean(slide.cb) == Approx(0.0).margin(0.02));
 }
+
+// The renderer finishes rows of the transitions that weigh every sample
+// alike in one pass (worker/tap_quantiser.h), from the weights
+// constant_mix() gives; they must be the mix mix_row() makes.
+TEST_CASE("constant mixes are the mixes mix_row makes, and only for transitions that weigh samples alike") {
+  const YCbCr background{0.3f, 0.1f, -0.05f};
+  float a[40], b[40], mixed[40];
+  for (int x = 0; x < 40; ++x) {
+    a[x] = 0.02f * x;
+    b[x] = 0.9f - 0.015f * x;
+  }
+  for (TransitionType type : {TransitionType::k_cut, TransitionType::k_crossfade, TransitionType::k_fade_black})
+    for (double p : {0.0, 0.2, 0.5, 0.7, 1.0}) {
+      const TransitionMixer mixer(type, p, 80, 40, background);
+      for (int plane = 0; plane < 3; ++plane) {
+        float mix[2] = {-1, -1}, constant = -1;
+        REQUIRE(mixer.constant_mix(plane, mix, &constant));
+        mixer.mix_row(plane, 3, a, b, 40, mixed);
+        INFO("type " << static_cast<int>(type) << " at " << p << ", plane " << plane);
+        for (int x = 0; x < 40; ++x) CHECK(mix[0] * a[x] + mix[1] * b[x] + constant == Approx(mixed[x]).margin(1e-6));
+      }
+    }
+  for (TransitionType type : {TransitionType::k_wipe_left, TransitionType::k_wipe_up, TransitionType::k_slide_left}) {
+    const TransitionMixer mixer(type, 0.4, 80, 40, background);
+    float mix[2], constant;
+    CHECK_FALSE(mixer.constant_mix(0, mix, &constant));
+  }
+}
