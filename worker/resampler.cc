@@ -24,13 +24,6 @@ typedef float Lanes __attribute__((vector_size(k_block * sizeof(float))));
 
 constexpr int k_pair = BlockedPlane::k_pair;
 
-double catmull_rom(double x) {
-  x = std::fabs(x);
-  if (x < 1) return (1.5 * x - 2.5) * x * x + 1;
-  if (x < 2) return ((-0.5 * x + 2.5) * x - 4) * x + 2;
-  return 0;
-}
-
 double sinc(double x) {
   if (x == 0) return 1;
   double px = M_PI * x;
@@ -52,9 +45,6 @@ inline int ceil_int(double v) {
 
 double kernel_radius(Kernel kernel) { return kernel == Kernel::k_lanczos3 ? 3.0 : 2.0; }
 
-double evaluate(Kernel kernel, double x) {
-  return kernel == Kernel::k_lanczos3 ? lanczos3(x) : catmull_rom(x);
-}
 
 // The horizontal pass makes one 8-row block of rows at a time. Per output
 // column it sums the taps over the block's eight rows as exact integers
@@ -299,59 +289,73 @@ void vertical_sum(const float* const* rows, const float* w, int taps, float star
   }
 }
 
-}  // namespace
+// The kernels as the banks evaluate them.
+struct CatmullRom {
+  static double at(double x) {
+    x = std::fabs(x);
+    if (x < 1) return (1.5 * x - 2.5) * x * x + 1;
+    if (x < 2) return ((-0.5 * x + 2.5) * x - 4) * x + 2;
+    return 0;
+  }
+};
+struct Lanczos3 {
+  static double at(double x) { return lanczos3(x); }
+};
 
-void make_filter_bank(int source_size, int output_size, double window_start, double window_size,
-                      Kernel kernel, EdgeMode edge, FilterBank* bank, double output_offset) {
+// floor(v * k_unit + 0.5) without a branch on the sign of v (the kernels'
+// negative lobes made floor_int's branch unpredictable).
+inline int round_units(double v) {
+  const double scaled = v * FilterBank::k_unit + 0.5;
+  const int i = static_cast<int>(scaled);
+  return i - static_cast<int>(i > scaled);
+}
+
+// Fills `bank` (sized by make_filter_bank) output by output: the kernel at
+// each source sample strictly inside the output's reach, normalised, and
+// laid onto the output's run of taps. This runs for every output of every
+// plane each frame (about 4,500 at 1080p, twice that in a transition), so
+// the usual case (every sample in reach lies inside the source) keeps to
+// straight-line code over `reach` samples, with samples past the reach
+// counted as zeros, which leaves every sum as it was.
+template <class K>
+void fill_bank(int source_size, int output_size, double window_start, double step, double radius,
+               double inverse_stretch, int reach, double output_offset, EdgeMode edge, FilterBank* bank) {
   constexpr int k_unit = FilterBank::k_unit;
-  const double step = window_size / output_size;  // source samples per output sample
-  const double stretch = std::max(1.0, step);
-  const double radius = kernel_radius(kernel) * stretch;
-  // Both kernels are zero at their radius, so only sources strictly inside
-  // (u - radius, u + radius) count: at most ceil(2 * radius) of them. (A
-  // closed interval would add a tap of weight zero to every output.)
-  int taps = static_cast<int>(std::ceil(2 * radius));
-  taps = std::min(taps, source_size);
-  bank->taps = taps;
-  // Every output's first, weights and pairs are written below.
-  bank->first.resize(output_size);
-  bank->weights.resize(static_cast<size_t>(output_size) * taps);
-  bank->pair_weights.resize(static_cast<size_t>(output_size) * bank->pairs());
-  bank->coverage.assign(output_size, 1.0f);
-
-  // Per output: the kernel at each source sample in reach, normalised, and
-  // laid onto the output's run of taps. This runs for every output of
-  // every plane each frame (about 4,500 at 1080p), so it keeps to
-  // multiplications and to buffers made once per bank.
-  const double inverse_stretch = 1.0 / stretch;
-  // The source samples strictly inside the kernel's reach: at most taps + 1
-  // of them before a tiny source caps `taps`.
-  const int reach = static_cast<int>(std::ceil(2 * radius)) + 1;
+  const int taps = bank->taps;
+  const int pairs = bank->pairs();
   std::vector<double> raw(reach), exact(taps);
-  std::vector<int> unit(2 * bank->pairs());
+  std::vector<int> unit(2 * pairs + 1);
   for (int i = 0; i < output_size; ++i) {
     // Where output sample i lies, in source coordinates (sample centres at +0.5).
     const double u = window_start + (i + output_offset) * step - 0.5;
     const int lo = floor_int(u - radius) + 1;
     const int hi = std::min(ceil_int(u + radius) - 1, lo + reach - 1);
+    const int in_reach = hi - lo + 1;
     double total = 0;
-    for (int j = lo; j <= hi; ++j) {
-      raw[j - lo] = evaluate(kernel, (j - u) * inverse_stretch);
-      total += raw[j - lo];
+    for (int k = 0; k < reach; ++k) {
+      const double value = K::at((lo + k - u) * inverse_stretch);
+      raw[k] = k < in_reach ? value : 0.0;
+      total += raw[k];
     }
     const double normalise = total == 0 ? 1.0 : 1.0 / total;
     // The contiguous run of `taps` source samples this output reads.
     const int first = std::clamp(lo, 0, source_size - taps);
     bank->first[i] = first;
-    std::fill(exact.begin(), exact.end(), 0.0);
+    // Slot s of `unit` is column (first & ~1) + s; tap t is at slot t + first % 2.
+    int* tap_unit = unit.data() + first % 2;
+    unit[0] = 0;
+    unit[taps] = 0;
+    unit[2 * pairs - 1] = 0;
     double inside = 0;
-    if (lo >= 0 && hi < source_size && hi - first < taps) {
+    if (lo == first && hi < source_size) {
       // Inside the source, the usual case: the taps are the samples in reach.
-      for (int j = lo; j <= hi; ++j) {
-        exact[j - first] = raw[j - lo] * normalise;
-        inside += exact[j - first];
+      for (int t = 0; t < taps; ++t) {
+        const double weight = raw[t] * normalise;
+        tap_unit[t] = round_units(weight);
+        if (edge == EdgeMode::k_transparent && t < in_reach) inside += weight;
       }
     } else {
+      std::fill(exact.begin(), exact.end(), 0.0);
       for (int j = lo; j <= hi; ++j) {
         double weight = raw[j - lo] * normalise;
         int target = j;
@@ -363,31 +367,58 @@ void make_filter_bank(int source_size, int output_size, double window_start, dou
         exact[target - first] += weight;
         inside += weight;
       }
+      for (int t = 0; t < taps; ++t) tap_unit[t] = round_units(exact[t]);
     }
     // Weights in whole units of 1/k_unit, rounded, with the rounding's sum
     // moved onto the largest so that they add up to the coverage rounded:
     // exactly 1 when clamped, so flat areas stay flat. Every weight is
     // below about 1.1 (the kernels' largest lobe, normalised), well inside
     // 16 bits.
-    auto round_units = [](double v) { return floor_int(v * k_unit + 0.5); };
     const int want = edge == EdgeMode::k_transparent ? round_units(inside) : k_unit;
-    std::fill(unit.begin(), unit.end(), 0);
-    int* tap_unit = unit.data() + first % 2;  // slot of tap t: its column from first & ~1
     int sum = 0, largest = 0;
     for (int t = 0; t < taps; ++t) {
-      tap_unit[t] = round_units(exact[t]);
       sum += tap_unit[t];
       if (std::abs(tap_unit[t]) > std::abs(tap_unit[largest])) largest = t;
     }
     tap_unit[largest] += want - sum;
     float* w = &bank->weights[static_cast<size_t>(i) * taps];
     for (int t = 0; t < taps; ++t) w[t] = static_cast<float>(tap_unit[t]) / k_unit;
-    int32_t* pairs = &bank->pair_weights[static_cast<size_t>(i) * bank->pairs()];
-    for (int p = 0; p < bank->pairs(); ++p)
-      pairs[p] = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint16_t>(unit[2 * p])) |
-                                      (static_cast<uint32_t>(static_cast<uint16_t>(unit[2 * p + 1])) << 16));
+    int32_t* out_pairs = &bank->pair_weights[static_cast<size_t>(i) * pairs];
+    for (int p = 0; p < pairs; ++p)
+      out_pairs[p] = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint16_t>(unit[2 * p])) |
+                                          (static_cast<uint32_t>(static_cast<uint16_t>(unit[2 * p + 1])) << 16));
     if (edge == EdgeMode::k_transparent) bank->coverage[i] = static_cast<float>(want) / k_unit;
   }
+}
+
+}  // namespace
+
+void make_filter_bank(int source_size, int output_size, double window_start, double window_size,
+                      Kernel kernel, EdgeMode edge, FilterBank* bank, double output_offset) {
+  const double step = window_size / output_size;  // source samples per output sample
+  const double stretch = std::max(1.0, step);
+  const double radius = kernel_radius(kernel) * stretch;
+  // Both kernels are zero at their radius, so only sources strictly inside
+  // (u - radius, u + radius) count: at most ceil(2 * radius) of them. (A
+  // closed interval would add a tap of weight zero to every output.)
+  int taps = static_cast<int>(std::ceil(2 * radius));
+  taps = std::min(taps, source_size);
+  bank->taps = taps;
+  // Every output's first, weights and pairs are written by fill_bank.
+  bank->first.resize(output_size);
+  bank->weights.resize(static_cast<size_t>(output_size) * taps);
+  bank->pair_weights.resize(static_cast<size_t>(output_size) * bank->pairs());
+  bank->coverage.assign(output_size, 1.0f);
+  // The source samples strictly inside the kernel's reach: at most taps + 1
+  // of them before a tiny source caps `taps`.
+  const int reach = static_cast<int>(std::ceil(2 * radius)) + 1;
+  const double inverse_stretch = 1.0 / stretch;
+  if (kernel == Kernel::k_catmull_rom)
+    fill_bank<CatmullRom>(source_size, output_size, window_start, step, radius, inverse_stretch, reach,
+                          output_offset, edge, bank);
+  else
+    fill_bank<Lanczos3>(source_size, output_size, window_start, step, radius, inverse_stretch, reach,
+                        output_offset, edge, bank);
 }
 
 // The horizontal pass fills a small ring of rows just ahead of the
