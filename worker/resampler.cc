@@ -45,7 +45,6 @@ inline int ceil_int(double v) {
 
 double kernel_radius(Kernel kernel) { return kernel == Kernel::k_lanczos3 ? 3.0 : 2.0; }
 
-
 // The horizontal pass makes one 8-row block of rows at a time. Per output
 // column it sums the taps over the block's eight rows as exact integers
 // (weights times FilterBank::k_unit, 16-bit samples; the sums stay below
@@ -342,6 +341,8 @@ void fill_bank(int source_size, int output_size, double window_start, double ste
     const int first = std::clamp(lo, 0, source_size - taps);
     bank->first[i] = first;
     // Slot s of `unit` is column (first & ~1) + s; tap t is at slot t + first % 2.
+    // The slots no tap falls in (slot 0 when first is odd, and the one or
+    // two after the last tap) are zeroed; the taps' slots are written below.
     int* tap_unit = unit.data() + first % 2;
     unit[0] = 0;
     unit[taps] = 0;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -87,12 +87,6 @@ TEST_CASE("filter weights in pairs of columns are the weights, in whole units") 
 
 namespace {
 
-// make_filter_bank's weights by their definition, one output at a time with
-// nothing shared: the kernel at each source sample strictly inside the
-// output's reach, normalised to sum to 1; clamped onto the edge or dropped
-// (transparent) outside the source; laid onto the `taps` samples from
-// `first`; rounded to whole units, the rounding's sum going onto the
-// largest. Returns the whole units, tap by tap, and `first`.
 double catmull_rom_at(double x) {
   x = std::fabs(x);
   if (x < 1) return (1.5 * x - 2.5) * x * x + 1;
@@ -100,6 +94,12 @@ double catmull_rom_at(double x) {
   return 0;
 }
 
+// make_filter_bank's weights by their definition, one output at a time with
+// nothing shared: the kernel at each source sample strictly inside the
+// output's reach, normalised to sum to 1; clamped onto the edge or dropped
+// (transparent) outside the source; laid onto the `taps` samples from
+// `first`; rounded to whole units, the rounding's sum going onto the
+// largest. Returns the whole units, tap by tap, and `first`.
 std::vector<int> defined_units(int source, int output, double start, double size, EdgeMode edge, double offset,
                                int i, int taps, int* first) {
   const double step = size / output;
