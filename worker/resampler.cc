@@ -33,14 +33,17 @@ double sinc(double x) {
 double lanczos3(double x) { return std::fabs(x) < 3 ? sinc(x) * sinc(x / 3) : 0; }
 
 // floor and ceil to int without a call into libm (x86-64 has no rounding
-// instruction before SSE4.1, which this file does not assume).
+// instruction before SSE4.1, which this file does not assume), and without
+// a branch on the sign: the filter banks round every weight with floor_int,
+// and Catmull-Rom's negative lobes give the sign no pattern a predictor
+// could follow.
 inline int floor_int(double v) {
   const int i = static_cast<int>(v);
-  return i > v ? i - 1 : i;
+  return i - static_cast<int>(i > v);
 }
 inline int ceil_int(double v) {
   const int i = static_cast<int>(v);
-  return i < v ? i + 1 : i;
+  return i + static_cast<int>(i < v);
 }
 
 double kernel_radius(Kernel kernel) { return kernel == Kernel::k_lanczos3 ? 3.0 : 2.0; }
@@ -301,13 +304,8 @@ struct Lanczos3 {
   static double at(double x) { return lanczos3(x); }
 };
 
-// floor(v * k_unit + 0.5) without a branch on the sign of v (the kernels'
-// negative lobes made floor_int's branch unpredictable).
-inline int round_units(double v) {
-  const double scaled = v * FilterBank::k_unit + 0.5;
-  const int i = static_cast<int>(scaled);
-  return i - static_cast<int>(i > scaled);
-}
+// A weight in whole units of 1/k_unit, rounded to nearest.
+inline int round_units(double v) { return floor_int(v * FilterBank::k_unit + 0.5); }
 
 // Fills `bank` (sized by make_filter_bank) output by output: the kernel at
 // each source sample strictly inside the output's reach, normalised, and
