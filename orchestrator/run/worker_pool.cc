@@ -11,9 +11,12 @@
 
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
+
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <thread>
 
 #include "common/unique_fd.h"
@@ -178,6 +181,12 @@ void WorkerPool::reap_finished() {
   }
 }
 
+int poll_timeout_ms(std::chrono::steady_clock::duration left) {
+  if (left <= std::chrono::steady_clock::duration::zero()) return 0;
+  const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+  return static_cast<int>(std::min<int64_t>(ms, std::numeric_limits<int>::max()));
+}
+
 bool WorkerPool::wait(WorkerEvent* event, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
@@ -209,8 +218,7 @@ bool WorkerPool::wait(WorkerEvent* event, std::chrono::milliseconds timeout) {
         owners.emplace_back(w.get(), true);
       }
     }
-    int remaining = static_cast<int>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count());
+    int remaining = poll_timeout_ms(deadline - now);
     // Pipes closed but the process not yet reaped: look again shortly.
     if (fds.empty() || static_cast<size_t>(running()) * 2 > fds.size())
       remaining = std::min(remaining, 10);

@@ -16,6 +16,12 @@
 
 namespace chunkreel {
 
+/// What poll(2) is given for `left` until a wait's deadline: whole
+/// milliseconds rounded up. Rounded down, the last fraction of a
+/// millisecond became poll(0) calls in a loop until the deadline passed:
+/// about fifteen wasted calls each time a wait ran out.
+int poll_timeout_ms(std::chrono::steady_clock::duration left);
+
 class WorkerPool : public CommandRunner {
  public:
   /// A worker silent (no progress line) for `stall_timeout` is killed, and

@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <limits>
 #include <thread>
 
 #include "orchestrator/run/worker_pool.h"
@@ -101,4 +102,15 @@ TEST_CASE("abort stops every worker's whole process group") {
     alive = !stat.empty() && stat.find(") Z") == std::string::npos;
   }
   CHECK_FALSE(alive);
+}
+
+TEST_CASE("a wait's last fraction of a millisecond is slept in poll, not spun away") {
+  using std::chrono::microseconds;
+  CHECK(poll_timeout_ms(microseconds(400)) == 1);
+  CHECK(poll_timeout_ms(microseconds(1)) == 1);
+  CHECK(poll_timeout_ms(microseconds(99'001)) == 100);
+  CHECK(poll_timeout_ms(100ms) == 100);
+  CHECK(poll_timeout_ms(microseconds(0)) == 0);
+  CHECK(poll_timeout_ms(-5ms) == 0);
+  CHECK(poll_timeout_ms(std::chrono::hours(24 * 365 * 100)) == std::numeric_limits<int>::max());
 }
