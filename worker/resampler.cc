@@ -321,7 +321,7 @@ void fill_bank(int source_size, int output_size, double window_start, double ste
   const int taps = bank->taps;
   const int pairs = bank->pairs();
   std::vector<double> raw(reach), exact(taps);
-  std::vector<int> unit(2 * pairs + 1);
+  std::vector<int> unit(2 * pairs);
   for (int i = 0; i < output_size; ++i) {
     // Where output sample i lies, in source coordinates (sample centres at +0.5).
     const double u = window_start + (i + output_offset) * step - 0.5;
