@@ -37,7 +37,7 @@ class Schedule {
       if (stopping() && m_runner.running() == 0) break;
       WorkerEvent event;
       // While the budget is on trial, the lone worker is watched closely.
-      const bool got = m_runner.wait(&event, std::chrono::milliseconds(m_measuring ? 10 : 100));
+      const bool got = m_runner.wait(&event, std::chrono::milliseconds(m_watched >= 0 ? 10 : 100));
       tick();
       // Every event already waiting is handled before anything starts: a
       // runner may have freed an ended worker's place while that worker's
@@ -47,7 +47,7 @@ class Schedule {
         handle(event);
         while (m_runner.wait(&event, std::chrono::milliseconds(0))) handle(event);
       }
-      if (m_measuring && !m_running.empty()) watch_measured_worker();
+      if (m_watched >= 0 && m_running.count(m_watched)) watch_lone_worker();
     }
     return std::move(m_result);
   }
@@ -106,6 +106,12 @@ class Schedule {
       m_slot_busy[r.task.slot] = true;
       r.admitted_bytes = corrected(r.chunk);
       r.started_s = now_s();
+      // A chunk starts beyond its fit only alone (the first-chunk rule):
+      // the measured chunk, or a later one whose learned estimate is past
+      // the budget. Its estimate cannot show that the budget holds, so it
+      // is watched as the measured chunk is.
+      if (m_options.memory_budget > 0 && (m_measuring || r.admitted_bytes > m_options.memory_budget))
+        m_watched = r.chunk.chunk;
       const WorkerTask task = r.task;
       m_running[task.chunk] = std::move(r);
       m_result.max_running = std::max(m_result.max_running, static_cast<int>(m_running.size()));
@@ -117,8 +123,9 @@ class Schedule {
 
   // The budget must hold even while it is measured: a lone worker that goes
   // past it is stopped, and the run ends naming the estimate as the budget
-  // to try (its own peak stays unknown, above the budget).
-  void watch_measured_worker() {
+  // to try (its own peak stays unknown, above the budget): the plan's
+  // estimate before any chunk has been measured, the learned one after.
+  void watch_lone_worker() {
     int64_t resident = 0;
     for (int64_t bytes : m_runner.live_rss_bytes()) resident += bytes;
     if (resident <= m_options.memory_budget) return;
@@ -126,11 +133,13 @@ class Schedule {
     const Running& lone = m_running.begin()->second;
     m_result.attempts.push_back({lone.task.chunk, lone.task.attempt, lone.task.slot, lone.started_s, now_s(),
                                  false, ""});
-    m_result.budget_needed = std::max(resident, lone.chunk.estimated_peak_bytes);
+    m_result.budget_needed =
+        std::max(resident, m_max_ratio > 0 ? lone.admitted_bytes : lone.chunk.estimated_peak_bytes);
     m_result.budget_passed_chunk = lone.task.chunk;
     m_result.failure = "a worker went past the memory budget";
     m_running.clear();
     m_measuring = false;
+    m_watched = -1;
   }
 
   void tick() {
@@ -159,8 +168,9 @@ class Schedule {
     // Estimates learn from measured peaks: every later admission uses the
     // largest measured/estimated ratio so far, plus 10%.
     const int64_t estimate = ended.chunk.estimated_peak_bytes;
-    if (m_measuring && ended.chunk.chunk == m_largest_chunk) {
-      m_measuring = false;
+    if (m_measuring && ended.chunk.chunk == m_largest_chunk) m_measuring = false;
+    if (ended.chunk.chunk == m_watched) {
+      m_watched = -1;
       if (event.stats.peak_rss_bytes > m_options.memory_budget) {
         m_result.budget_needed = event.stats.peak_rss_bytes;
         m_result.budget_measured = true;
@@ -185,6 +195,7 @@ class Schedule {
   }
 
   void failed(const Running& ended, const WorkerEvent& event) {
+    if (ended.chunk.chunk == m_watched) m_watched = -1;  // a retry is watched again when it starts
     const int attempt = ended.task.attempt;
     const bool will_retry = attempt <= m_options.retries && !stopping();
     // The out-of-memory rule (local workers; a farm runner raises its own
@@ -224,6 +235,8 @@ class Schedule {
   double m_max_ratio = 0;
   bool m_measuring = false;  ///< measure_first, until the largest chunk ends
   int m_largest_chunk = -1;
+  int m_watched = -1;  ///< the lone chunk running beyond its fit, watched every 10 ms
+
   int m_concurrency_cap = std::numeric_limits<int>::max();
 };
 

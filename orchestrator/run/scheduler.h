@@ -74,7 +74,9 @@ struct ScheduleOptions {
   /// estimate runs alone first, its resident memory sampled every 10 ms.
   /// If it goes past the budget it is stopped; if its measured peak is above
   /// the budget (a spike between samples), nothing more starts. Either way
-  /// the result says which budget would work.
+  /// the result says which budget would work. (Any chunk that starts alone
+  /// with a corrected estimate past the budget is watched the same way,
+  /// with or without this.)
   bool measure_first = false;
   /// When set, a chunk's estimated peak is asked for again just before it
   /// is admitted, since what a worker will hold can depend on what earlier

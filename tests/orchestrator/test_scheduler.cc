@@ -37,6 +37,10 @@ class FakeRunner : public CommandRunner {
       --silent_waits;
       return false;
     }
+    if (silent_waits_of[m_running.front().chunk] > 0) {
+      --silent_waits_of[m_running.front().chunk];
+      return false;
+    }
     WorkerTask task = m_running.front();
     m_running.pop_front();
     if (progress_before_end) {
@@ -63,7 +67,7 @@ class FakeRunner : public CommandRunner {
     event->out_of_memory = !event->success && oom;
     event->stats.frames = 10;
     event->stats.wall_s = 1;
-    event->stats.peak_rss_bytes = measured_peak;
+    event->stats.peak_rss_bytes = peaks.count(task.chunk) ? peaks[task.chunk] : measured_peak;
   }
   int running() const override { return static_cast<int>(m_running.size()); }
   std::vector<int64_t> live_rss_bytes() const override {
@@ -78,6 +82,8 @@ class FakeRunner : public CommandRunner {
   int64_t measured_peak = 0;    ///< what finished workers report
   bool oom = false;             ///< failures look like the out-of-memory killer
   int silent_waits = 0;         ///< waits that return nothing before a task ends
+  std::map<int, int> silent_waits_of;  ///< the same, while the given chunk runs longest
+  std::map<int, int64_t> peaks;        ///< by chunk, where it differs from measured_peak
   int64_t live_rss = 0;         ///< what each running worker holds meanwhile
   bool progress_before_end = false;  ///< a worker's end comes one wait after its place frees
   std::vector<WorkerTask> started;
@@ -359,4 +365,64 @@ TEST_CASE("admission counts the estimate asked for at each chunk's start") {
   CHECK(runner.max_running == 3);
   for (const ChunkRun& run : result.runs) CHECK(run.estimated_peak_bytes == (run.chunk == 0 ? 200 : 100));
   for (int chunk = 0; chunk < 6; ++chunk) CHECK(std::count(asked.begin(), asked.end(), chunk) >= 1);
+}
+
+// After the first chunk, estimates grow by what it measured; a chunk whose
+// grown estimate no longer fits the budget still starts, alone, and must
+// not be left to pass the budget unseen.
+TEST_CASE("a lone chunk whose learned estimate is past the budget is watched and stopped if it goes past") {
+  FakeRunner runner(2);
+  RecordingObserver observer;
+  std::atomic<bool> interrupted{false};
+  std::vector<ScheduledChunk> chunks = chunks_with_costs({5, 4, 3});
+  for (ScheduledChunk& c : chunks) c.estimated_peak_bytes = 400;
+  ScheduleOptions options;
+  options.memory_budget = 450;  // holds one estimate, not two
+  runner.peaks[0] = 440;        // 1.1 x its estimate: later estimates become 400 x 1.21 = 484
+  runner.silent_waits_of[1] = 3;
+  runner.live_rss = 460;
+  ScheduleResult result = run_schedule(chunks, runner, options, observer, interrupted);
+  CHECK(runner.aborted);
+  CHECK(result.budget_passed_chunk == 1);
+  CHECK(result.budget_needed == 484);  // the learned estimate, above what it had reached
+  CHECK_FALSE(result.budget_measured);
+  CHECK(result.runs.size() == 1);  // the first chunk's work is kept
+  CHECK(runner.started.size() == 2);
+}
+
+TEST_CASE("a lone chunk past its learned fit that peaks above the budget ends the run naming its peak") {
+  FakeRunner runner(2);
+  RecordingObserver observer;
+  std::atomic<bool> interrupted{false};
+  std::vector<ScheduledChunk> chunks = chunks_with_costs({5, 4, 3});
+  for (ScheduledChunk& c : chunks) c.estimated_peak_bytes = 400;
+  ScheduleOptions options;
+  options.memory_budget = 450;
+  runner.peaks[0] = 440;
+  runner.peaks[1] = 470;  // a spike between samples
+  ScheduleResult result = run_schedule(chunks, runner, options, observer, interrupted);
+  CHECK_FALSE(runner.aborted);
+  CHECK(result.budget_measured);
+  CHECK(result.budget_needed == 470);
+  CHECK_FALSE(result.failure.empty());
+  CHECK(result.runs.size() == 2);
+  CHECK(runner.started.size() == 2);  // nothing starts after it
+}
+
+TEST_CASE("a lone chunk past its learned fit that stays inside the budget lets the run go on") {
+  FakeRunner runner(2);
+  RecordingObserver observer;
+  std::atomic<bool> interrupted{false};
+  std::vector<ScheduledChunk> chunks = chunks_with_costs({5, 4, 3});
+  for (ScheduledChunk& c : chunks) c.estimated_peak_bytes = 400;
+  ScheduleOptions options;
+  options.memory_budget = 450;
+  runner.peaks[0] = 440;
+  runner.silent_waits_of[1] = 3;
+  runner.live_rss = 445;
+  ScheduleResult result = run_schedule(chunks, runner, options, observer, interrupted);
+  CHECK_FALSE(runner.aborted);
+  CHECK(result.failure.empty());
+  CHECK(result.runs.size() == 3);
+  CHECK(runner.max_running == 1);
 }
