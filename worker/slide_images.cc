@@ -36,9 +36,10 @@ std::shared_ptr<PreparedSlide> prepare_card(const JobSlide& slide, Colour colour
 // chunks themselves need.
 constexpr int64_t k_keep_free_bytes = int64_t{2} << 30;
 
-// The slide's picture: read from its shared file when a neighbour wrote it
-// (`*loaded` false), else loaded from the photo (`*loaded` true).
-std::shared_ptr<PreparedSlide> prepare(const JobSlide& slide, const OutputSettings& output, bool* loaded) {
+// The slide's picture: read from its shared file when `read_shared` and it
+// can be read (`*loaded` false), else loaded from the photo (`*loaded` true).
+std::shared_ptr<PreparedSlide> prepare(const JobSlide& slide, const OutputSettings& output, bool read_shared,
+                                       bool* loaded) {
   *loaded = false;
   if (slide.card) return prepare_card(slide, *slide.card);
   ImageRequest request;
@@ -48,7 +49,7 @@ std::shared_ptr<PreparedSlide> prepare(const JobSlide& slide, const OutputSettin
   prefiltered_size(slide, output, &request.target_width, &request.target_height);
   auto prepared = std::make_shared<PreparedSlide>();
   std::optional<SourcePicture> shared;
-  if (!slide.shared_picture.empty())
+  if (read_shared)
     shared = read_picture_file(slide.shared_picture, request.target_width, request.target_height);
   if (shared) {
     prepared->picture = std::move(*shared);
@@ -119,7 +120,10 @@ void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* 
 }
 
 SlideImages::SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output, int chunk)
-    : m_slides(slides), m_output(output), m_chunk(chunk), m_pending(slides.size()), m_ready(slides.size()) {}
+    : m_slides(slides), m_output(output), m_chunk(chunk), m_pending(slides.size()), m_ready(slides.size()) {
+  for (const JobSlide& slide : slides)
+    m_read_shared.push_back(!slide.shared_picture.empty() && ::access(slide.shared_picture.c_str(), F_OK) == 0);
+}
 
 SlideImages::~SlideImages() {
   // Let prefetches (and the writes of shared pictures after them) finish
@@ -138,12 +142,13 @@ void SlideImages::prefetch(int position) {
   const JobSlide& slide = m_slides[position];
   std::promise<std::shared_ptr<PreparedSlide>> promise;
   m_pending[position] = promise.get_future();
-  m_threads.emplace_back([this, &slide, promise = std::move(promise)]() mutable {
+  const bool read_shared = m_read_shared[position];
+  m_threads.emplace_back([this, &slide, read_shared, promise = std::move(promise)]() mutable {
     ThreadCpuMeter meter(&m_decode_cpu);
     bool loaded = false;
     std::shared_ptr<PreparedSlide> prepared;
     try {
-      prepared = prepare(slide, m_output, &loaded);
+      prepared = prepare(slide, m_output, read_shared, &loaded);
     } catch (...) {
       promise.set_exception(std::current_exception());
       return;

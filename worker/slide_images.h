@@ -9,9 +9,13 @@
 // frames identical however the show is split.
 //
 // A slide that other chunks show too (JobSlide::shared_picture) is read
-// from the work folder when a neighbour has already loaded it; otherwise it
-// is loaded and then written there for them, after it has been handed to
-// the renderer.
+// from the work folder when a neighbour had already written it when this
+// worker started; otherwise it is loaded and then written there for them
+// (unless a neighbour has written it meanwhile), after it has been handed
+// to the renderer. A picture a neighbour writes after the start is not
+// read: which pictures a worker decodes is then settled at its start, when
+// the orchestrator estimates its memory from them (a decode's buffers cost
+// far more than a read), so the estimate holds whoever finishes first.
 
 #include <atomic>
 #include <future>
@@ -71,6 +75,7 @@ class SlideImages {
   std::vector<std::future<std::shared_ptr<PreparedSlide>>> m_pending;
   std::vector<std::shared_ptr<PreparedSlide>> m_ready;
   std::vector<std::thread> m_threads;  ///< one per prefetch; joined on destruction
+  std::vector<bool> m_read_shared;     ///< per slide: its shared picture was written at the start
   CpuTotal m_decode_cpu;
   std::atomic<int> m_loaded{0};
   std::atomic<int> m_shared{0};

@@ -257,8 +257,9 @@ void RenderSession::render() {
 
 // A local worker reads every shared picture that exists when it starts (a
 // picture stays until every chunk that shows it has finished) and decodes
-// the others, unless a neighbour writes one before it gets there; so the
-// estimate at its start counts the pictures already written as read.
+// the others, even one a neighbour writes meanwhile (SlideImages); so the
+// estimate at its start, which counts the pictures already written as
+// read, is what the worker will do.
 int64_t RenderSession::estimate_now(int chunk) {
   const std::set<int> reads = m_shared_pictures.written(chunk);
   m_estimate_reads[chunk] = static_cast<int>(reads.size());
