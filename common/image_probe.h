@@ -23,8 +23,13 @@ struct ImageInfo {
   int64_t file_bytes = 0;
   /// Bytes a pixel takes once decoded, as the worker's decoder delivers it
   /// (from the header: components, subsampling, bit depth), for the memory
-  /// estimate. HEIF/AVIF count libheif's planes and its RGB conversion.
+  /// estimate.
   double decoded_bytes_per_pixel = 3;
+  /// Bytes a pixel takes at the decode's own peak, when that is above what
+  /// it delivers (0: it is not): libheif holds its decoded planes and the
+  /// intermediate images of its conversion to RGB at once, and frees all
+  /// but the last before it returns.
+  double decode_peak_bytes_per_pixel = 0;
   /// When the photo was taken: EXIF DateTimeOriginal's date as
   /// "YYYY-MM-DD"; empty when the file does not say.
   std::string date_taken;

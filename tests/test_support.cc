@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <libheif/heif.h>
+
 #include <catch2/catch.hpp>
 
 #include "worker/colour_convert.h"
@@ -10,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -360,6 +363,50 @@ nlohmann::json lossless_project(nlohmann::json slides, const std::string& backgr
             {"transition", {{"type", "cut"}}},
             {"motion", {{"from", {{"zoom", 1.0}}}, {"to", {{"zoom", 1.0}}}}}}},
           {"slides", std::move(slides)}};
+}
+
+void write_heif(const std::string& path, int w, int h, int bits, bool alpha, int orientation, bool avif,
+                const std::function<void(int, int, double*)>& pixel, heif_color_profile_nclx* nclx) {
+  heif_context* ctx = heif_context_alloc();
+  heif_encoder* encoder = nullptr;
+  REQUIRE(heif_context_get_encoder_for_format(ctx, avif ? heif_compression_AV1 : heif_compression_HEVC, &encoder)
+              .code == heif_error_Ok);
+  heif_encoder_set_lossy_quality(encoder, 95);
+  const bool deep = bits > 8;
+  const heif_chroma chroma = deep ? (alpha ? heif_chroma_interleaved_RRGGBBAA_LE : heif_chroma_interleaved_RRGGBB_LE)
+                                  : (alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB);
+  heif_image* image = nullptr;
+  REQUIRE(heif_image_create(w, h, heif_colorspace_RGB, chroma, &image).code == heif_error_Ok);
+  REQUIRE(heif_image_add_plane(image, heif_channel_interleaved, w, h, bits).code == heif_error_Ok);
+  int stride = 0;
+  uint8_t* plane = heif_image_get_plane(image, heif_channel_interleaved, &stride);
+  const int channels = alpha ? 4 : 3;
+  const double top = (1 << bits) - 1;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      double v[4] = {0, 0, 0, 1};
+      pixel(x, y, v);
+      for (int c = 0; c < channels; ++c) {
+        const unsigned q = static_cast<unsigned>(std::lround(std::clamp(v[c], 0.0, 1.0) * top));
+        if (deep)
+          reinterpret_cast<uint16_t*>(plane + static_cast<size_t>(y) * stride)[x * channels + c] = static_cast<uint16_t>(q);
+        else
+          plane[static_cast<size_t>(y) * stride + x * channels + c] = static_cast<uint8_t>(q);
+      }
+    }
+  heif_encoding_options* options = heif_encoding_options_alloc();
+  options->image_orientation = static_cast<heif_orientation>(orientation);
+  if (nclx) {  // the colr box, and the matrix the encoder converts RGB with
+    REQUIRE(heif_image_set_nclx_color_profile(image, nclx).code == heif_error_Ok);
+    options->output_nclx_profile = nclx;
+    options->macOS_compatibility_workaround_no_nclx_profile = 0;  // libheif 1.15 leaves nclx out unless told
+  }
+  REQUIRE(heif_context_encode_image(ctx, image, encoder, options, nullptr).code == heif_error_Ok);
+  REQUIRE(heif_context_write_to_file(ctx, path.c_str()).code == heif_error_Ok);
+  heif_encoding_options_free(options);
+  heif_image_release(image);
+  heif_encoder_release(encoder);
+  heif_context_free(ctx);
 }
 
 }  // namespace chunkreel::test

@@ -3,10 +3,12 @@
 // as the independent checker of what chunkreel writes.
 
 #include <array>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <libheif/heif.h>
 #include <nlohmann/json.hpp>
 
 #include "common/timeline.h"
@@ -49,6 +51,13 @@ std::vector<chunkreel::Slide> slides_of(const std::vector<std::pair<double, doub
 /// One test-pattern photo from ffmpeg's lavfi sources; `options` go before
 /// the output name (pixel format, quality...). Throws if ffmpeg fails.
 void make_photo(const std::string& path, const std::string& size, const std::string& options = "");
+
+/// Writes a HEIF (HEVC) or AVIF image through libheif: `pixel(x, y, rgba)`
+/// fills 0..1 values (alpha starts at 1), at `bits` per channel, with the
+/// given container orientation; `nclx`, when given, goes into the colr box
+/// and is the matrix the encoder converts RGB with.
+void write_heif(const std::string& path, int w, int h, int bits, bool alpha, int orientation, bool avif,
+                const std::function<void(int, int, double*)>& pixel, heif_color_profile_nclx* nclx = nullptr);
 
 /// scripts/make-sample into `dir`; returns the project path.
 std::string make_sample(const std::string& dir, const std::string& options);

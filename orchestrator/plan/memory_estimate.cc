@@ -49,14 +49,18 @@ double loaded_pixels(const SlideMemory& s) {
   return double(s.prefiltered_width) * s.prefiltered_height;
 }
 
-// What loading a slide adds while it runs: first the file and the decoded
-// pixels, then the decoded pixels and the picture being built. A shared
-// picture is read into the picture it becomes, which is counted as held.
+// What loading a slide adds while it runs: first the file and the
+// decode's own peak (what it delivers, or more while it works:
+// ImageInfo::decode_peak_bytes_per_pixel), then the decoded pixels and the
+// picture being built. A shared picture is read into the picture it
+// becomes, which is counted as held.
 double load_bytes(const SlideMemory& s) {
   if (s.shared_read) return 0;
   const double file = double(s.image->file_bytes) * (s.image->format == ImageFormat::k_jpeg ? 2 : 1);
   const double decoded = decoded_pixels(s) * s.image->decoded_bytes_per_pixel;
-  return decoded + std::max(file, 4.0 * loaded_pixels(s));
+  const double decoding = decoded_pixels(s) * std::max(s.image->decoded_bytes_per_pixel,
+                                                       s.image->decode_peak_bytes_per_pixel);
+  return std::max(decoding + file, decoded + std::max(file, 4.0 * loaded_pixels(s)));
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <thread>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -94,9 +96,9 @@ TEST_CASE("estimates come within 15% of measured peaks, for chunks of two to six
                     << " read from a neighbour's picture, " << counted << " counted as read): estimate "
                     << estimate / (1 << 20) << " MiB, measured " << measured / (1 << 20) << " MiB");
       CHECK(estimate >= 0.85 * measured);
-      // A picture that a neighbour wrote after this worker started, but
-      // before it got to that slide, was read where the estimate counted a
-      // decode; that worker may peak lower than estimated.
+      // A picture that a neighbour wrote between the estimate at this
+      // worker's start and the start itself (a moment) was read where the
+      // estimate counted a decode; that worker may peak lower than estimated.
       if (read > counted) continue;
       CHECK(estimate <= 1.15 * measured);
       ++compared;
@@ -106,6 +108,47 @@ TEST_CASE("estimates come within 15% of measured peaks, for chunks of two to six
   CHECK(compared >= 6);
   // Some of the compared chunks were estimated as reading shared pictures.
   CHECK(counted_reads >= 1);
+}
+
+// Phone photos: HEICs through libheif, whose decode peaks well above the
+// RGB it delivers, most of all for 10-bit images (common/heif_file.cc).
+// The 10-bit ones are large enough that missing their decode's peak puts
+// a chunk's estimate more than 15% under: the model before this test
+// (which counted 12 bytes a pixel for them) was 16-26% under for every
+// chunk that decodes one here; it is now 1.01-1.11 of the peaks.
+TEST_CASE("estimates come within 15% of measured peaks for 8-bit and 10-bit HEIC photos") {
+  test::TempDir dir;
+  auto noisy = [](int x, int y, double* v) {
+    const unsigned hash = (static_cast<unsigned>(x) * 73856093u) ^ (static_cast<unsigned>(y) * 19349663u);
+    const double noise = ((hash >> 8) % 1000) / 1000.0 * 0.2 - 0.1;
+    v[0] = 0.5 + 0.3 * std::sin(x * 0.01) + noise;
+    v[1] = 0.5 + 0.3 * std::cos(y * 0.013) - noise;
+    v[2] = 0.4 + 0.2 * std::sin((x + y) * 0.005) + noise;
+    v[3] = 0.9;
+  };
+  std::vector<std::string> photos;
+  for (const auto& [name, bits, alpha, w, h] :
+       {std::tuple{"deep.heic", 10, false, 3200, 2400}, std::tuple{"plain.heic", 8, false, 2400, 1600},
+        std::tuple{"deep-alpha.heic", 10, true, 3200, 2400}}) {
+    photos.push_back(dir / name);
+    test::write_heif(photos.back(), w, h, bits, alpha, 1, false, noisy);
+  }
+  const std::string show = write_show(dir, "show.json", photos, 6);
+  int compared = 0;
+  for (const std::string chunking : {"--chunk-seconds 1 --workers 2", "--chunk-seconds 2.5 --workers 1"}) {
+    const json report = render_report(dir, show, chunking);
+    for (const json& c : report["chunks"]) {
+      const double estimate = c["estimated_peak_bytes"].get<double>();
+      const double measured = c["peak_rss_bytes"].get<double>();
+      INFO(chunking << ": chunk " << c["index"] << " of " << c["slides"].size() << " slides: estimate "
+                    << estimate / (1 << 20) << " MiB, measured " << measured / (1 << 20) << " MiB");
+      CHECK(estimate >= 0.85 * measured);
+      if (c["pictures_shared"].get<int>() > c["estimate_pictures_shared"].get<int>()) continue;
+      CHECK(estimate <= 1.15 * measured);
+      ++compared;
+    }
+  }
+  CHECK(compared >= 4);
 }
 
 TEST_CASE("a worker's peak does not grow with its chunk's length") {

@@ -46,52 +46,6 @@ test::YuvVideo render_stills(const test::TempDir& dir, const std::vector<std::st
   return test::decode_yuv(dir / "out.mp4", k_w, k_h);
 }
 
-// Writes a HEIF (HEVC) or AVIF image: `pixel(x, y, rgba)` fills 0..1 values,
-// at `bits` per channel, with the given container orientation.
-void write_heif(const std::string& path, int w, int h, int bits, bool alpha, int orientation, bool avif,
-                const std::function<void(int, int, double*)>& pixel, heif_color_profile_nclx* nclx = nullptr) {
-  heif_context* ctx = heif_context_alloc();
-  heif_encoder* encoder = nullptr;
-  REQUIRE(heif_context_get_encoder_for_format(ctx, avif ? heif_compression_AV1 : heif_compression_HEVC, &encoder)
-              .code == heif_error_Ok);
-  heif_encoder_set_lossy_quality(encoder, 95);
-  const bool deep = bits > 8;
-  const heif_chroma chroma = deep ? (alpha ? heif_chroma_interleaved_RRGGBBAA_LE : heif_chroma_interleaved_RRGGBB_LE)
-                                  : (alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB);
-  heif_image* image = nullptr;
-  REQUIRE(heif_image_create(w, h, heif_colorspace_RGB, chroma, &image).code == heif_error_Ok);
-  REQUIRE(heif_image_add_plane(image, heif_channel_interleaved, w, h, bits).code == heif_error_Ok);
-  int stride = 0;
-  uint8_t* plane = heif_image_get_plane(image, heif_channel_interleaved, &stride);
-  const int channels = alpha ? 4 : 3;
-  const double top = (1 << bits) - 1;
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      double v[4] = {0, 0, 0, 1};
-      pixel(x, y, v);
-      for (int c = 0; c < channels; ++c) {
-        const unsigned q = static_cast<unsigned>(std::lround(std::clamp(v[c], 0.0, 1.0) * top));
-        if (deep)
-          reinterpret_cast<uint16_t*>(plane + static_cast<size_t>(y) * stride)[x * channels + c] = static_cast<uint16_t>(q);
-        else
-          plane[static_cast<size_t>(y) * stride + x * channels + c] = static_cast<uint8_t>(q);
-      }
-    }
-  heif_encoding_options* options = heif_encoding_options_alloc();
-  options->image_orientation = static_cast<heif_orientation>(orientation);
-  if (nclx) {  // the colr box, and the matrix the encoder converts RGB with
-    REQUIRE(heif_image_set_nclx_color_profile(image, nclx).code == heif_error_Ok);
-    options->output_nclx_profile = nclx;
-    options->macOS_compatibility_workaround_no_nclx_profile = 0;  // libheif 1.15 leaves nclx out unless told
-  }
-  REQUIRE(heif_context_encode_image(ctx, image, encoder, options, nullptr).code == heif_error_Ok);
-  REQUIRE(heif_context_write_to_file(ctx, path.c_str()).code == heif_error_Ok);
-  heif_encoding_options_free(options);
-  heif_image_release(image);
-  heif_encoder_release(encoder);
-  heif_context_free(ctx);
-}
-
 // ---- colour profiles, built with LittleCMS -------------------------------
 
 std::string profile_bytes(cmsHPROFILE profile) {
@@ -273,7 +227,7 @@ TEST_CASE("HEIC with every container orientation lands the right way up") {
     const bool swap = o >= 5;
     const int sw = swap ? dh : dw, sh = swap ? dw : dh;
     const std::string name = fmt::format("o{}.heic", o);
-    write_heif(dir / name, sw, sh, 8, false, o, false, [&](int c, int r, double* v) {
+    test::write_heif(dir / name, sw, sh, 8, false, o, false, [&](int c, int r, double* v) {
       int x = 0, y = 0;
       test::displayed_position(o, c, r, dw, dh, &x, &y);
       seen(x, y, v);
@@ -297,13 +251,13 @@ TEST_CASE("HEIC with every container orientation lands the right way up") {
 TEST_CASE("HEIC alpha, 10-bit HEIC, AVIF and 16-bit TIFF come out in their colours") {
   test::TempDir dir;
   // Left half transparent, right half a warm colour.
-  write_heif(dir / "alpha.heic", 160, 120, 8, true, 1, false, [](int x, int, double* v) {
+  test::write_heif(dir / "alpha.heic", 160, 120, 8, true, 1, false, [](int x, int, double* v) {
     v[0] = 0.9; v[1] = 0.6; v[2] = 0.2; v[3] = x < 80 ? 0.0 : 1.0;
   });
-  write_heif(dir / "deep.heic", 160, 120, 10, false, 1, false, [](int, int, double* v) {
+  test::write_heif(dir / "deep.heic", 160, 120, 10, false, 1, false, [](int, int, double* v) {
     v[0] = 0.25; v[1] = 0.5; v[2] = 0.75;
   });
-  write_heif(dir / "photo.avif", 160, 120, 8, false, 1, true, [](int, int, double* v) {
+  test::write_heif(dir / "photo.avif", 160, 120, 8, false, 1, true, [](int, int, double* v) {
     v[0] = 0.8; v[1] = 0.3; v[2] = 0.5;
   });
   test::save_image(flat(160, 120, {40, 160, 220}), dir / "deep.tif", true, "-pix_fmt rgb48le");
@@ -320,7 +274,7 @@ TEST_CASE("HEIC alpha, 10-bit HEIC, AVIF and 16-bit TIFF come out in their colou
 
 TEST_CASE("a truncated HEIC is refused up front, naming the file") {
   test::TempDir dir;
-  write_heif(dir / "whole.heic", 160, 120, 8, false, 1, false, [](int, int, double* v) { v[0] = v[1] = v[2] = 0.5; });
+  test::write_heif(dir / "whole.heic", 160, 120, 8, false, 1, false, [](int, int, double* v) { v[0] = v[1] = v[2] = 0.5; });
   const std::string bytes = test::read_text(dir / "whole.heic");
   test::write_text(dir / "cut.heic", bytes.substr(0, bytes.size() * 2 / 3));
   auto probed = probe_image(dir / "cut.heic");
@@ -391,7 +345,7 @@ TEST_CASE("a folder show takes every format in any case and names what it leaves
   const std::string photos = dir / "photos";
   fs::create_directories(photos);
   test::make_photo(photos + "/a.JPG", "320x240");
-  write_heif(photos + "/b.HEIC", 160, 120, 8, false, 1, false, [](int, int, double* v) { v[0] = v[1] = v[2] = 0.5; });
+  test::write_heif(photos + "/b.HEIC", 160, 120, 8, false, 1, false, [](int, int, double* v) { v[0] = v[1] = v[2] = 0.5; });
   test::save_image(flat(64, 48, {10, 20, 30}), photos + "/c.tiff", false);
   test::write_text(photos + "/notes.txt", "not a photo\n");
   test::write_text(photos + "/broken.jpg", "\xFF\xD8\xFF" + std::string(10, 'x'));
@@ -435,7 +389,7 @@ TEST_CASE("a TIFF's orientation tag is applied, and a HEIC tagged Display P3 by 
   nclx->matrix_coefficients = heif_matrix_coefficients_ITU_R_BT_601_6;
   nclx->full_range_flag = 1;
   const std::array<int, 3> colour{200, 90, 40};
-  write_heif(dir / "p3.heic", 160, 120, 8, false, 1, false, [&](int, int, double* v) {
+  test::write_heif(dir / "p3.heic", 160, 120, 8, false, 1, false, [&](int, int, double* v) {
     for (int c = 0; c < 3; ++c) v[c] = colour[c] / 255.0;
   }, nclx);
   heif_nclx_color_profile_free(nclx);
