@@ -72,14 +72,16 @@ Expected<ImageInfo> probe_heif(const std::string& path, ImageInfo info) {
   info.stored_width = heif_image_handle_get_width(primary.value().handle.get());
   info.stored_height = heif_image_handle_get_height(primary.value().handle.get());
   info.orientation = 1;
-  // libheif delivers interleaved RGB(A), 8 or 16 bits a sample. On the way
+  // libheif delivers interleaved RGB(A) for 8-bit images and planes of
+  // 16-bit samples for deeper ones (worker/image_decoder.cc). On the way
   // its decoded Y'CbCr planes and the intermediate images of its
-  // conversion are alive at once, and for deeper images there are more of
-  // them. Peaks measured with libheif 1.15 (Debian 12) and the worker's
-  // allocator setting (M_MMAP_THRESHOLD 1 MiB), getrusage over the decode
-  // of noisy HEICs at 2000x1500 and 4032x3024 (fitted to both sizes): 6.0
-  // bytes a pixel for 8-bit RGB, 8.0 with alpha, 18.3 for 10-bit RGB and
-  // 24.4 with alpha (from 2000x1500 alone); an 8-bit AVIF 8.2 (2.2 more
+  // conversion are alive at once. Peaks measured with libheif 1.15
+  // (Debian 12) and the worker's allocator setting (M_MMAP_THRESHOLD 1 MiB),
+  // getrusage over the decode of noisy HEICs at 2000x1500 and 4032x3024
+  // (fitted to both sizes): 6.0 bytes a pixel for 8-bit RGB, 8.0 with
+  // alpha; 10.3 for 10-bit RGB planes and about 10.4 with alpha (from
+  // 2000x1500 alone; libheif's interleaved 16-bit form, which the worker
+  // took before, peaked at 18.3 and 24.4); an 8-bit AVIF 8.2 (2.2 more
   // than a HEIC, added to one with alpha too). A 10-bit AVIF was not
   // measured (libaom would not write one here) and counts as a HEIC.
   heif_image_handle* handle = primary.value().handle.get();
@@ -87,7 +89,7 @@ Expected<ImageInfo> probe_heif(const std::string& path, ImageInfo info) {
   const bool alpha = heif_image_handle_has_alpha_channel(handle) != 0;
   info.decoded_bytes_per_pixel = (deep ? 2.0 : 1.0) * (alpha ? 4 : 3);
   if (deep)
-    info.decode_peak_bytes_per_pixel = alpha ? 24.5 : 18.5;
+    info.decode_peak_bytes_per_pixel = alpha ? 11.0 : 10.5;
   else
     info.decode_peak_bytes_per_pixel = (alpha ? 8.0 : 6.0) + (info.format == ImageFormat::k_avif ? 2.2 : 0.0);
   // An Exif item starts with the offset of its TIFF header (ISO/IEC 23008-12).

@@ -110,12 +110,12 @@ TEST_CASE("estimates come within 15% of measured peaks, for chunks of two to six
   CHECK(counted_reads >= 1);
 }
 
-// Phone photos: HEICs through libheif, whose decode peaks well above the
-// RGB it delivers, most of all for 10-bit images (common/heif_file.cc).
-// The 10-bit ones are large enough that missing their decode's peak puts
-// a chunk's estimate more than 15% under: the model before this test
-// (which counted 12 bytes a pixel for them) was 16-26% under for every
-// chunk that decodes one here; it is now 1.01-1.11 of the peaks.
+// Phone photos: HEICs through libheif, whose decode peaks above the RGB
+// it delivers (common/heif_file.cc). The 10-bit ones are large enough that
+// missing their decode's peak puts a chunk's estimate more than 15% under:
+// the model before this test, which counted 12 bytes a pixel for them
+// while libheif's interleaved form peaked at 18.3, was 16-26% under for
+// every chunk that decoded one here.
 TEST_CASE("estimates come within 15% of measured peaks for 8-bit and 10-bit HEIC photos") {
   test::TempDir dir;
   auto noisy = [](int x, int y, double* v) {
