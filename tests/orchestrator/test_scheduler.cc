@@ -367,21 +367,28 @@ TEST_CASE("admission counts the estimate asked for at each chunk's start") {
   for (int chunk = 0; chunk < 6; ++chunk) CHECK(std::count(asked.begin(), asked.end(), chunk) >= 1);
 }
 
-// After the first chunk, estimates grow by what it measured; a chunk whose
-// grown estimate no longer fits the budget still starts, alone, and must
-// not be left to pass the budget unseen.
-TEST_CASE("a lone chunk whose learned estimate is past the budget is watched and stopped if it goes past") {
-  FakeRunner runner(2);
+// Three chunks estimated at 400 under a budget of 450, which holds one
+// estimate but not two; the first peaks at 440, 1.1 x its estimate, so
+// the later ones' estimates become 400 x 1.21 = 484, past the budget.
+ScheduleResult run_after_a_high_peak(FakeRunner& runner) {
   RecordingObserver observer;
   std::atomic<bool> interrupted{false};
   std::vector<ScheduledChunk> chunks = chunks_with_costs({5, 4, 3});
   for (ScheduledChunk& c : chunks) c.estimated_peak_bytes = 400;
   ScheduleOptions options;
-  options.memory_budget = 450;  // holds one estimate, not two
-  runner.peaks[0] = 440;        // 1.1 x its estimate: later estimates become 400 x 1.21 = 484
+  options.memory_budget = 450;
+  return run_schedule(chunks, runner, options, observer, interrupted);
+}
+
+// After the first chunk, estimates grow by what it measured; a chunk whose
+// grown estimate no longer fits the budget still starts, alone, and must
+// not be left to pass the budget unseen.
+TEST_CASE("a lone chunk whose learned estimate is past the budget is watched and stopped if it goes past") {
+  FakeRunner runner(2);
+  runner.peaks[0] = 440;
   runner.silent_waits_of[1] = 3;
   runner.live_rss = 460;
-  ScheduleResult result = run_schedule(chunks, runner, options, observer, interrupted);
+  ScheduleResult result = run_after_a_high_peak(runner);
   CHECK(runner.aborted);
   CHECK(result.budget_passed_chunk == 1);
   CHECK(result.budget_needed == 484);  // the learned estimate, above what it had reached
@@ -392,15 +399,9 @@ TEST_CASE("a lone chunk whose learned estimate is past the budget is watched and
 
 TEST_CASE("a lone chunk past its learned fit that peaks above the budget ends the run naming its peak") {
   FakeRunner runner(2);
-  RecordingObserver observer;
-  std::atomic<bool> interrupted{false};
-  std::vector<ScheduledChunk> chunks = chunks_with_costs({5, 4, 3});
-  for (ScheduledChunk& c : chunks) c.estimated_peak_bytes = 400;
-  ScheduleOptions options;
-  options.memory_budget = 450;
   runner.peaks[0] = 440;
   runner.peaks[1] = 470;  // a spike between samples
-  ScheduleResult result = run_schedule(chunks, runner, options, observer, interrupted);
+  ScheduleResult result = run_after_a_high_peak(runner);
   CHECK_FALSE(runner.aborted);
   CHECK(result.budget_measured);
   CHECK(result.budget_needed == 470);
@@ -411,16 +412,10 @@ TEST_CASE("a lone chunk past its learned fit that peaks above the budget ends th
 
 TEST_CASE("a lone chunk past its learned fit that stays inside the budget lets the run go on") {
   FakeRunner runner(2);
-  RecordingObserver observer;
-  std::atomic<bool> interrupted{false};
-  std::vector<ScheduledChunk> chunks = chunks_with_costs({5, 4, 3});
-  for (ScheduledChunk& c : chunks) c.estimated_peak_bytes = 400;
-  ScheduleOptions options;
-  options.memory_budget = 450;
   runner.peaks[0] = 440;
   runner.silent_waits_of[1] = 3;
   runner.live_rss = 445;
-  ScheduleResult result = run_schedule(chunks, runner, options, observer, interrupted);
+  ScheduleResult result = run_after_a_high_peak(runner);
   CHECK_FALSE(runner.aborted);
   CHECK(result.failure.empty());
   CHECK(result.runs.size() == 3);
