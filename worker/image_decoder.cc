@@ -80,12 +80,54 @@ Expected<FramePtr> decode_with_ffmpeg(const std::string& path, const ImageInfo& 
   return frame;
 }
 
-// libheif decodes to interleaved RGB(A) for 8-bit images. Deeper ones come
-// as planes of 16-bit little-endian words holding `bits`-bit values, widened
-// in place to the full 16-bit range FFmpeg's GBRP16/GBRAP16 mean: the
-// planes hold the same values as libheif's interleaved form (compared on
-// 10-bit HEICs), and its conversion to them peaks at about 10.5 bytes a
-// pixel against 18.5 for the interleaved form (common/heif_file.cc).
+// Samples of `bits` bits in 16-bit words, widened in place to the full
+// 16-bit range FFmpeg's 16-bit formats mean.
+void widen(uint8_t* plane, int stride, int samples_per_row, int rows, int bits) {
+  const int shift = 16 - bits;
+  if (shift <= 0) return;
+  for (int y = 0; y < rows; ++y) {
+    uint16_t* row = reinterpret_cast<uint16_t*>(plane + static_cast<size_t>(y) * stride);
+    for (int i = 0; i < samples_per_row; ++i)
+      row[i] = static_cast<uint16_t>((row[i] << shift) | (row[i] >> (bits - shift)));
+  }
+}
+
+// A deep image's RGB(A) planes as GBRP16/GBRAP16 (FFmpeg's planar RGB puts
+// green first: G, B, R, then alpha); false, touching nothing, unless every
+// plane is the image's size with 9 to 16 bits a sample.
+bool planar_frame(heif_image* raw, bool alpha, AVFrame* frame) {
+  const heif_channel channels[4] = {heif_channel_G, heif_channel_B, heif_channel_R, heif_channel_Alpha};
+  const int count = alpha ? 4 : 3;
+  const int width = heif_image_get_width(raw, heif_channel_R);
+  const int height = heif_image_get_height(raw, heif_channel_R);
+  if (width <= 0 || height <= 0) return false;
+  for (int p = 0; p < count; ++p) {
+    const int bits = heif_image_get_bits_per_pixel_range(raw, channels[p]);
+    if (!heif_image_has_channel(raw, channels[p]) || bits <= 8 || bits > 16 ||
+        heif_image_get_width(raw, channels[p]) != width || heif_image_get_height(raw, channels[p]) != height)
+      return false;
+  }
+  for (int p = 0; p < count; ++p) {
+    int stride = 0;
+    uint8_t* plane = heif_image_get_plane(raw, channels[p], &stride);
+    if (!plane) return false;
+    widen(plane, stride, width, height, heif_image_get_bits_per_pixel_range(raw, channels[p]));
+    frame->data[p] = plane;
+    frame->linesize[p] = stride;
+  }
+  frame->format = alpha ? AV_PIX_FMT_GBRAP16LE : AV_PIX_FMT_GBRP16LE;
+  frame->width = width;
+  frame->height = height;
+  return true;
+}
+
+// libheif decodes 8-bit images to interleaved RGB(A). Deeper ones are asked
+// for as planes of 16-bit words holding `bits`-bit values: the planes hold
+// the same values as libheif's interleaved form (compared on 10-bit HEICs),
+// and its conversion to them peaks at about 10.5 bytes a pixel against 18.3
+// for the interleaved form (common/heif_file.cc). Should the planes come
+// out otherwise (a depth of 8 bits or less, a size of their own), the image
+// is decoded again as interleaved 16-bit RGB(A).
 Expected<DecodedImage> decode_with_libheif(const std::string& path) {
   auto primary = open_heif(path);
   if (!primary) return Error{path + ": " + primary.error().message};
@@ -93,48 +135,31 @@ Expected<DecodedImage> decode_with_libheif(const std::string& path) {
   const bool alpha = heif_image_handle_has_alpha_channel(handle) != 0;
   const int bits = heif_image_handle_get_luma_bits_per_pixel(handle);
   const bool deep = bits > 8;
-  const heif_chroma chroma =
-      deep ? heif_chroma_444 : (alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB);
-  heif_image* raw = nullptr;
-  const heif_error error = heif_decode_image(handle, &raw, heif_colorspace_RGB, chroma, nullptr);
-  if (error.code != heif_error_Ok) return Error{path + ": corrupt image data: " + error.message};
   DecodedImage decoded;
-  decoded.heif.reset(raw);
   decoded.frame = make_frame();
   AVFrame* frame = decoded.frame.get();
-  if (!deep) {
-    int stride = 0;
-    uint8_t* plane = heif_image_get_plane(raw, heif_channel_interleaved, &stride);
-    frame->width = heif_image_get_width(raw, heif_channel_interleaved);
-    frame->height = heif_image_get_height(raw, heif_channel_interleaved);
-    if (!plane || frame->width <= 0 || frame->height <= 0) return Error{path + ": decoded to no pixels"};
-    frame->format = alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24;
-    frame->data[0] = plane;
-    frame->linesize[0] = stride;
-    return decoded;
+  heif_image* raw = nullptr;
+  if (deep) {
+    const heif_error error = heif_decode_image(handle, &raw, heif_colorspace_RGB, heif_chroma_444, nullptr);
+    if (error.code != heif_error_Ok) return Error{path + ": corrupt image data: " + error.message};
+    decoded.heif.reset(raw);
+    if (planar_frame(raw, alpha, frame)) return decoded;
+    decoded.heif.reset();
   }
-  // FFmpeg's planar RGB puts green first: G, B, R, then alpha.
-  const heif_channel channels[4] = {heif_channel_G, heif_channel_B, heif_channel_R, heif_channel_Alpha};
-  frame->width = heif_image_get_width(raw, heif_channel_R);
-  frame->height = heif_image_get_height(raw, heif_channel_R);
-  if (frame->width <= 0 || frame->height <= 0) return Error{path + ": decoded to no pixels"};
-  for (int p = 0; p < (alpha ? 4 : 3); ++p) {
-    int stride = 0;
-    uint8_t* plane = heif_image_get_plane(raw, channels[p], &stride);
-    const int plane_bits = heif_image_get_bits_per_pixel_range(raw, channels[p]);
-    if (!plane || plane_bits <= 8 || plane_bits > 16 || heif_image_get_width(raw, channels[p]) != frame->width ||
-        heif_image_get_height(raw, channels[p]) != frame->height)
-      return Error{path + ": decoded to planes of unexpected sizes"};
-    const int shift = 16 - plane_bits;
-    for (int y = 0; shift > 0 && y < frame->height; ++y) {
-      uint16_t* row = reinterpret_cast<uint16_t*>(plane + static_cast<size_t>(y) * stride);
-      for (int x = 0; x < frame->width; ++x)
-        row[x] = static_cast<uint16_t>((row[x] << shift) | (row[x] >> (plane_bits - shift)));
-    }
-    frame->data[p] = plane;
-    frame->linesize[p] = stride;
-  }
-  frame->format = alpha ? AV_PIX_FMT_GBRAP16LE : AV_PIX_FMT_GBRP16LE;
+  const heif_chroma chroma = deep ? (alpha ? heif_chroma_interleaved_RRGGBBAA_LE : heif_chroma_interleaved_RRGGBB_LE)
+                                  : (alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB);
+  const heif_error error = heif_decode_image(handle, &raw, heif_colorspace_RGB, chroma, nullptr);
+  if (error.code != heif_error_Ok) return Error{path + ": corrupt image data: " + error.message};
+  decoded.heif.reset(raw);
+  int stride = 0;
+  uint8_t* plane = heif_image_get_plane(raw, heif_channel_interleaved, &stride);
+  frame->width = heif_image_get_width(raw, heif_channel_interleaved);
+  frame->height = heif_image_get_height(raw, heif_channel_interleaved);
+  if (!plane || frame->width <= 0 || frame->height <= 0) return Error{path + ": decoded to no pixels"};
+  if (deep) widen(plane, stride, frame->width * (alpha ? 4 : 3), frame->height, bits);
+  frame->format = deep ? (alpha ? AV_PIX_FMT_RGBA64LE : AV_PIX_FMT_RGB48LE) : (alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24);
+  frame->data[0] = plane;
+  frame->linesize[0] = stride;
   return decoded;
 }
 
