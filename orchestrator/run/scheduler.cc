@@ -236,7 +236,6 @@ class Schedule {
   bool m_measuring = false;  ///< measure_first, until the largest chunk ends
   int m_largest_chunk = -1;
   int m_watched = -1;  ///< the lone chunk running beyond its fit, watched every 10 ms
-
   int m_concurrency_cap = std::numeric_limits<int>::max();
 };
 
