@@ -55,7 +55,18 @@ AtomicFile::~AtomicFile() {
 
 Expected<AtomicFile> AtomicFile::create(const std::string& path, const std::string& temporary) {
   if (!temporary.empty()) {
-    UniqueFd fd(::open(temporary.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    constexpr int k_flags = O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    UniqueFd fd(::open(temporary.c_str(), k_flags, 0644));
+    if (!fd && errno == EEXIST) {
+      // A plain file under a name the work folder recorded is an earlier
+      // run's leftover: removing the name never touches another file's
+      // bytes (a hard link keeps them). A link or a folder is not ours.
+      struct stat st {};
+      if (::lstat(temporary.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        return Error{temporary + ": is not a file chunkreel made (a link or a folder); move it away"};
+      if (::unlink(temporary.c_str()) != 0 && errno != ENOENT) return Error{errno_text(temporary)};
+      fd.reset(::open(temporary.c_str(), k_flags, 0644));
+    }
     if (!fd) return Error{errno_text(temporary)};
     return AtomicFile(path, temporary, std::move(fd));
   }
@@ -71,18 +82,41 @@ Expected<AtomicFile> AtomicFile::create(const std::string& path, const std::stri
   return AtomicFile(path, std::string(name.data()), std::move(fd));
 }
 
-Expected<void> AtomicFile::commit() {
+int rename_no_replace(const std::string& from, const std::string& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
+  if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) return -1;
+  // No RENAME_NOREPLACE here (NFS, some FUSE filesystems): link(2) fails
+  // with EEXIST as atomically, then the temporary name goes.
+  if (::link(from.c_str(), to.c_str()) == 0) {
+    ::unlink(from.c_str());
+    return 0;
+  }
+  if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP) return -1;
+  // Nor hard links (vfat, some FUSE): the best left is to look first.
+  struct stat st {};
+  if (::lstat(to.c_str(), &st) == 0) {
+    errno = EEXIST;
+    return -1;
+  }
+  return std::rename(from.c_str(), to.c_str());
+}
+
+Expected<void> AtomicFile::commit(Replace replace) {
   // The data must be on disk before the rename makes the file count as whole.
   if (::fsync(m_fd.get()) != 0) return Error{errno_text(m_temporary) + " (flushing to disk)"};
   m_fd.reset();
-  if (std::rename(m_temporary.c_str(), m_path.c_str()) != 0)
+  const int rc = replace == Replace::k_allowed ? std::rename(m_temporary.c_str(), m_path.c_str())
+                                               : rename_no_replace(m_temporary, m_path);
+  if (rc != 0 && errno == EEXIST)
+    return Error{m_path + ": a file appeared there while chunkreel worked; it is left as it is (-y replaces it)"};
+  if (rc != 0)
     return Error{"cannot rename " + m_temporary + " to " + m_path + ": " + std::strerror(errno)};
   m_done = true;
   sync_parent_folder(m_path);
   return {};
 }
 
-Expected<void> write_file_atomically(const std::string& path, const std::string& contents,
+Expected<void> write_file_atomically(const std::string& path, const std::string& contents, Replace replace,
                                      const std::string& temporary) {
   auto file = AtomicFile::create(path, temporary);
   if (!file) return file.error();
@@ -93,7 +127,7 @@ Expected<void> write_file_atomically(const std::string& path, const std::string&
     if (n <= 0) return Error{errno_text(file.value().temporary_path())};
     written += static_cast<size_t>(n);
   }
-  return file.value().commit();
+  return file.value().commit(replace);
 }
 
 }  // namespace chunkreel

@@ -17,10 +17,12 @@ namespace chunkreel {
 struct InputFormatDeleter {
   void operator()(AVFormatContext* ctx) const { avformat_close_input(&ctx); }
 };
-/// An output context also owns its AVIOContext, when one was opened.
+/// An output context also owns its AVIOContext, when it opened one (not one
+/// handed to it with AVFMT_FLAG_CUSTOM_IO, whose owner frees it).
 struct OutputFormatDeleter {
   void operator()(AVFormatContext* ctx) const {
-    if (ctx && ctx->pb && !(ctx->oformat->flags & AVFMT_NOFILE)) avio_closep(&ctx->pb);
+    if (ctx && ctx->pb && !(ctx->oformat->flags & AVFMT_NOFILE) && !(ctx->flags & AVFMT_FLAG_CUSTOM_IO))
+      avio_closep(&ctx->pb);
     avformat_free_context(ctx);
   }
 };

@@ -177,7 +177,7 @@ Caption read_caption(const json& value, const std::string& path, const Caption& 
   caption.style.shadow = read_shadow(reader, caption.style.shadow);
   caption.style.outline = read_outline(reader, caption.style.outline);
   if (auto fade = reader.number("fade")) {
-    if (*fade < 0) reader.fail("fade", "must be at least 0");
+    if (*fade < 0 || *fade > 24 * 3600) reader.fail("fade", "must be from 0 to 86400 seconds");
     caption.style.fade = *fade;
   }
   if (auto start = reader.number("start")) {

@@ -165,7 +165,7 @@ Expected<ChunkJob> read_chunk_job(const std::string& path) {
 }
 
 Expected<void> write_chunk_job(const ChunkJob& job, const std::string& path) {
-  return write_file_atomically(path, chunk_job_to_json(job), own_temporary_path(path));
+  return write_file_atomically(path, chunk_job_to_json(job), Replace::k_allowed, own_temporary_path(path));
 }
 
 }  // namespace chunkreel

@@ -55,6 +55,11 @@ void apply_encoder_config(const EncoderConfig& config, AVCodecContext* ctx) {
   av_opt_set(ctx->priv_data, "x264-params", x264_params().c_str(), 0);
 }
 
+int min_chunk_frames(const VideoSettings& video) {
+  constexpr int k_pyramid_delay = 2;
+  return video.preset == "ultrafast" ? 1 : k_pyramid_delay + 1;
+}
+
 void apply_colour_tags(AVFrame* frame) {
   frame->color_primaries = k_primaries;
   frame->color_trc = k_transfer;

@@ -32,6 +32,14 @@ std::string x264_params();
 /// crf 0 is lossless, which x264 allows only in High 4:4:4 Predictive.
 void apply_encoder_config(const EncoderConfig& config, AVCodecContext* ctx);
 
+/// The fewest frames a chunk may have so that it joins the others. x264
+/// shifts decode times by its B-frame delay (2 frames with B-pyramid, which
+/// every preset with B-frames uses; 0 for ultrafast, which has none), but
+/// it learns that delay's length in time only when the frame after it
+/// arrives: a chunk with fewer frames carries no shift and its decode times
+/// cannot continue from the chunk before it.
+int min_chunk_frames(const VideoSettings& video);
+
 /// Tags `frame` with the colour description the encoder carries (BT.709
 /// primaries, transfer and matrix, limited range, left-sited chroma).
 void apply_colour_tags(AVFrame* frame);

@@ -19,6 +19,11 @@ constexpr int k_max_dimension = 8192;
 constexpr int k_min_dimension = 16;
 constexpr double k_max_fps = 240;
 constexpr double k_max_slide_seconds = 24 * 3600;
+// A track's start and fades: far past any show, far from overflowing a
+// count of samples.
+constexpr double k_max_track_seconds = 1e6;
+// A frame rate's numerator and denominator must fit FFmpeg's int rationals.
+constexpr int64_t k_max_fps_part = 1'000'000;
 
 std::string resolve_path(const std::string& relative, const fs::path& base) {
   fs::path p(relative);
@@ -116,6 +121,8 @@ OutputSettings read_output(FieldReader reader) {
     if (!rate) reader.fail("fps", rate.error().message);
     if (rate.value().to_double() > k_max_fps) reader.fail("fps", "must be at most 240");
     if (rate.value().to_double() < 1) reader.fail("fps", "must be at least 1");
+    if (rate.value().num > k_max_fps_part || rate.value().den > k_max_fps_part)
+      reader.fail("fps", "needs a numerator and denominator of at most 1000000 (such as 30000/1001)");
     out.fps = rate.value();
   }
   if (auto bg = reader.string("background")) {
@@ -151,15 +158,15 @@ AudioTrack read_track(FieldReader reader, const fs::path& base) {
   auto file = reader.string("file");
   if (!file || file->empty()) reader.fail("file", "is required");
   track.file = resolve_path(*file, base);
-  auto non_negative = [&](const char* key, double* target) {
+  auto seconds = [&](const char* key, double* target) {
     if (auto v = reader.number(key)) {
-      if (*v < 0) reader.fail(key, "must be at least 0");
+      if (*v < 0 || *v > k_max_track_seconds) reader.fail(key, "must be from 0 to 1000000 seconds");
       *target = *v;
     }
   };
-  non_negative("start", &track.start);
-  non_negative("fade_in", &track.fade_in);
-  non_negative("fade_out", &track.fade_out);
+  seconds("start", &track.start);
+  seconds("fade_in", &track.fade_in);
+  seconds("fade_out", &track.fade_out);
   if (auto v = reader.number("volume")) {
     if (*v < 0 || *v > 10) reader.fail("volume", "must be between 0 and 10");
     track.volume = *v;

@@ -39,6 +39,9 @@ Expected<int64_t> parse_size(const std::string& text) {
   else if (!suffix.empty()) return Error{"'" + text + "' is not a size (use a byte count or K, M, G)"};
   if (!std::isfinite(value) || value <= 0 || end == text.c_str())
     return Error{"'" + text + "' is not a size above 0"};
+  // 2^60 bytes (an exbibyte) is far past any machine, and far from int64's end.
+  if (value * unit >= 0x1p60) return Error{"'" + text + "' is larger than any machine's memory"};
+  if (value * unit < 1) return Error{"'" + text + "' is less than a byte"};
   return static_cast<int64_t>(value * unit);
 }
 

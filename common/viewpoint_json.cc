@@ -4,6 +4,9 @@ namespace chunkreel {
 
 namespace {
 
+// Below 0.1 the window is ten times the fitted one, and each output pixel
+// would filter ever more source samples for a picture too small to see.
+constexpr double k_min_zoom = 0.1;
 constexpr double k_max_zoom = 64;
 
 }  // namespace
@@ -17,8 +20,7 @@ json viewpoint_to_json(const ViewPoint& v) {
 ViewPoint read_viewpoint(FieldReader reader, ViewPoint fallback) {
   ViewPoint v = fallback;
   if (auto zoom = reader.number("zoom")) {
-    if (*zoom <= 0) reader.fail("zoom", "must be greater than 0");
-    if (*zoom > k_max_zoom) reader.fail("zoom", "must be at most 64");
+    if (!(*zoom >= k_min_zoom && *zoom <= k_max_zoom)) reader.fail("zoom", "must be from 0.1 to 64");
     v.zoom = *zoom;
   }
   if (const json* center = reader.raw("center")) {

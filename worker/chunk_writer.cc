@@ -20,8 +20,10 @@ Expected<std::unique_ptr<ChunkWriter>> ChunkWriter::open(const std::string& path
   if (rc < 0) return Error{"cannot copy encoder parameters: " + av_error_text(rc)};
   stream->time_base = encoder->time_base;
   stream->avg_frame_rate = encoder->framerate;
-  rc = avio_open(&raw->pb, temporary.c_str(), AVIO_FLAG_WRITE);
-  if (rc < 0) return Error{temporary + ": cannot create: " + av_error_text(rc)};
+  auto avio = open_fd_avio(writer->m_file->fd());
+  if (!avio) return avio.error();
+  writer->m_avio = std::move(avio.value());
+  attach_fd_avio(raw, writer->m_avio.get());
   rc = avformat_write_header(raw, nullptr);
   if (rc < 0) return Error{temporary + ": cannot write: " + av_error_text(rc)};
   return writer;
@@ -43,10 +45,10 @@ Expected<void> ChunkWriter::commit() {
   const std::string& temporary = m_file->temporary_path();
   int rc = av_write_trailer(m_output.get());
   if (rc < 0) return Error{temporary + ": cannot finish: " + av_error_text(rc)};
-  rc = avio_closep(&m_output->pb);
-  if (rc < 0) return Error{temporary + ": cannot close: " + av_error_text(rc)};
+  Expected<void> flushed = flush_fd_avio(m_avio.get(), temporary);
+  if (!flushed) return flushed;
   m_output.reset();
-  return m_file->commit();
+  return m_file->commit(Replace::k_allowed);
 }
 
 }  // namespace chunkreel

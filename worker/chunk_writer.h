@@ -9,6 +9,7 @@
 #include "common/atomic_file.h"
 #include "common/av_ptr.h"
 #include "common/error.h"
+#include "common/fd_avio.h"
 
 namespace chunkreel {
 
@@ -26,8 +27,10 @@ class ChunkWriter {
   Expected<void> commit();
 
  private:
+  // Destroyed in reverse: the muxer, then its I/O, then the file.
   std::optional<AtomicFile> m_file;
   AVRational m_encoder_time_base{1, 1};
+  FdAvioPtr m_avio;
   OutputFormatPtr m_output;
 };
 

@@ -140,7 +140,7 @@ Expected<void> write_picture_file(const SourcePicture& picture, const std::strin
     written = write_all(file.fd(), plane.data.data(), plane.data.size() * sizeof(int16_t));
   }
   if (!written) return Error{fmt::format("{}: {}", temporary, std::strerror(errno))};
-  return file.commit();
+  return file.commit(Replace::k_allowed);
 }
 
 }  // namespace chunkreel

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/atomic_file.h"
+#include "common/fd_avio.h"
 #include "common/av_ptr.h"
 #include "orchestrator/audio/audio_source.h"
 
@@ -74,7 +75,8 @@ Expected<void> mix_track(TrackState& s, int64_t block_start, int frames, float* 
 
 class AacWriter {
  public:
-  Expected<void> open(const std::string& path, int bitrate) {
+  /// Writes into `fd`, the file `path` names (for messages).
+  Expected<void> open(int fd, const std::string& path, int bitrate) {
     const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
     if (!codec) return Error{"this FFmpeg has no AAC encoder"};
     m_encoder.reset(avcodec_alloc_context3(codec));
@@ -97,8 +99,11 @@ class AacWriter {
     if (!stream) return Error{"cannot add the audio stream"};
     avcodec_parameters_from_context(stream->codecpar, enc);
     stream->time_base = enc->time_base;
-    rc = avio_open(&raw->pb, path.c_str(), AVIO_FLAG_WRITE);
-    if (rc < 0) return Error{path + ": cannot create: " + av_error_text(rc)};
+    auto avio = open_fd_avio(fd);
+    if (!avio) return avio.error();
+    m_avio = std::move(avio.value());
+    attach_fd_avio(raw, m_avio.get());
+    m_path = path;
     rc = avformat_write_header(raw, nullptr);
     if (rc < 0) return Error{path + ": cannot write: " + av_error_text(rc)};
     m_frame = make_frame();
@@ -146,12 +151,15 @@ class AacWriter {
     if (!flushed) return flushed;
     int rc = av_write_trailer(m_output.get());
     if (rc < 0) return Error{"cannot finish the audio file: " + av_error_text(rc)};
+    Expected<void> written = flush_fd_avio(m_avio.get(), m_path);
     m_output.reset();
-    return {};
+    return written;
   }
 
  private:
   CodecContextPtr m_encoder;
+  std::string m_path;
+  FdAvioPtr m_avio;  ///< outlives the muxer that writes through it
   OutputFormatPtr m_output;
   FramePtr m_frame;
   PacketPtr m_packet;
@@ -185,7 +193,7 @@ Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, double dura
   auto file = AtomicFile::create(path, own_temporary_path(path));
   if (!file) return file.error();
   AacWriter writer;
-  Expected<void> opened = writer.open(file.value().temporary_path(), timeline.output.audio_bitrate);
+  Expected<void> opened = writer.open(file.value().fd(), file.value().temporary_path(), timeline.output.audio_bitrate);
   if (!opened) return opened.error();
   std::vector<float> mix(2 * k_block);
   std::vector<float> scratch;
@@ -203,7 +211,7 @@ Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, double dura
   }
   Expected<void> finished = writer.finish();
   if (!finished) return finished.error();
-  Expected<void> committed = file.value().commit();
+  Expected<void> committed = file.value().commit(Replace::k_allowed);
   if (!committed) return committed.error();
 
   AudioResult result;

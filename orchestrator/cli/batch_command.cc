@@ -49,12 +49,21 @@ class BatchLog {
 };
 
 // Refuses the whole batch, before anything renders, when two projects would
-// write one file or any output would overwrite any project's input.
+// write one file, any output would overwrite any project's input, or an
+// output would replace a file the batch did not write: without -y, only
+// the files an earlier batch's summary there records as its own (its
+// summary and log, and the outputs of the projects it finished) may go.
 void check_batch(const Command& command, const fs::path& dir) {
   std::set<std::string> stems;
   std::vector<InputFile> inputs;
-  std::vector<OutputFile> outputs{{"--out-dir", (dir / "summary.json").string()},
-                                  {"--out-dir", (dir / "batch.log").string()}};
+  const std::string summary = (dir / "summary.json").string();
+  const bool earlier_batch = is_batch_summary(summary);
+  const std::map<std::string, ProjectResult> written = read_finished_projects(summary);
+  auto replace = [&](bool batch_wrote) {
+    return command.render.overwrite || batch_wrote ? Replace::k_allowed : Replace::k_never;
+  };
+  std::vector<OutputFile> outputs{{"--out-dir", summary, replace(earlier_batch)},
+                                  {"--out-dir", (dir / "batch.log").string(), replace(earlier_batch)}};
   for (const std::string& project : command.projects) {
     const std::string stem = fs::path(project).stem().string();
     if (!stems.insert(stem).second)
@@ -70,8 +79,10 @@ void check_batch(const Command& command, const fs::path& dir) {
     } else {
       inputs.push_back({project, name, "the project file"});  // it fails on its own turn
     }
+    // A finished project's report and its page were written with its MP4.
+    const bool batch_wrote = written.count((dir / (stem + ".mp4")).string()) > 0;
     for (const char* extension : {".mp4", ".json", ".html"})
-      outputs.push_back({"--out-dir", (dir / (stem + extension)).string()});
+      outputs.push_back({"--out-dir", (dir / (stem + extension)).string(), replace(batch_wrote)});
   }
   Expected<void> safe = check_outputs(outputs, inputs);
   if (!safe) throw Fatal(ExitCode::k_invalid_input, safe.error().message);
@@ -121,6 +132,8 @@ class Batch {
     config.project.path = project;
     config.output = (m_dir / (stem + ".mp4")).string();
     config.report = (m_dir / (stem + ".json")).string();
+    // What an earlier batch here finished, this one may render again.
+    config.overwrite = config.overwrite || m_finished_before.count(config.output) > 0;
     return config;
   }
 
@@ -163,7 +176,9 @@ class Batch {
       RenderSession* running = session.get();
       m_finishing = Finishing{index, started, std::move(session),
                               std::async(std::launch::async, [running] { return running->finish(); })};
-    } catch (const Fatal& e) {
+    } catch (const std::exception& e) {
+      // Whatever one project throws is that project's failure; the night
+      // goes on with the next.
       settle();
       record_failure(index, e);
       m_results[index].wall_s = std::chrono::duration<double>(Clock::now() - started).count();
@@ -180,7 +195,7 @@ class Batch {
       result.content_key = outcome.content_key;
       result.finished_at = outcome.finished_at;
       m_log.line(fmt::format("done {} -> {}", fs::path(result.project).filename().string(), result.output));
-    } catch (const Fatal& e) {
+    } catch (const std::exception& e) {
       record_failure(m_finishing->result, e);
     }
     result.wall_s = std::chrono::duration<double>(Clock::now() - m_finishing->started).count();
@@ -188,12 +203,13 @@ class Batch {
     save();
   }
 
-  void record_failure(size_t index, const Fatal& e) {
+  void record_failure(size_t index, const std::exception& e) {
     ProjectResult& result = m_results[index];
     result.status = ProjectStatus::k_failed;
     result.finished_at = seconds_since_epoch();
     const std::string name = fs::path(result.project).filename().string();
-    if (e.code() == ExitCode::k_interrupted) {
+    const auto* fatal = dynamic_cast<const Fatal*>(&e);
+    if (fatal && fatal->code() == ExitCode::k_interrupted) {
       m_interrupted = true;
       result.error = "interrupted";
       m_log.line("interrupted while rendering " + name);

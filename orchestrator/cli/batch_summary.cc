@@ -39,7 +39,14 @@ Expected<void> write_batch_summary(const std::string& path, const std::string& o
     jobs.push_back(job);
   }
   const nlohmann::json summary = {{"out_dir", out_dir}, {"jobs", jobs}};
-  return write_file_atomically(path, summary.dump(2) + "\n");
+  return write_file_atomically(path, summary.dump(2) + "\n", Replace::k_allowed);
+}
+
+bool is_batch_summary(const std::string& path) {
+  std::ifstream in(path);
+  const nlohmann::json summary = nlohmann::json::parse(in, nullptr, false);
+  return summary.is_object() && summary.contains("out_dir") && summary.contains("jobs") &&
+         summary["jobs"].is_array();
 }
 
 std::map<std::string, ProjectResult> read_finished_projects(const std::string& path) {

@@ -34,6 +34,9 @@ Expected<void> write_batch_summary(const std::string& path, const std::string& o
 /// each with its frames and content key. Empty when there is none.
 std::map<std::string, ProjectResult> read_finished_projects(const std::string& path);
 
+/// True when `path` holds a summary a batch wrote (its "out_dir" and "jobs").
+bool is_batch_summary(const std::string& path);
+
 /// The table printed at the end of a batch.
 std::string batch_table(const std::vector<ProjectResult>& results);
 

@@ -8,6 +8,7 @@
 
 #include "common/units.h"
 #include "orchestrator/cli/config_file.h"
+#include "orchestrator/cli/option_limits.h"
 
 namespace chunkreel {
 namespace {
@@ -54,10 +55,24 @@ Option whole(int low, int high, std::function<int*(Parsed&)> field, std::string 
           }};
 }
 
-// A number above 0, into the field `field` picks.
-Option positive(std::function<double*(Parsed&)> field, std::string message) {
+// A number inside `range`, into the field `field` picks.
+Option ranged(const NumberRange& range, std::function<double*(Parsed&)> field) {
   return {true, [=](Parsed& p, const std::string& v) -> std::optional<std::string> {
-            if (!parse_positive(v, field(p))) return message;
+            double value = 0;
+            if (!parse_positive(v, &value)) return outside(range, -1);
+            if (auto problem = outside(range, value)) return problem;
+            *field(p) = value;
+            return std::nullopt;
+          }};
+}
+
+// A worker's memory (2G, 512M), into the field `field` picks.
+Option memory(const char* flag, std::function<int64_t*(Parsed&)> field) {
+  return {true, [=](Parsed& p, const std::string& v) -> std::optional<std::string> {
+            auto bytes = parse_size(v);
+            if (!bytes) return std::string(flag) + ": " + bytes.error().message;
+            if (auto problem = worker_memory_problem(bytes.value())) return std::string(flag) + " " + v + ": " + *problem;
+            *field(p) = bytes.value();
             return std::nullopt;
           }};
 }
@@ -84,32 +99,25 @@ const std::map<std::string, Option>& options() {
       {"--threads-per-worker",
        whole(1, 64, [](Parsed& p) { return &p.command.render.plan.threads_per_worker; },
              "--threads-per-worker needs a whole number from 1 to 64")},
-      {"--chunk-seconds", positive([](Parsed& p) { return &p.command.render.plan.chunk_seconds; },
-                                   "--chunk-seconds needs a number of seconds above 0")},
-      {"--memory-budget",
-       {true,
-        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
-          auto size = parse_size(v);
-          if (!size) return "--memory-budget: " + size.error().message;
-          p.command.render.plan.memory_budget = size.value();
-          return std::nullopt;
-        }}},
+      {"--chunk-seconds", ranged(k_chunk_seconds_range, [](Parsed& p) { return &p.command.render.plan.chunk_seconds; })},
+      {"--memory-budget", memory("--memory-budget", [](Parsed& p) { return &p.command.render.plan.memory_budget; })},
       {"--report", text([](Parsed& p) { return &p.command.render.report; })},
       {"--work-dir", text([](Parsed& p) { return &p.command.render.work_dir; })},
       {"--config", text([](Parsed& p) { return &p.config; })},
       {"--keep-chunks", flag([](Parsed& p) { p.command.render.keep_chunks = true; })},
+      {"--overwrite", flag([](Parsed& p) { p.command.render.overwrite = true; })},
       {"--resume", flag([](Parsed& p) { p.command.render.resume = true; })},
       {"--nice", flag([](Parsed& p) { p.command.render.nice = true; })},
       {"--quiet", flag([](Parsed& p) { p.command.render.quiet = true; })},
       {"--retries", whole(0, 100, [](Parsed& p) { return &p.command.render.retries; },
                           "--retries needs a whole number from 0 to 100")},
-      {"--stall-timeout", positive([](Parsed& p) { return &p.command.render.stall_timeout_s; },
-                                   "--stall-timeout needs a number of seconds above 0")},
+      {"--stall-timeout", ranged(k_stall_timeout_range, [](Parsed& p) { return &p.command.render.stall_timeout_s; })},
       {"--max-megapixels",
        {true,
         [](Parsed& p, const std::string& v) -> std::optional<std::string> {
           double mp = 0;
-          if (!parse_positive(v, &mp)) return "--max-megapixels needs a number";
+          if (!parse_positive(v, &mp) || outside(k_max_megapixels_range, mp))
+            return outside(k_max_megapixels_range, parse_positive(v, &mp) ? mp : -1);
           p.command.render.project.max_pixels = static_cast<int64_t>(mp * 1e6);
           return std::nullopt;
         }}},
@@ -130,20 +138,12 @@ const std::map<std::string, Option>& options() {
           p.command.render.slurm.extra_args.push_back(v);
           return std::nullopt;
         }}},
-      {"--slurm-mem",
-       {true,
-        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
-          auto size = parse_size(v);
-          if (!size) return "--slurm-mem: " + size.error().message;
-          p.command.render.slurm.first_mem_bytes = size.value();
-          return std::nullopt;
-        }}},
+      {"--slurm-mem", memory("--slurm-mem", [](Parsed& p) { return &p.command.render.slurm.first_mem_bytes; })},
       {"--detach", flag([](Parsed& p) { p.command.render.slurm.detach = true; })},
       {"--json", flag([](Parsed& p) { p.command.json = true; })},
       {"--music", text([](Parsed& p) { return &p.command.render.project.folder.music; })},
       {"--seconds-per-slide",
-       positive([](Parsed& p) { return &p.command.render.project.folder.seconds_per_slide; },
-                "--seconds-per-slide needs a number of seconds above 0")},
+       ranged(k_seconds_per_slide_range, [](Parsed& p) { return &p.command.render.project.folder.seconds_per_slide; })},
       {"--transition",
        {true,
         [](Parsed& p, const std::string& v) -> std::optional<std::string> {
@@ -185,7 +185,8 @@ const std::map<std::string, Option>& options() {
        {true,
         [](Parsed& p, const std::string& v) -> std::optional<std::string> {
           auto rate = parse_rational(v);
-          if (!rate || rate.value().to_double() < 1 || rate.value().to_double() > 240)
+          if (!rate || rate.value().to_double() < 1 || rate.value().to_double() > 240 ||
+              rate.value().num > 1'000'000 || rate.value().den > 1'000'000)
             return "--fps needs a rate from 1 to 240, such as 30 or 30000/1001";
           p.command.render.project.folder.fps = rate.value();
           return std::nullopt;
@@ -204,6 +205,7 @@ bool allowed(const std::string& name, CommandKind kind) {
 std::string canonical_name(const std::string& arg) {
   if (arg == "--output") return "-o";
   if (arg == "-q") return "--quiet";
+  if (arg == "-y") return "--overwrite";
   return arg;
 }
 
@@ -267,6 +269,8 @@ const char* usage_text() {
          "\n"
          "options:\n"
          "  -o, --output FILE          the MP4 to write (required)\n"
+         "  -y, --overwrite            replace outputs (the MP4, the report, init's project)\n"
+         "                             that already exist; without it they are refused\n"
          "  --workers N                most worker processes at once (default: automatic)\n"
          "  --threads-per-worker T     encoder threads in each worker (default: automatic)\n"
          "  --chunk-seconds S          aim for chunks of about S seconds (default: automatic)\n"

@@ -94,7 +94,8 @@ int run_join(const RenderConfig& given) {
                                   {"resubmissions", resubmissions},
                                   {"work_dir", work}};
   const std::string report = config.report.empty() ? (fs::path(work) / "failure.json").string() : config.report;
-  write_file_atomically(report, failure.dump(2) + "\n");
+  write_file_atomically(report, failure.dump(2) + "\n",
+                        config.report.empty() || config.overwrite ? Replace::k_allowed : Replace::k_never);
   throw Fatal(ExitCode::k_render_failed, message);
 }
 
@@ -114,12 +115,13 @@ int run_plan(const Command& command) {
 int run_init(const RenderConfig& config) {
   auto timeline = timeline_from_folder(config.project.path, config.project.folder);
   if (!timeline) throw Fatal(ExitCode::k_invalid_input, timeline.error().message);
-  Expected<void> safe = check_outputs({{"-o", config.output}}, inputs_of(timeline.value(), "the show"));
+  const Replace replace = config.overwrite ? Replace::k_allowed : Replace::k_never;
+  Expected<void> safe = check_outputs({{"-o", config.output, replace}}, inputs_of(timeline.value(), "the show"));
   if (!safe) throw Fatal(ExitCode::k_invalid_input, safe.error().message);
   const fs::path project = fs::absolute(config.output);
   for (const std::string& line : timeline.value().left_out) std::fprintf(stderr, "chunkreel: warning: left out %s\n", line.c_str());
   Expected<void> written = write_file_atomically(
-      project.string(), timeline_as_project(timeline.value(), project.parent_path().string()));
+      project.string(), timeline_as_project(timeline.value(), project.parent_path().string()), replace);
   if (!written) throw Fatal(ExitCode::k_invalid_input, written.error().message);
   std::printf("%s\n", project.string().c_str());
   return 0;

@@ -3,10 +3,12 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "common/json_fields.h"
 #include "common/units.h"
+#include "orchestrator/cli/option_limits.h"
 
 namespace chunkreel {
 
@@ -30,12 +32,15 @@ Expected<void> apply_config_file(const std::string& path, RenderConfig* config) 
       if (plan.threads_per_worker == 0) plan.threads_per_worker = static_cast<int>(*v);
     }
     if (auto v = r.number("chunk_seconds")) {
-      if (*v <= 0) r.fail("chunk_seconds", "must be above 0");
+      if (outside(k_chunk_seconds_range, *v))
+        r.fail("chunk_seconds", fmt::format("must be from {:g} to {:g}", k_chunk_seconds_range.low,
+                                            k_chunk_seconds_range.high));
       if (plan.chunk_seconds == 0) plan.chunk_seconds = *v;
     }
     if (auto v = r.string("memory_budget")) {
       auto size = parse_size(*v);
       if (!size) r.fail("memory_budget", size.error().message);
+      if (auto problem = worker_memory_problem(size.value())) r.fail("memory_budget", *problem);
       if (plan.memory_budget == 0) plan.memory_budget = size.value();
     }
     if (auto v = r.string("backend"))
@@ -59,9 +64,11 @@ Expected<void> apply_config_file(const std::string& path, RenderConfig* config) 
     if (auto v = r.string("slurm_mem")) {
       auto size = parse_size(*v);
       if (!size) r.fail("slurm_mem", size.error().message);
+      if (auto problem = worker_memory_problem(size.value())) r.fail("slurm_mem", *problem);
       if (slurm.first_mem_bytes == 0) slurm.first_mem_bytes = size.value();
     }
     if (auto v = r.boolean("detach")) slurm.detach = slurm.detach || *v;
+    if (auto v = r.boolean("overwrite")) config->overwrite = config->overwrite || *v;
     r.finish();
   } catch (const FieldError& e) {
     return Error{path + ": " + e.path() + ": " + e.what()};

@@ -6,6 +6,7 @@
 #include "common/atomic_file.h"
 #include "common/av_ptr.h"
 #include "common/chunk_file.h"
+#include "common/fd_avio.h"
 #include "orchestrator/join/chunk_sequence.h"
 
 namespace chunkreel {
@@ -14,6 +15,7 @@ namespace {
 // The output muxer: the chunks' video stream and, when there is one, the
 // once-encoded audio, copied as they are.
 struct JoinOutput {
+  FdAvioPtr avio;  ///< the temporary file's descriptor; outlives the muxer
   OutputFormatPtr muxer;
   AVStream* video = nullptr;
   AVStream* audio = nullptr;     ///< null: no audio stream
@@ -29,9 +31,12 @@ AVStream* copy_stream(AVFormatContext* muxer, const AVCodecParameters* from) {
   return stream;
 }
 
-Expected<JoinOutput> open_output(const JoinInput& input, const std::string& temporary,
+Expected<JoinOutput> open_output(const JoinInput& input, int fd, const std::string& temporary,
                                  AVRational frame_unit) {
   JoinOutput out;
+  auto avio = open_fd_avio(fd);
+  if (!avio) return avio.error();
+  out.avio = std::move(avio.value());
   AVFormatContext* raw = nullptr;
   int rc = avformat_alloc_output_context2(&raw, nullptr, "mp4", temporary.c_str());
   if (rc < 0 || !raw) return Error{"cannot create the MP4 muxer: " + av_error_text(rc)};
@@ -54,8 +59,7 @@ Expected<JoinOutput> open_output(const JoinInput& input, const std::string& temp
     out.audio->time_base = out.audio_time_base;
   }
 
-  rc = avio_open(&raw->pb, temporary.c_str(), AVIO_FLAG_WRITE);
-  if (rc < 0) return Error{temporary + ": cannot create: " + av_error_text(rc)};
+  attach_fd_avio(raw, out.avio.get());
   AvDictionary options;
   options.set("movflags", "+faststart");
   rc = avformat_write_header(raw, options.address());
@@ -74,6 +78,10 @@ Expected<void> interleave(const JoinInput& input, AVRational frame_unit, JoinOut
   bool audio_done = out.audio == nullptr;
   bool have_audio = false;
   while (!video_done || !audio_done) {
+    if (input.interrupted && input.interrupted->load()) {
+      result->interrupted = true;
+      return {};
+    }
     if (!video_done && !next_video) {
       auto packet = chunks.next();
       if (!packet) return packet.error();
@@ -121,19 +129,20 @@ Expected<JoinResult> join_chunks(const JoinInput& input, const std::string& outp
   auto file = AtomicFile::create(output_path);
   if (!file) return file.error();
   const std::string& temporary = file.value().temporary_path();
-  auto out = open_output(input, temporary, frame_unit);
+  auto out = open_output(input, file.value().fd(), temporary, frame_unit);
   if (!out) return out.error();
 
   JoinResult result;
   Expected<void> copied = interleave(input, frame_unit, out.value(), temporary, &result);
   if (!copied) return copied.error();
+  if (result.interrupted) return result;  // the temporary goes with `file`
   AVFormatContext* muxer = out.value().muxer.get();
   int rc = av_write_trailer(muxer);
   if (rc < 0) return Error{temporary + ": cannot finish: " + av_error_text(rc)};
-  rc = avio_closep(&muxer->pb);
-  if (rc < 0) return Error{temporary + ": cannot close: " + av_error_text(rc)};
+  Expected<void> flushed = flush_fd_avio(out.value().avio.get(), temporary);
+  if (!flushed) return flushed.error();
   out.value().muxer.reset();
-  Expected<void> committed = file.value().commit();
+  Expected<void> committed = file.value().commit(input.replace);
   if (!committed) return committed.error();
 
   std::error_code ec;

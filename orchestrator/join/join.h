@@ -12,10 +12,12 @@
 // output is written under a temporary name with its index at the front
 // (faststart) and renamed into place at the end.
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/rational.h"
 
@@ -27,6 +29,10 @@ struct JoinInput {
   std::vector<int64_t> chunk_frame_counts;
   std::string audio_path;  ///< empty: no audio stream
   Rational fps;
+  Replace replace = Replace::k_never;  ///< whether the output may replace a file at its path
+  /// Polled between packets: when set, the join stops and its temporary
+  /// output is removed (JoinResult::interrupted).
+  const std::atomic<bool>* interrupted = nullptr;
 };
 
 struct JoinResult {
@@ -34,6 +40,7 @@ struct JoinResult {
   int64_t audio_packets = 0;
   int64_t bytes = 0;
   double wall_s = 0;
+  bool interrupted = false;  ///< stopped by JoinInput::interrupted; no output written
 };
 
 /// Joins into `output_path` through a fresh temporary file beside it

@@ -80,7 +80,7 @@ std::vector<int64_t> slide_boundaries(const ShowTiming& timing, Rational fps) {
 
 std::vector<ChunkPlan> split_into_chunks(const ShowTiming& timing, Rational fps,
                                          int64_t target_frames, int tail_chunks,
-                                         const CostModel* costs) {
+                                         const CostModel* costs, int64_t min_frames) {
   const int64_t total = timing.frames;
   target_frames = std::max<int64_t>(1, target_frames);
   // The lengths aimed at: whole chunks, then `tail_chunks` of half length,
@@ -120,6 +120,15 @@ std::vector<ChunkPlan> split_into_chunks(const ShowTiming& timing, Rational fps,
     if (chosen < 0) chosen = nearest_legal(timing, fps, ideal, low, total);
     if (chosen > low) starts.push_back(chosen);
   }
+
+  // A chunk runs on to the first start at least `min_frames` after its
+  // own, and a short last chunk joins the one before it. Dropping a start
+  // only joins legal chunks, so the result is legal.
+  std::vector<int64_t> kept{starts.front()};
+  for (size_t i = 1; i < starts.size(); ++i)
+    if (starts[i] - kept.back() >= min_frames) kept.push_back(starts[i]);
+  while (kept.size() > 1 && total - kept.back() < min_frames) kept.pop_back();
+  starts = std::move(kept);
 
   std::vector<ChunkPlan> chunks;
   for (size_t i = 0; i < starts.size(); ++i) {

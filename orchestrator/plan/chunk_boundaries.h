@@ -34,10 +34,13 @@ struct ChunkPlan {
 /// Splits the show into chunks of about `target_frames` frames; the last
 /// `tail_chunks` are about half as long, so that the workers finish close
 /// together. ChunkPlan::cost comes from `costs` (one SlideCost per slide);
-/// without it every frame costs 1 and nothing else costs anything.
+/// without it every frame costs 1 and nothing else costs anything. No
+/// chunk but a show's only one has fewer than `min_frames` frames (see
+/// min_chunk_frames): a shorter one runs on into the next, and a short last
+/// one joins the chunk before it.
 std::vector<ChunkPlan> split_into_chunks(const ShowTiming& timing, Rational fps,
                                          int64_t target_frames, int tail_chunks = 0,
-                                         const CostModel* costs = nullptr);
+                                         const CostModel* costs = nullptr, int64_t min_frames = 1);
 
 /// The frames at which a slide's solo part begins (candidate boundaries).
 std::vector<int64_t> slide_boundaries(const ShowTiming& timing, Rational fps);

@@ -65,6 +65,12 @@ double load_bytes(const SlideMemory& s) {
 
 }  // namespace
 
+int64_t smallest_worker_peak() {
+  double fixed = k_encoder_lines[0].fixed_mib;
+  for (const EncoderLine& line : k_encoder_lines) fixed = std::min(fixed, line.fixed_mib);
+  return static_cast<int64_t>(fixed * k_mib);
+}
+
 int64_t estimate_chunk_peak(const ChunkMemoryInput& in) {
   const OutputSettings& out = *in.output;
   const double megapixels = double(out.width) * out.height / 1e6;

@@ -45,6 +45,10 @@ struct ChunkMemoryInput {
 
 int64_t estimate_chunk_peak(const ChunkMemoryInput& input);
 
+/// The smallest peak any worker has: the process alone, under the preset
+/// with the smallest fixed part. A budget below it could never hold.
+int64_t smallest_worker_peak();
+
 /// How far below a chunk's measured peak its estimate may be: the bound the
 /// end-to-end test holds every chunk to (measured estimates have come to
 /// 0.96-1.01 of the peaks). A decision that a budget holds, made on

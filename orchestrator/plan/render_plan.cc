@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "common/encoder_settings.h"
 #include "common/prefilter_size.h"
 #include "common/units.h"
 #include "orchestrator/plan/content_cost.h"
@@ -81,7 +82,8 @@ Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings
   for (const Slide& slide : project.timeline.slides) is_card.push_back(slide.card.has_value());
   const CostModel costs = make_cost_model(project.timeline.output, project.images, is_card);
   const int tail = options.chunk_seconds > 0 ? 0 : wanted_workers;
-  plan.chunks = split_into_chunks(project.timing, project.timeline.output.fps, target_frames, tail, &costs);
+  plan.chunks = split_into_chunks(project.timing, project.timeline.output.fps, target_frames, tail, &costs,
+                                  min_chunk_frames(project.timeline.output.video));
 
   // Memory: a budget from the user, or most of what the machine has free.
   plan.budget_given = options.memory_budget > 0;

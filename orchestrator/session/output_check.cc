@@ -100,6 +100,10 @@ Expected<void> check_outputs(const std::vector<OutputFile>& outputs,
     for (fs::path up = fs::path(id.resolved).parent_path(); up != up.parent_path(); up = up.parent_path())
       if (WorkFolder::is_work_folder(up.string()))
         return Error{fmt::format("{}: lies inside chunkreel's work folder {}", named, up.string())};
+    struct stat st {};
+    if (output.replace == Replace::k_never && ::lstat(output.path.c_str(), &st) == 0)
+      return Error{fmt::format("{}: exists; chunkreel replaces a file only when asked (-y or --overwrite)",
+                               named)};
     earlier.push_back(id);
   }
   return {};

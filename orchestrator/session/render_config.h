@@ -32,6 +32,8 @@ struct RenderConfig {
   int retries = 2;            ///< extra attempts per failed chunk
   double stall_timeout_s = 120;  ///< stop and retry a worker silent this long
   bool keep_chunks = false;
+  /// -y: outputs may replace files already at their paths (never an input).
+  bool overwrite = false;
   bool resume = false;        ///< reuse finished chunks whose content key matches
   bool quiet = false;
   bool nice = false;          ///< workers at nice 10, idle I/O class

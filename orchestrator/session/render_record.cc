@@ -53,7 +53,7 @@ Expected<void> write_render_record(const RenderRecord& record, const std::string
       {"arrays", record.arrays},
       {"array_submitted_at", record.array_submitted_at},
       {"task_mem_mib", task_mem}};
-  return write_file_atomically(path, root.dump(2) + "\n", own_temporary_path(path));
+  return write_file_atomically(path, root.dump(2) + "\n", Replace::k_allowed, own_temporary_path(path));
 }
 
 Expected<RenderRecord> read_render_record(const std::string& path) {

@@ -59,10 +59,11 @@ void check_output_location(const std::string& output) {
 
 // No output may replace an input, be a folder, or sit in a work folder.
 void check_outputs_are_safe(const RenderConfig& config, const Project& project) {
-  std::vector<OutputFile> outputs{{"-o", config.output}};
+  const Replace replace = config.overwrite ? Replace::k_allowed : Replace::k_never;
+  std::vector<OutputFile> outputs{{"-o", config.output, replace}};
   if (!config.report.empty()) {
-    outputs.push_back({"--report", config.report});
-    outputs.push_back({"--report (its HTML page)", html_path_for(config.report)});
+    outputs.push_back({"--report", config.report, replace});
+    outputs.push_back({"--report (its HTML page)", html_path_for(config.report), replace});
   }
   Expected<void> safe = check_outputs(outputs, inputs_of(project.timeline, "the show", config.config_file),
                                       WorkFolder::location(config.output, config.work_dir));
@@ -165,7 +166,8 @@ void RenderSession::write_jobs() {
     // The task script lives beside the jobs, on the filesystem the nodes share.
     m_task_script = claim("slurm-task.sh");
     Expected<void> written = write_file_atomically(
-        m_task_script, slurm_task_script(worker_executable_path(), m_work->path()), own_temporary_path(m_task_script));
+        m_task_script, slurm_task_script(worker_executable_path(), m_work->path()), Replace::k_allowed,
+        own_temporary_path(m_task_script));
     if (!written || ::chmod(m_task_script.c_str(), 0755) != 0)
       throw Fatal(ExitCode::k_invalid_input,
                   fmt::format("{}: cannot write the task script ({}); the work folder must be writable, on a "
@@ -423,6 +425,7 @@ RenderOutcome RenderSession::finish() {
   }
   join.audio_path = audio_path.value();
   join.fps = project.timeline.output.fps;
+  join.replace = m_config.overwrite ? Replace::k_allowed : Replace::k_never;
   auto joined = join_chunks(join, m_output);
   if (!joined) throw Fatal(ExitCode::k_render_failed, joined.error().message);
   const auto t_joined = Clock::now();
@@ -478,8 +481,9 @@ RenderOutcome RenderSession::finish() {
 
 void RenderSession::write_report(const nlohmann::json& report) const {
   if (m_config.report.empty()) return;
-  Expected<void> written = write_file_atomically(m_config.report, report.dump(2) + "\n");
-  if (written) written = write_file_atomically(html_path_for(m_config.report), report_html(report));
+  const Replace replace = m_config.overwrite ? Replace::k_allowed : Replace::k_never;
+  Expected<void> written = write_file_atomically(m_config.report, report.dump(2) + "\n", replace);
+  if (written) written = write_file_atomically(html_path_for(m_config.report), report_html(report), replace);
   if (!written) throw Fatal(ExitCode::k_render_failed, written.error().message);
 }
 

@@ -96,7 +96,7 @@ TEST_CASE("every bad field is named by its path") {
   CHECK_THAT(error_of(R"({"version": 1, "slides": [{"image": "a.jpg", "motion": {"easing": "bounce"}}]})"),
              Contains("slides[0].motion.easing: unknown easing 'bounce'"));
   CHECK_THAT(error_of(R"({"version": 1, "slides": [{"image": "a.jpg", "motion": {"to": {"zoom": 0}}}]})"),
-             Contains("slides[0].motion.to.zoom: must be greater than 0"));
+             Contains("slides[0].motion.to.zoom: must be from 0.1 to 64"));
   CHECK_THAT(error_of(R"({"version": 1, "slides": [{"image": "a.jpg", "motion": {"from": {"center": [1.5, 0]}}}]})"),
              Contains("slides[0].motion.from.center: must lie inside"));
   CHECK_THAT(error_of(R"({"version": 1, "output": {"width": 641}, "slides": [{"image": "a.jpg"}]})"),

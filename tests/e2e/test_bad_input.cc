@@ -55,6 +55,21 @@ TEST_CASE("bad inputs exit 2 naming the culprit and leave nothing behind") {
       {"too many pixels", [](auto&, json&) {}, "over the limit", "--max-megapixels 0.05"},
       {"missing audio", [](auto&, json& p) { p["audio"][0]["file"] = "music/gone.mp3"; }, "audio[0].file: "},
       {"undecodable audio", [](const test::TempDir& d, json& p) { test::write_text(d / "show/noise.mp3", std::string(5000, 'x')); p["audio"][0]["file"] = "noise.mp3"; }, "audio[0].file: "},
+      // Numbers outside their ranges, each of which once went through.
+      {"tiny zoom", [](auto&, json& p) { p["slides"][1]["motion"] = {{"to", {{"zoom", 0.000001}}}}; }, "slides[1].motion.to.zoom: must be from 0.1 to 64"},
+      {"huge zoom", [](auto&, json& p) { p["slides"][1]["motion"] = {{"from", {{"zoom", 1e300}}}}; }, "slides[1].motion.from.zoom"},
+      {"fps parts too large", [](auto&, json& p) { p["output"]["fps"] = "300000001/10000000"; }, "output.fps: needs a numerator"},
+      {"audio start beyond range", [](auto&, json& p) { p["audio"][0]["start"] = 1e300; }, "audio[0].start: must be from 0 to"},
+      {"audio fade beyond range", [](auto&, json& p) { p["audio"][0]["fade_out"] = 1e19; }, "audio[0].fade_out"},
+      {"chunk length beyond range", [](auto&, json&) {}, "--chunk-seconds needs a number of seconds from", "--chunk-seconds 1e19"},
+      {"chunk length 0", [](auto&, json&) {}, "--chunk-seconds", "--chunk-seconds 0"},
+      {"budget of half a byte", [](auto&, json&) {}, "--memory-budget: '0.5'", "--memory-budget 0.5"},
+      {"budget below any worker", [](auto&, json&) {}, "is below what any worker needs", "--memory-budget 20M"},
+      {"budget beyond any machine", [](auto&, json&) {}, "--memory-budget", "--memory-budget 1e30G"},
+      {"stall timeout under a second", [](auto&, json&) {}, "--stall-timeout needs a number of seconds from 1", "--stall-timeout 0.0001"},
+      {"megapixels beyond range", [](auto&, json&) {}, "--max-megapixels", "--max-megapixels 1e30"},
+      {"no workers", [](auto&, json&) {}, "--workers", "--workers 0"},
+      {"retries beyond range", [](auto&, json&) {}, "--retries", "--retries 1000"},
   };
   for (const Case& c : cases) {
     INFO(c.name);

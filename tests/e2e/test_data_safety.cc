@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -196,7 +197,7 @@ TEST_CASE("a --resume with --work-dir reuses its chunks and keeps the folder's o
   REQUIRE(first.exit_code == 0);
   const Snapshot kept = snapshot(user.mine);
   CHECK(kept.size() > 2);  // notes.txt, chunkreel's folder and what is in it
-  auto second = user.chunkreel(args + " --resume --report " + test::quote(user.dir / "r.json"));
+  auto second = user.chunkreel(args + " --resume -y --report " + test::quote(user.dir / "r.json"));
   INFO(second.output);
   REQUIRE(second.exit_code == 0);
   const auto report = nlohmann::json::parse(test::read_text(user.dir / "r.json"));
@@ -238,4 +239,92 @@ TEST_CASE("a batch gives each project its own work folder and refuses outputs ov
                                " --out-dir " + test::quote(user.dir / "out2")),
                 "b.mp4", "slides[0].image");
   user.check_intact();
+}
+
+TEST_CASE("an existing output, report page or project is refused without -y, and replaced with it") {
+  UserFiles user;
+  const std::string render = "render " + test::quote(user.project) + " -o ";
+  // A video the user made elsewhere, a page of their own, a hand-edited project.
+  test::write_text(user.dir / "holiday.mp4", "my holiday video\n");
+  test::write_text(user.dir / "notes.html", "<p>my page</p>\n");
+  test::write_text(user.dir / "edited.json", "{\"my\": \"project\"}\n");
+  fs::create_symlink(user.dir / "nowhere", user.dir / "dangling.mp4");
+  user.before = snapshot(user.dir.path());
+
+  check_refused(user.chunkreel(render + test::quote(user.dir / "holiday.mp4")), "holiday.mp4", "-y");
+  check_refused(user.chunkreel(render + test::quote(user.dir / "new.mp4") + " --report " + test::quote(user.dir / "notes.json")),
+                "notes.html", "exists");
+  check_refused(user.chunkreel("init " + test::quote(user.show + "/photos") + " -o " + test::quote(user.dir / "edited.json")),
+                "edited.json", "--overwrite");
+  check_refused(user.chunkreel(render + test::quote(user.dir / "dangling.mp4")), "dangling.mp4", "exists");
+  user.check_intact();
+
+  // Asked for, by flag or by config key, the outputs are replaced.
+  auto r = user.chunkreel(render + test::quote(user.dir / "holiday.mp4") + " -y --report " + test::quote(user.dir / "notes.json"));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(test::frame_md5s(user.dir / "holiday.mp4").size() > 0);
+  CHECK_THAT(test::read_text(user.dir / "notes.html"), Catch::Matchers::Contains("chunkreel"));
+  test::write_text(user.dir / "yes.json", "{\"overwrite\": true}");
+  r = user.chunkreel(render + test::quote(user.dir / "holiday.mp4") + " --config " + test::quote(user.dir / "yes.json"));
+  CHECK(r.exit_code == 0);
+  r = user.chunkreel("init " + test::quote(user.show + "/photos") + " --overwrite -o " + test::quote(user.dir / "edited.json"));
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(test::read_text(user.dir / "edited.json"), Catch::Matchers::Contains("\"slides\""));
+  // Never an input, even with -y.
+  check_refused(user.chunkreel(render + test::quote(user.project) + " -y"), "show.json", "the project file");
+}
+
+TEST_CASE("a file that appears at the output while chunkreel renders is left as it is") {
+  UserFiles user;
+  const std::string project = test::make_sample(user.dir / "long", "--slides 4 --size 320x180 --photo 640x480 --seconds 2");
+  user.before = snapshot(user.dir.path());
+  const std::string out = user.dir / "late.mp4";
+  const int pid = test::spawn_logged({test::chunkreel_path(), "render", project, "-o", out, "--workers", "1"},
+                                     user.dir / "late.log");
+  // As soon as the work folder exists (validation is over), the user saves a file there.
+  for (int i = 0; i < 3000 && !fs::exists(out + ".parts"); ++i) usleep(2000);
+  REQUIRE(fs::exists(out + ".parts"));
+  test::write_text(out, "saved meanwhile\n");
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const std::string log = test::read_text(user.dir / "late.log");
+  INFO(log);
+  CHECK(WEXITSTATUS(status) == 1);
+  CHECK_THAT(log, Catch::Matchers::Contains("appeared there while chunkreel worked"));
+  CHECK(test::read_text(out) == "saved meanwhile\n");
+  CHECK(test::leftover_temporaries(user.dir.path()).empty());
+  // Its chunks are kept, so the render can finish where the user wants it.
+  auto r = user.chunkreel("render " + test::quote(project) + " -o " + test::quote(user.dir / "elsewhere.mp4") +
+                          " --workers 1 --resume --report " + test::quote(user.dir / "elsewhere.json"));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+}
+
+TEST_CASE("a batch replaces only the outputs its own summary records") {
+  UserFiles user;
+  const std::string a = user.show + "/a.json";
+  fs::copy_file(user.project, a);
+  const std::string out = user.dir / "out";
+  fs::create_directories(out);
+  test::write_text(out + "/a.html", "<p>the user's own a.html</p>\n");
+  user.before = snapshot(user.dir.path());
+  const std::string batch = "batch " + test::quote(a) + " --out-dir " + test::quote(out) + " --workers 2";
+  check_refused(user.chunkreel(batch), "a.html", "-y");
+  user.check_intact();
+
+  fs::remove(out + "/a.html");
+  auto r = user.chunkreel(batch);
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  // Its own earlier outputs, recorded in its summary, it renders again.
+  r = user.chunkreel(batch);
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  // A summary.json that is not a batch's is the user's.
+  const std::string other = user.dir / "other";
+  fs::create_directories(other);
+  test::write_text(other + "/summary.json", "my summary\n");
+  check_refused(user.chunkreel("batch " + test::quote(a) + " --out-dir " + test::quote(other)), "summary.json", "-y");
+  CHECK(test::read_text(other + "/summary.json") == "my summary\n");
 }

@@ -92,3 +92,23 @@ TEST_CASE("a chunk missing frames is refused at the join") {
   REQUIRE_FALSE(joined.ok());
   CHECK_THAT(joined.error().message, Catch::Matchers::Contains("holds 15 frames, expected 16"));
 }
+
+TEST_CASE("chunks of one, two and three frames are planned long enough to join") {
+  test::TempDir dir;
+  const std::string project = test::make_sample(dir / "show", "--slides 3 --size 160x90 --photo 320x240 --seconds 1");
+  for (const char* seconds : {"0.034", "0.067", "0.1"}) {
+    INFO("--chunk-seconds " << seconds);
+    const std::string out = dir / (std::string("c") + seconds + ".mp4");
+    auto plan = test::run(test::quote(test::chunkreel_path()) + " plan " + test::quote(project) +
+                          " --json --chunk-seconds " + seconds);
+    REQUIRE(plan.exit_code == 0);
+    const nlohmann::json planned = nlohmann::json::parse(plan.output);
+    CHECK(planned["chunks"].size() > 10);
+    for (const auto& chunk : planned["chunks"]) CHECK(chunk["frame_count"] >= 3);
+    auto r = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(project) + " -o " +
+                       test::quote(out) + " --quiet --chunk-seconds " + seconds);
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK(test::frame_md5s(out).size() == planned["frames"].get<size_t>());
+  }
+}

@@ -65,7 +65,7 @@ std::string write_show(const test::TempDir& dir, const std::string& name,
 json render_report(const test::TempDir& dir, const std::string& show, const std::string& options) {
   const std::string report = dir / "report.json";
   auto r = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(show) + " -o " +
-                     test::quote(dir / "out.mp4") + " --quiet --report " + test::quote(report) + " " + options);
+                     test::quote(dir / "out.mp4") + " -y --quiet --report " + test::quote(report) + " " + options);
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   return json::parse(test::read_text(report));

@@ -201,3 +201,26 @@ TEST_CASE("the cost model prices detail, pixels, presets, loads and cards") {
   CHECK(both.slides[1].frame_s == Approx(both.slides[0].frame_s));
   CHECK(both.slides[1].load_s == Approx(both.slides[0].load_s / 4));
 }
+
+TEST_CASE("no chunk is shorter than the encoder's delay allows, short ones merge into a neighbour") {
+  const Rational fps{30, 1};
+  // Crossfades force one-frame chunks next to them when the target is tiny.
+  ShowTiming t = timing_of({{3, 1}, {3, 1}, {1, 0}}, fps);
+  for (int64_t target : {1, 2, 3}) {
+    for (int64_t least : {1, 2, 3}) {
+      INFO("target " << target << ", at least " << least);
+      auto chunks = split_into_chunks(t, fps, target, 2, nullptr, least);
+      check_partition(t, fps, chunks);
+      for (const ChunkPlan& c : chunks) CHECK(c.frame_count >= least);
+      for (size_t i = 0; i < chunks.size(); ++i) CHECK(chunks[i].index == static_cast<int>(i));
+    }
+  }
+  // Without the floor the same plan does have chunks under three frames.
+  auto unfloored = split_into_chunks(t, fps, 1);
+  CHECK(std::any_of(unfloored.begin(), unfloored.end(), [](const ChunkPlan& c) { return c.frame_count < 3; }));
+  // A show shorter than the floor is one chunk.
+  ShowTiming two = timing_of({{2.0 / 30, 0}}, fps);
+  auto one = split_into_chunks(two, fps, 1, 0, nullptr, 3);
+  REQUIRE(one.size() == 1);
+  CHECK(one[0].frame_count == 2);
+}

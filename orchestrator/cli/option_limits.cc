@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "orchestrator/cli/option_limits.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "common/units.h"
+#include "orchestrator/plan/memory_estimate.h"
+
+namespace chunkreel {
+
+std::optional<std::string> outside(const NumberRange& range, double value) {
+  if (std::isfinite(value) && value >= range.low && value <= range.high) return std::nullopt;
+  return fmt::format("{} needs a number of {} from {:g} to {:g}", range.flag, range.unit, range.low, range.high);
+}
+
+std::optional<std::string> worker_memory_problem(int64_t bytes) {
+  const int64_t smallest = smallest_worker_peak();
+  if (bytes >= smallest) return std::nullopt;
+  return fmt::format("is below what any worker needs ({}); give at least {}M", format_bytes(smallest),
+                     (smallest >> 20) + 1);
+}
+
+}  // namespace chunkreel
