@@ -1,5 +1,6 @@
 #include "common/content_key.h"
 
+#include <link.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -10,9 +11,38 @@
 
 #include "common/prefilter_size.h"
 
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libswscale/swscale.h>
+}
+
 namespace chunkreel {
 
-const char* const k_chunkreel_version = "0.2.0";  // 0.2: colour-managed photos
+namespace {
+
+std::string version_text(unsigned version) {
+  return fmt::format("{}.{}.{}", version >> 16, (version >> 8) & 0xff, version & 0xff);
+}
+
+// The file name libx264 was loaded under: its soname carries x264's build.
+int find_x264(dl_phdr_info* info, size_t, void* found) {
+  const std::string name = info->dlpi_name ? info->dlpi_name : "";
+  const size_t at = name.find("libx264.so");
+  if (at != std::string::npos) *static_cast<std::string*>(found) = name.substr(at);
+  return 0;
+}
+
+}  // namespace
+
+const std::string& content_version() {
+  static const std::string version = [] {
+    std::string x264 = "libx264 (not loaded)";
+    dl_iterate_phdr(find_x264, &x264);
+    return fmt::format("chunkreel {}; {}; libavcodec {}; libswscale {}", CHUNKREEL_VERSION, x264,
+                       version_text(avcodec_version()), version_text(swscale_version()));
+  }();
+  return version;
+}
 
 uint64_t fnv1a64(const void* data, size_t size, uint64_t hash) {
   const auto* bytes = static_cast<const unsigned char*>(data);
@@ -44,7 +74,7 @@ std::string chunk_content_key(const ChunkJob& job) {
   canonical.chunk_path.clear();
   canonical.chunk_index = 0;
   for (JobSlide& slide : canonical.slides) slide.shared_picture.clear();
-  std::string text = std::string(k_chunkreel_version) + "\n" + chunk_job_to_json(canonical);
+  std::string text = content_version() + "\n" + chunk_job_to_json(canonical);
   std::set<std::string> images;
   for (const JobSlide& slide : job.slides) {
     if (!slide.image.empty()) images.insert(slide.image);
@@ -60,14 +90,14 @@ std::string picture_content_key(const JobSlide& slide, const OutputSettings& out
   int width = 0, height = 0;
   prefiltered_size(slide.image_width, slide.image_height, slide.fit, slide.motion, output.width, output.height,
                    &width, &height);
-  const std::string text = fmt::format("{}\n{}\n{}\n{}x{}\n{}\n", k_chunkreel_version, image_identity(slide.image),
+  const std::string text = fmt::format("{}\n{}\n{}\n{}x{}\n{}\n", content_version(), image_identity(slide.image),
                                        slide.orientation, width, height, to_string(output.background));
   return fmt::format("{:016x}", fnv1a64(text.data(), text.size()));
 }
 
 std::string timeline_content_key(const std::string& timeline_json,
                                  const std::vector<std::string>& media_files) {
-  std::string text = std::string(k_chunkreel_version) + "\n" + timeline_json;
+  std::string text = content_version() + "\n" + timeline_json;
   std::set<std::string> files(media_files.begin(), media_files.end());
   for (const std::string& file : files) text += image_identity(file) + "\n";
   return fmt::format("{:016x}", fnv1a64(text.data(), text.size()));

@@ -3,8 +3,10 @@
 // that decides the chunk's bytes: its frames, its slides (timing, motion,
 // fit, transition), the output and encoder settings, the worker's thread
 // count, each image's identity (size, modification time and a hash of its
-// first 64 KiB) and chunkreel's version. Where the chunk file lives is not
-// part of it.
+// first 64 KiB) and content_version(): chunkreel's own version and those of
+// the libraries that make its bits, so chunks from before an upgrade are
+// rendered again rather than joined to new ones. Where the chunk file
+// lives is not part of it.
 
 #include <string>
 #include <vector>
@@ -13,8 +15,10 @@
 
 namespace chunkreel {
 
-/// The version that goes into every key; a new version renders afresh.
-extern const char* const k_chunkreel_version;
+/// What goes into every key: "chunkreel 0.3.0; libx264.so.164; libavcodec
+/// 59.37.100; libswscale 6.7.100" (CMake's project version; x264's build as
+/// the loaded library names it; the FFmpeg libraries' versions at run time).
+const std::string& content_version();
 
 /// 16 hex digits. Image files are read (their first 64 KiB) and stat'ed.
 std::string chunk_content_key(const ChunkJob& job);

@@ -1,5 +1,7 @@
 #include "orchestrator/audio/audio_task.h"
 
+#include <chrono>
+
 namespace chunkreel {
 
 AudioTask::AudioTask(const Timeline& timeline, double duration_s, std::string path)
@@ -7,6 +9,7 @@ AudioTask::AudioTask(const Timeline& timeline, double duration_s, std::string pa
   if (timeline.audio.empty()) return;
   m_thread = std::thread([this, &timeline, duration_s] {
     m_result = mix_and_encode_audio(timeline, duration_s, m_path, m_cancel);
+    m_done.store(true);
   });
 }
 
@@ -15,8 +18,16 @@ AudioTask::~AudioTask() {
   if (m_thread.joinable()) m_thread.join();
 }
 
-Expected<std::string> AudioTask::wait() {
+Expected<std::string> AudioTask::wait(const std::atomic<bool>& interrupted) {
   if (!m_thread.joinable()) return std::string();
+  while (!m_done.load()) {
+    if (interrupted.load()) {
+      m_cancel.store(true);
+      m_thread.join();
+      return Error{"interrupted while the soundtrack was encoded"};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   m_thread.join();
   if (!m_result) return m_result.error();
   return m_path;

@@ -20,7 +20,9 @@ class AudioTask {
   AudioTask& operator=(const AudioTask&) = delete;
 
   /// Waits for the audio; returns its path, or "" when the show has none.
-  Expected<std::string> wait();
+  /// When `interrupted` is set meanwhile, the encoding is cancelled (its
+  /// temporary removed) within a block of samples, and an error returned.
+  Expected<std::string> wait(const std::atomic<bool>& interrupted);
   /// The encoding thread's own wall time.
   double wall_s() const { return m_result ? m_result.value().wall_s : 0; }
 
@@ -28,6 +30,7 @@ class AudioTask {
   std::string m_path;
   std::atomic<bool> m_cancel{false};
   Expected<AudioResult> m_result{AudioResult{}};
+  std::atomic<bool> m_done{false};
   std::thread m_thread;
 };
 

@@ -66,12 +66,14 @@ Option ranged(const NumberRange& range, std::function<double*(Parsed&)> field) {
           }};
 }
 
-// A worker's memory (2G, 512M), into the field `field` picks.
-Option memory(const char* flag, std::function<int64_t*(Parsed&)> field) {
+// An amount of memory (2G, 512M), into the field `field` picks; `problem`
+// says why an amount cannot be.
+Option memory(const char* flag, std::optional<std::string> (*problem)(int64_t),
+              std::function<int64_t*(Parsed&)> field) {
   return {true, [=](Parsed& p, const std::string& v) -> std::optional<std::string> {
             auto bytes = parse_size(v);
             if (!bytes) return std::string(flag) + ": " + bytes.error().message;
-            if (auto problem = worker_memory_problem(bytes.value())) return std::string(flag) + " " + v + ": " + *problem;
+            if (auto why = problem(bytes.value())) return std::string(flag) + " " + v + ": " + *why;
             *field(p) = bytes.value();
             return std::nullopt;
           }};
@@ -100,7 +102,7 @@ const std::map<std::string, Option>& options() {
        whole(1, 64, [](Parsed& p) { return &p.command.render.plan.threads_per_worker; },
              "--threads-per-worker needs a whole number from 1 to 64")},
       {"--chunk-seconds", ranged(k_chunk_seconds_range, [](Parsed& p) { return &p.command.render.plan.chunk_seconds; })},
-      {"--memory-budget", memory("--memory-budget", [](Parsed& p) { return &p.command.render.plan.memory_budget; })},
+      {"--memory-budget", memory("--memory-budget", worker_memory_problem, [](Parsed& p) { return &p.command.render.plan.memory_budget; })},
       {"--report", text([](Parsed& p) { return &p.command.render.report; })},
       {"--work-dir", text([](Parsed& p) { return &p.command.render.work_dir; })},
       {"--config", text([](Parsed& p) { return &p.config; })},
@@ -138,7 +140,7 @@ const std::map<std::string, Option>& options() {
           p.command.render.slurm.extra_args.push_back(v);
           return std::nullopt;
         }}},
-      {"--slurm-mem", memory("--slurm-mem", [](Parsed& p) { return &p.command.render.slurm.first_mem_bytes; })},
+      {"--slurm-mem", memory("--slurm-mem", task_memory_problem, [](Parsed& p) { return &p.command.render.slurm.first_mem_bytes; })},
       {"--detach", flag([](Parsed& p) { p.command.render.slurm.detach = true; })},
       {"--json", flag([](Parsed& p) { p.command.json = true; })},
       {"--music", text([](Parsed& p) { return &p.command.render.project.folder.music; })},

@@ -1,12 +1,14 @@
 #include "orchestrator/cli/commands.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "common/atomic_file.h"
+#include "common/content_key.h"
 #include "orchestrator/plan/plan_description.h"
 #include "orchestrator/project/project_load.h"
 #include "orchestrator/session/output_check.h"
@@ -61,25 +63,56 @@ int run_render(const RenderConfig& config) {
   return 0;
 }
 
+namespace {
+
+// A hand-typed join while the render's own join job is still queued would
+// submit the missing chunks a second time: it is refused. The join job
+// itself (SLURM_JOB_ID) goes ahead, and so does any join once that job has
+// ended. Read under the folder's lock, so the record is the latest.
+void check_join_job_done(const std::string& record_path) {
+  auto record = read_render_record(record_path);
+  if (!record) throw Fatal(ExitCode::k_invalid_input, record.error().message);
+  const std::string& job = record.value().farm.join_job;
+  const char* self = std::getenv("SLURM_JOB_ID");
+  if (job.empty() || (self && job == self)) return;
+  auto states = query_tasks({job});
+  if (!states) return;  // no word from Slurm: the job is long gone
+  for (const auto& [id, state] : states.value())
+    if (!is_final_state(state.state))
+      throw Fatal(ExitCode::k_invalid_input,
+                  fmt::format("{}: its join job {} is still {}; wait for it, or scancel {} first",
+                              fs::path(record_path).parent_path().string(), job, state.state, job));
+}
+
+}  // namespace
+
 int run_join(const RenderConfig& given) {
   const std::string work = fs::absolute(given.project.path).lexically_normal().string();
-  auto record = read_render_record((fs::path(work) / k_render_record_name).string());
+  const std::string record_path = (fs::path(work) / k_render_record_name).string();
+  auto record = read_render_record(record_path);
   if (!record) throw Fatal(ExitCode::k_invalid_input, record.error().message);
-  RenderConfig config = record.value().config;
-  config.resume = true;  // every whole chunk counts, wherever it was rendered
-  config.quiet = given.quiet;
-  if (fs::path(WorkFolder::location(config.output, config.work_dir)).lexically_normal() != fs::path(work))
+  const RenderConfig& recorded = record.value().config;
+  if (recorded.backend != Backend::k_slurm || !recorded.slurm.detach)
+    throw Fatal(ExitCode::k_invalid_input,
+                work + ": not the work folder of a detached farm render (render again with --resume to finish it)");
+  if (fs::path(WorkFolder::location(recorded.output, recorded.work_dir)).lexically_normal() != fs::path(work))
     throw Fatal(ExitCode::k_invalid_input, work + ": its render.json belongs to another work folder");
-  RenderSession session(config);
+  if (record.value().version != content_version())
+    throw Fatal(ExitCode::k_invalid_input,
+                fmt::format("{}: planned by {}, and this is {}; join it with that chunkreel, or render again",
+                            record_path, record.value().version, content_version()));
+  RenderSession session(std::move(record.value()), given.quiet);
+  check_join_job_done(record_path);
+  const RenderConfig config = read_render_record(record_path).value().config;
   if (session.chunks_to_render() == 0) {
-    session.adopt_farm_results(record.value());
+    session.adopt_farm_results();
     session.render();  // nothing to run: the audio, then the join
     session.finish();
     return 0;
   }
-  const int resubmissions = record.value().resubmissions;
+  const int resubmissions = session.resubmissions();
   if (resubmissions < config.retries) {
-    session.detach(&record.value());
+    session.detach();
     return 0;
   }
   const std::string message = fmt::format(
@@ -93,7 +126,7 @@ int run_join(const RenderConfig& given) {
                                   {"missing_chunks", session.chunks_to_render_text()},
                                   {"resubmissions", resubmissions},
                                   {"work_dir", work}};
-  const std::string report = config.report.empty() ? (fs::path(work) / "failure.json").string() : config.report;
+  const std::string report = config.report.empty() ? session.claim_failure_file() : config.report;
   write_file_atomically(report, failure.dump(2) + "\n",
                         config.report.empty() || config.overwrite ? Replace::k_allowed : Replace::k_never);
   throw Fatal(ExitCode::k_render_failed, message);

@@ -64,7 +64,7 @@ Expected<void> apply_config_file(const std::string& path, RenderConfig* config) 
     if (auto v = r.string("slurm_mem")) {
       auto size = parse_size(*v);
       if (!size) r.fail("slurm_mem", size.error().message);
-      if (auto problem = worker_memory_problem(size.value())) r.fail("slurm_mem", *problem);
+      if (auto problem = task_memory_problem(size.value())) r.fail("slurm_mem", *problem);
       if (slurm.first_mem_bytes == 0) slurm.first_mem_bytes = size.value();
     }
     if (auto v = r.boolean("detach")) slurm.detach = slurm.detach || *v;

@@ -22,4 +22,9 @@ std::optional<std::string> worker_memory_problem(int64_t bytes) {
                      (smallest >> 20) + 1);
 }
 
+std::optional<std::string> task_memory_problem(int64_t bytes) {
+  if (bytes >= int64_t{1} << 20) return std::nullopt;
+  return std::string("is less than 1 MiB, the least Slurm can give a task");
+}
+
 }  // namespace chunkreel

@@ -31,4 +31,9 @@ std::optional<std::string> outside(const NumberRange& range, double value);
 /// the smallest peak any worker has, it could never hold one.
 std::optional<std::string> worker_memory_problem(int64_t bytes);
 
+/// Why `bytes` cannot be a farm task's first --mem: Slurm counts whole
+/// MiB. (Less than a worker needs is allowed: the task is killed for
+/// memory and its next attempt asks for twice as much.)
+std::optional<std::string> task_memory_problem(int64_t bytes);
+
 }  // namespace chunkreel

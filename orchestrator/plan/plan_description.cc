@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/units.h"
+#include "orchestrator/plan/plan_json.h"
 
 namespace chunkreel {
 
@@ -16,6 +17,10 @@ std::string describe_plan(const Project& project, const RenderPlan& plan) {
       plan.chunks.size() == 1 ? "" : "s", plan.workers, plan.workers == 1 ? "" : "s",
       plan.threads_per_worker, plan.threads_per_worker == 1 ? "" : "s");
   text += "why: " + plan.reason + "\n";
+  text += fmt::format("machine: {} core{} ({}), {} available ({})\n", plan.machine.cores,
+                      plan.machine.cores == 1 ? "" : "s", plan.machine.cores_from,
+                      plan.machine.available_memory > 0 ? format_bytes(plan.machine.available_memory) : "memory",
+                      plan.machine.memory_from.empty() ? "not known" : plan.machine.memory_from);
   const int64_t largest = *std::max_element(plan.chunk_peak_bytes.begin(), plan.chunk_peak_bytes.end());
   text += fmt::format("memory: budget {} ({}), largest chunk about {}\n", format_bytes(plan.memory_budget),
                       plan.budget_given ? "given" : "80% of available", format_bytes(largest));
@@ -30,28 +35,10 @@ std::string describe_plan(const Project& project, const RenderPlan& plan) {
 }
 
 nlohmann::json plan_json(const Project& project, const RenderPlan& plan) {
-  nlohmann::json chunks = nlohmann::json::array();
-  for (size_t i = 0; i < plan.chunks.size(); ++i) {
-    const ChunkPlan& c = plan.chunks[i];
-    chunks.push_back({{"index", c.index},
-                      {"first_frame", c.first_frame},
-                      {"frame_count", c.frame_count},
-                      {"first_slide", c.first_slide},
-                      {"last_slide", c.last_slide},
-                      {"transition_frames", c.transition_frames},
-                      {"cost", c.cost},
-                      {"estimated_peak_bytes", plan.chunk_peak_bytes[i]}});
-  }
-  return {{"frames", project.timing.frames},
-          {"duration_s", project.timing.duration},
-          {"workers", plan.workers},
-          {"threads_per_worker", plan.threads_per_worker},
-          {"chunk_seconds", plan.chunk_seconds},
-          {"chunk_count", plan.chunks.size()},
-          {"memory_budget_bytes", plan.memory_budget},
-          {"memory_budget_given", plan.budget_given},
-          {"reason", plan.reason},
-          {"chunks", chunks}};
+  nlohmann::json json = render_plan_to_json(plan);
+  json["frames"] = project.timing.frames;
+  json["duration_s"] = project.timing.duration;
+  return json;
 }
 
 }  // namespace chunkreel

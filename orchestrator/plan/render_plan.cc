@@ -52,6 +52,7 @@ int64_t chunk_peak_estimate(const Project& project, const ChunkPlan& chunk, int 
 Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings& options,
                                       const Machine& machine) {
   RenderPlan plan;
+  plan.machine = machine;
   const int cores = std::max(1, machine.cores);
   const int64_t available_memory = machine.available_memory;
   const double duration = project.timing.duration;

@@ -33,6 +33,7 @@ struct RenderPlan {
   /// measured peak accept or refuse the budget.
   bool measure_first = false;
   std::string reason;          ///< why these numbers, in a sentence or two
+  Machine machine;             ///< what the plan counted on, and where each figure came from
 };
 
 /// Decides the plan for `machine`; its available memory bounds the plan when

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "orchestrator/plan/chunk_boundaries.h"
+#include "orchestrator/plan/machine.h"
 #include "orchestrator/run/memory_sampler.h"
 #include "orchestrator/run/scheduler.h"
 
@@ -35,6 +36,7 @@ struct RunFacts {
   int64_t bytes = 0;
   int workers = 0;
   int threads_per_worker = 0;
+  Machine machine;  ///< what the plan counted on
   std::vector<ChunkPlan> chunks;
   std::vector<int64_t> estimated_peak_bytes;  ///< the plan's estimate, per chunk
   /// chunk -> the shared pictures its estimate at admission counted as read

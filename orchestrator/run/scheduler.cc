@@ -110,7 +110,8 @@ class Schedule {
       // the measured chunk, or a later one whose learned estimate is past
       // the budget. Its estimate cannot show that the budget holds, so it
       // is watched as the measured chunk is.
-      if (m_options.memory_budget > 0 && (m_measuring || r.admitted_bytes > m_options.memory_budget))
+      if (m_options.memory_budget > 0 && m_options.budget_given &&
+          (m_measuring || r.admitted_bytes > m_options.memory_budget))
         m_watched = r.chunk.chunk;
       const WorkerTask task = r.task;
       m_running[task.chunk] = std::move(r);

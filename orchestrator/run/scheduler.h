@@ -78,6 +78,11 @@ struct ScheduleOptions {
   /// with a corrected estimate past the budget is watched the same way,
   /// with or without this.)
   bool measure_first = false;
+  /// The budget was the user's: a lone chunk is held to it as above. A
+  /// budget the plan set from the machine's free memory only orders
+  /// admission: no plan could run a chunk with less than alone, so a lone
+  /// chunk is never stopped or refused for it and runs to its end.
+  bool budget_given = true;
   /// When set, a chunk's estimated peak is asked for again just before it
   /// is admitted, since what a worker will hold can depend on what earlier
   /// workers left behind (a shared picture to read instead of a photo to

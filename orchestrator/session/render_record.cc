@@ -1,109 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "orchestrator/session/render_record.h"
 
+#include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "common/atomic_file.h"
+#include "orchestrator/plan/plan_json.h"
+#include "orchestrator/project/project_json.h"
 
 namespace chunkreel {
 
 namespace {
 
+namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr int k_record_version = 1;
+constexpr int k_record_version = 2;
+
+const char* captions_name(FolderCaptions captions) {
+  switch (captions) {
+    case FolderCaptions::k_name: return "name";
+    case FolderCaptions::k_date: return "date";
+    case FolderCaptions::k_none: return "none";
+  }
+  return "none";
+}
+
+FolderCaptions captions_from(const std::string& text) {
+  if (text == "name") return FolderCaptions::k_name;
+  if (text == "date") return FolderCaptions::k_date;
+  return FolderCaptions::k_none;
+}
+
+json config_to_json(const RenderConfig& c) {
+  const FolderOptions& f = c.project.folder;
+  return {{"project",
+           {{"path", c.project.path},
+            {"max_pixels", c.project.max_pixels},
+            {"folder_flags", c.project.folder_flags},
+            {"folder",
+             {{"music", f.music},
+              {"seconds_per_slide", f.seconds_per_slide},
+              {"transition", to_string(f.transition)},
+              {"width", f.width},
+              {"height", f.height},
+              {"fps", f.fps.to_string()},
+              {"captions", captions_name(f.captions)},
+              {"title", f.title}}}}},
+          {"output", c.output},
+          {"report", c.report},
+          {"work_dir", c.work_dir},
+          {"config_file", c.config_file},
+          {"plan",
+           {{"workers", c.plan.workers},
+            {"threads_per_worker", c.plan.threads_per_worker},
+            {"chunk_seconds", c.plan.chunk_seconds},
+            {"memory_budget", c.plan.memory_budget}}},
+          {"retries", c.retries},
+          {"stall_timeout_s", c.stall_timeout_s},
+          {"keep_chunks", c.keep_chunks},
+          {"overwrite", c.overwrite},
+          {"nice", c.nice},
+          {"backend", c.backend == Backend::k_slurm ? "slurm" : "local"},
+          {"slurm",
+           {{"partition", c.slurm.partition},
+            {"max_running", c.slurm.max_running},
+            {"extra_args", c.slurm.extra_args},
+            {"first_mem_bytes", c.slurm.first_mem_bytes},
+            {"detach", c.slurm.detach}}}};
+}
+
+Expected<RenderConfig> config_from_json(const json& root) {
+  RenderConfig c;
+  const json& project = root.at("project");
+  c.project.path = project.at("path").get<std::string>();
+  c.project.max_pixels = project.at("max_pixels").get<int64_t>();
+  c.project.folder_flags = project.at("folder_flags").get<std::vector<std::string>>();
+  const json& folder = project.at("folder");
+  FolderOptions& f = c.project.folder;
+  f.music = folder.at("music").get<std::string>();
+  f.seconds_per_slide = folder.at("seconds_per_slide").get<double>();
+  if (!parse_transition_type(folder.at("transition").get<std::string>(), &f.transition))
+    return Error{"config.project.folder.transition: unknown"};
+  f.width = folder.at("width").get<int>();
+  f.height = folder.at("height").get<int>();
+  auto fps = parse_rational(folder.at("fps").get<std::string>());
+  if (!fps) return Error{"config.project.folder.fps: " + fps.error().message};
+  f.fps = fps.value();
+  f.captions = captions_from(folder.at("captions").get<std::string>());
+  f.title = folder.at("title").get<std::string>();
+  c.output = root.at("output").get<std::string>();
+  c.report = root.at("report").get<std::string>();
+  c.work_dir = root.at("work_dir").get<std::string>();
+  c.config_file = root.at("config_file").get<std::string>();
+  const json& plan = root.at("plan");
+  c.plan.workers = plan.at("workers").get<int>();
+  c.plan.threads_per_worker = plan.at("threads_per_worker").get<int>();
+  c.plan.chunk_seconds = plan.at("chunk_seconds").get<double>();
+  c.plan.memory_budget = plan.at("memory_budget").get<int64_t>();
+  c.retries = root.at("retries").get<int>();
+  c.stall_timeout_s = root.at("stall_timeout_s").get<double>();
+  c.keep_chunks = root.at("keep_chunks").get<bool>();
+  c.overwrite = root.at("overwrite").get<bool>();
+  c.nice = root.at("nice").get<bool>();
+  if (!parse_backend(root.at("backend").get<std::string>(), &c.backend)) return Error{"config.backend: unknown"};
+  const json& slurm = root.at("slurm");
+  c.slurm.partition = slurm.at("partition").get<std::string>();
+  c.slurm.max_running = slurm.at("max_running").get<int>();
+  c.slurm.extra_args = slurm.at("extra_args").get<std::vector<std::string>>();
+  c.slurm.first_mem_bytes = slurm.at("first_mem_bytes").get<int64_t>();
+  c.slurm.detach = slurm.at("detach").get<bool>();
+  return c;
+}
+
+json farm_to_json(const FarmState& farm) {
+  json task_mem = json::object();
+  for (const auto& [chunk, mib] : farm.task_mem_mib) task_mem[std::to_string(chunk)] = mib;
+  return {{"resubmissions", farm.resubmissions},
+          {"arrays", farm.arrays},
+          {"array_submitted_at", farm.array_submitted_at},
+          {"task_mem_mib", task_mem},
+          {"join_job", farm.join_job}};
+}
+
+FarmState farm_from_json(const json& value) {
+  FarmState farm;
+  farm.resubmissions = value.at("resubmissions").get<int>();
+  farm.arrays = value.at("arrays").get<std::vector<std::string>>();
+  farm.array_submitted_at = value.at("array_submitted_at").get<std::map<std::string, double>>();
+  for (const auto& [chunk, mib] : value.at("task_mem_mib").items())
+    farm.task_mem_mib[std::stoi(chunk)] = mib.get<int64_t>();
+  farm.join_job = value.at("join_job").get<std::string>();
+  return farm;
+}
+
+std::string absolute(const std::string& path) {
+  return path.empty() ? path : fs::absolute(path).lexically_normal().string();
+}
 
 }  // namespace
 
+RenderConfig with_absolute_paths(RenderConfig config) {
+  config.project.path = absolute(config.project.path);
+  config.project.folder.music = absolute(config.project.folder.music);
+  config.output = absolute(config.output);
+  config.report = absolute(config.report);
+  config.work_dir = absolute(config.work_dir);
+  config.config_file = absolute(config.config_file);
+  return config;
+}
+
 Expected<void> write_render_record(const RenderRecord& record, const std::string& path) {
-  const RenderConfig& c = record.config;
-  const FolderOptions& f = c.project.folder;
-  json task_mem = json::object();
-  for (const auto& [chunk, mib] : record.task_mem_mib) task_mem[std::to_string(chunk)] = mib;
-  const json root = {
-      {"version", k_record_version},
-      {"project",
-       {{"path", c.project.path},
-        {"max_pixels", c.project.max_pixels},
-        {"folder",
-         {{"music", f.music},
-          {"seconds_per_slide", f.seconds_per_slide},
-          {"transition", to_string(f.transition)},
-          {"width", f.width},
-          {"height", f.height},
-          {"fps", f.fps.to_string()}}}}},
-      {"output", c.output},
-      {"report", c.report},
-      {"work_dir", c.work_dir},
-      {"config_file", c.config_file},
-      {"plan",
-       {{"workers", c.plan.workers},
-        {"threads_per_worker", c.plan.threads_per_worker},
-        {"chunk_seconds", c.plan.chunk_seconds},
-        {"memory_budget", c.plan.memory_budget}}},
-      {"retries", c.retries},
-      {"keep_chunks", c.keep_chunks},
-      {"slurm",
-       {{"partition", c.slurm.partition},
-        {"max_running", c.slurm.max_running},
-        {"extra_args", c.slurm.extra_args},
-        {"first_mem_bytes", c.slurm.first_mem_bytes}}},
-      {"resubmissions", record.resubmissions},
-      {"arrays", record.arrays},
-      {"array_submitted_at", record.array_submitted_at},
-      {"task_mem_mib", task_mem}};
-  return write_file_atomically(path, root.dump(2) + "\n", Replace::k_allowed, own_temporary_path(path));
+  const json root = {{"record_version", k_record_version},
+                     {"chunkreel", record.version},
+                     {"config", config_to_json(record.config)},
+                     {"show_key", record.show_key},
+                     {"show", project_to_json(record.project)},
+                     {"plan", render_plan_to_json(record.plan)},
+                     {"farm", farm_to_json(record.farm)}};
+  std::string text;
+  try {
+    text = root.dump(2) + "\n";
+  } catch (const json::exception& e) {
+    // A name that is not UTF-8 cannot be written as JSON text.
+    return Error{path + ": cannot record the plan: " + e.what()};
+  }
+  return write_file_atomically(path, text, Replace::k_allowed, own_temporary_path(path));
 }
 
 Expected<RenderRecord> read_render_record(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return Error{path + ": cannot read (is this a work folder of a detached farm render?)"};
+  if (!in) return Error{path + ": cannot read (is this the work folder of a render?)"};
   const json root = json::parse(in, nullptr, false);
-  if (!root.is_object() || root.value("version", 0) != k_record_version)
-    return Error{path + ": not a render record chunkreel can read"};
+  if (!root.is_object() || root.value("record_version", 0) != k_record_version)
+    return Error{path + ": not a render record this chunkreel can read"};
   RenderRecord record;
-  RenderConfig& c = record.config;
   try {
-    const json& project = root.at("project");
-    c.project.path = project.at("path").get<std::string>();
-    c.project.max_pixels = project.at("max_pixels").get<int64_t>();
-    const json& folder = project.at("folder");
-    FolderOptions& f = c.project.folder;
-    f.music = folder.at("music").get<std::string>();
-    f.seconds_per_slide = folder.at("seconds_per_slide").get<double>();
-    if (!parse_transition_type(folder.at("transition").get<std::string>(), &f.transition))
-      return Error{path + ": project.folder.transition: unknown"};
-    f.width = folder.at("width").get<int>();
-    f.height = folder.at("height").get<int>();
-    auto fps = parse_rational(folder.at("fps").get<std::string>());
-    if (!fps) return Error{path + ": project.folder.fps: " + fps.error().message};
-    f.fps = fps.value();
-    c.output = root.at("output").get<std::string>();
-    c.report = root.at("report").get<std::string>();
-    c.work_dir = root.at("work_dir").get<std::string>();
-    c.config_file = root.at("config_file").get<std::string>();
-    const json& plan = root.at("plan");
-    c.plan.workers = plan.at("workers").get<int>();
-    c.plan.threads_per_worker = plan.at("threads_per_worker").get<int>();
-    c.plan.chunk_seconds = plan.at("chunk_seconds").get<double>();
-    c.plan.memory_budget = plan.at("memory_budget").get<int64_t>();
-    c.retries = root.at("retries").get<int>();
-    c.keep_chunks = root.at("keep_chunks").get<bool>();
-    const json& slurm = root.at("slurm");
-    c.slurm.partition = slurm.at("partition").get<std::string>();
-    c.slurm.max_running = slurm.at("max_running").get<int>();
-    c.slurm.extra_args = slurm.at("extra_args").get<std::vector<std::string>>();
-    c.slurm.first_mem_bytes = slurm.at("first_mem_bytes").get<int64_t>();
-    record.resubmissions = root.at("resubmissions").get<int>();
-    record.arrays = root.at("arrays").get<std::vector<std::string>>();
-    record.array_submitted_at = root.at("array_submitted_at").get<std::map<std::string, double>>();
-    for (const auto& [chunk, mib] : root.at("task_mem_mib").items())
-      record.task_mem_mib[std::stoi(chunk)] = mib.get<int64_t>();
-  } catch (const json::exception& e) {
+    record.version = root.at("chunkreel").get<std::string>();
+    auto config = config_from_json(root.at("config"));
+    if (!config) return Error{path + ": " + config.error().message};
+    record.config = std::move(config.value());
+    record.show_key = root.at("show_key").get<std::string>();
+    auto project = project_from_json(root.at("show"));
+    if (!project) return Error{path + ": " + project.error().message};
+    record.project = std::move(project.value());
+    record.plan = render_plan_from_json(root.at("plan"));
+    record.farm = farm_from_json(root.at("farm"));
+  } catch (const std::exception& e) {
     return Error{path + ": " + e.what()};
   }
-  c.backend = Backend::k_slurm;
   return record;
 }
 

@@ -14,6 +14,7 @@
 
 #include "common/atomic_file.h"
 #include "common/chunk_file.h"
+#include "common/content_key.h"
 #include "common/units.h"
 #include "orchestrator/audio/audio_task.h"
 #include "orchestrator/join/join.h"
@@ -85,12 +86,15 @@ Machine machine_for(const RenderConfig& config) {
   farm.cores = config.slurm.max_running > 0 ? config.slurm.max_running * threads
                : config.plan.workers > 0    ? config.plan.workers * threads
                                             : 0;
+  farm.cores_from = config.slurm.max_running > 0 ? "--slurm-max-running" : "--workers";
   if (farm.cores == 0) {
     auto cpus = partition_cpus(config.slurm.partition);
     if (!cpus)
       throw Fatal(ExitCode::k_invalid_input, "cannot ask the Slurm cluster for its CPUs: " + cpus.error().message);
     farm.cores = std::max(1, cpus.value());
+    farm.cores_from = "the partition's CPUs (sinfo)";
   }
+  farm.memory_from = "each task's own --mem";
   return farm;
 }
 
@@ -104,7 +108,8 @@ std::string html_path_for(const std::string& report) {
       .string();
 }
 
-RenderSession::RenderSession(RenderConfig given) : m_config(std::move(given)) {
+RenderSession::RenderSession(RenderConfig given)
+    : m_config(std::move(given)), m_interrupted(install_interrupt_handlers()) {
   const RenderConfig& config = m_config;
   m_t_start = Clock::now();
 
@@ -112,16 +117,22 @@ RenderSession::RenderSession(RenderConfig given) : m_config(std::move(given)) {
   auto loaded = load_project(config.project);
   if (!loaded) throw Fatal(ExitCode::k_invalid_input, loaded.error().message);
   m_project = std::move(loaded.value());
+  m_show_key = project_key(m_project);
   check_output_location(config.output);
   check_outputs_are_safe(config, m_project);
+  m_output = fs::absolute(config.output).lexically_normal().string();
+  open_work_folder(std::chrono::milliseconds(0));
   m_t_validated = Clock::now();
   if (!config.quiet) print_input_warnings();
 
-  // 2. Plan and write the jobs.
-  auto planned = make_render_plan(m_project, config.plan, machine_for(config));
-  if (!planned) throw Fatal(ExitCode::k_invalid_input, planned.error().message);
-  m_plan = std::move(planned.value());
-  m_output = fs::absolute(config.output).lexically_normal().string();
+  // 2. Plan once (or take the plan a resume finds recorded), record it,
+  // and write the jobs.
+  if (!adopt_recorded_plan()) {
+    auto planned = make_render_plan(m_project, config.plan, machine_for(config));
+    if (!planned) throw Fatal(ExitCode::k_invalid_input, planned.error().message);
+    m_plan = std::move(planned.value());
+  }
+  write_record();
   write_jobs();
   m_t_planned = Clock::now();
   if (config.quiet) return;
@@ -135,7 +146,73 @@ RenderSession::RenderSession(RenderConfig given) : m_config(std::move(given)) {
                                      m_reused.size(), m_plan.chunks.size(), m_reused_frames));
 }
 
+RenderSession::RenderSession(RenderRecord record, bool quiet)
+    : m_config(std::move(record.config)), m_interrupted(install_interrupt_handlers()) {
+  m_t_start = Clock::now();
+  m_joining = true;
+  m_config.resume = true;  // every whole chunk counts, wherever it was rendered
+  m_config.quiet = quiet;
+  m_project = std::move(record.project);
+  m_show_key = record.show_key;
+  m_plan = std::move(record.plan);
+  m_farm = std::move(record.farm);
+  m_output = m_config.output;
+  // What may have changed since the submission: the output's place.
+  check_output_location(m_config.output);
+  check_outputs_are_safe(m_config, m_project);
+  // The join job may start while the render that submitted it still holds
+  // the folder for a moment.
+  open_work_folder(std::chrono::seconds(30));
+  m_t_validated = m_t_start;
+  write_jobs();
+  m_t_planned = Clock::now();
+}
+
 RenderSession::~RenderSession() = default;
+
+void RenderSession::open_work_folder(std::chrono::milliseconds wait) {
+  auto work = WorkFolder::open(m_output, m_config.work_dir, wait);
+  if (!work) throw Fatal(ExitCode::k_invalid_input, work.error().message);
+  m_work.emplace(std::move(work.value()));
+}
+
+bool RenderSession::adopt_recorded_plan() {
+  if (!m_config.resume) return false;
+  const std::string path = (fs::path(m_work->path()) / k_render_record_name).string();
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return false;
+  auto record = read_render_record(path);
+  const PlanSettings& asked = m_config.plan;
+  const bool same = record && record.value().version == content_version() &&
+                    record.value().show_key == m_show_key && record.value().config.backend == m_config.backend &&
+                    record.value().config.plan.workers == asked.workers &&
+                    record.value().config.plan.threads_per_worker == asked.threads_per_worker &&
+                    record.value().config.plan.chunk_seconds == asked.chunk_seconds &&
+                    record.value().config.plan.memory_budget == asked.memory_budget;
+  if (!same) {
+    if (!m_config.quiet)
+      m_printer.print_line("chunkreel: the show, the plan's settings or chunkreel changed since the plan recorded "
+                           "in the work folder; planning again (finished chunks that still match are reused)");
+    return false;
+  }
+  m_plan = std::move(record.value().plan);
+  m_farm = std::move(record.value().farm);
+  return true;
+}
+
+void RenderSession::write_record() {
+  RenderRecord record;
+  record.version = content_version();
+  record.config = with_absolute_paths(m_config);
+  record.config.resume = false;
+  record.config.quiet = false;
+  record.show_key = m_show_key;
+  record.project = m_project;
+  record.plan = m_plan;
+  record.farm = m_farm;
+  Expected<void> written = write_render_record(record, claim_file(k_render_record_name));
+  if (!written) throw Fatal(ExitCode::k_invalid_input, written.error().message);
+}
 
 // Files a folder show left out, one line each, or a count and the first few
 // when there are many (the report lists them all); then unusable profiles.
@@ -157,9 +234,6 @@ void RenderSession::print_input_warnings() {
 // Every file goes into chunkreel's own work folder, recorded there before it
 // exists (session/work_folder.h).
 void RenderSession::write_jobs() {
-  auto work = WorkFolder::open(m_output, m_config.work_dir);
-  if (!work) throw Fatal(ExitCode::k_invalid_input, work.error().message);
-  m_work.emplace(std::move(work.value()));
   auto claim = [this](const std::string& name) { return claim_file(name); };
   m_audio_path = claim("audio.m4a");
   if (m_config.backend == Backend::k_slurm) {
@@ -215,7 +289,7 @@ void RenderSession::write_jobs() {
 }
 
 void RenderSession::render() {
-  const std::atomic<bool>& interrupted = install_interrupt_handlers();
+  const std::atomic<bool>& interrupted = m_interrupted;
   const RenderConfig& config = m_config;
   const int64_t frames = m_project.timing.frames;
   // 3. Render, with the soundtrack encoded alongside.
@@ -230,6 +304,7 @@ void RenderSession::render() {
   options.retries = config.retries;
   options.memory_budget = config.backend == Backend::k_local ? m_plan.memory_budget : 0;
   options.measure_first = m_plan.measure_first && options.memory_budget > 0;
+  options.budget_given = m_plan.budget_given;
   options.unmeasured_correction = 1 + k_estimate_error;
   if (config.backend == Backend::k_local) options.estimate_at_start = [this](int chunk) { return estimate_now(chunk); };
   m_schedule = run_schedule(m_scheduled, *runner, options, observers, interrupted);
@@ -297,12 +372,12 @@ SlurmRunnerOptions RenderSession::slurm_options() {
   return options;
 }
 
-void RenderSession::detach(const RenderRecord* earlier) {
+void RenderSession::detach() {
   if (m_config.backend != Backend::k_slurm) throw Fatal(ExitCode::k_invalid_input, "--detach needs --backend slurm");
   SlurmRunner runner(slurm_options());
-  if (earlier)
-    for (const auto& [chunk, mib] : earlier->task_mem_mib)
-      for (const std::string& array : earlier->arrays)
+  if (m_joining)
+    for (const auto& [chunk, mib] : m_farm.task_mem_mib)
+      for (const std::string& array : m_farm.arrays)
         if (task_killed_for_memory(m_work->path(), array, chunk)) runner.raise_memory(chunk, 2 * mib);
   for (const ScheduledChunk& chunk : m_scheduled) {
     WorkerTask task;
@@ -312,30 +387,12 @@ void RenderSession::detach(const RenderRecord* earlier) {
   }
   Expected<void> submitted = runner.flush_starts();
   if (!submitted) throw Fatal(ExitCode::k_render_failed, submitted.error().message);
-  // The join finds the same chunks again: the plan's decisions are fixed.
-  RenderRecord record;
-  record.config = m_config;
-  record.config.plan.workers = m_plan.workers;
-  record.config.plan.threads_per_worker = m_plan.threads_per_worker;
-  record.config.plan.chunk_seconds = m_plan.chunk_seconds;
-  record.config.plan.memory_budget = 0;
-  record.config.output = m_output;
-  if (!record.config.report.empty()) record.config.report = fs::absolute(record.config.report).string();
-  if (!record.config.work_dir.empty()) record.config.work_dir = fs::absolute(record.config.work_dir).string();
-  record.config.project.path = fs::absolute(record.config.project.path).string();
-  if (!record.config.config_file.empty()) record.config.config_file = fs::absolute(record.config.config_file).string();
-  if (earlier) {
-    record.resubmissions = earlier->resubmissions + 1;
-    record.arrays = earlier->arrays;
-    record.task_mem_mib = earlier->task_mem_mib;
-    record.array_submitted_at = earlier->array_submitted_at;
-  }
-  for (const auto& [array, at] : runner.submitted_at()) record.array_submitted_at[array] = at;
-  record.arrays.insert(record.arrays.end(), runner.array_ids().begin(), runner.array_ids().end());
-  for (const auto& [chunk, mib] : runner.asked_mem_mib()) record.task_mem_mib[chunk] = mib;
-  const std::string record_path = claim_file(k_render_record_name);
-  Expected<void> recorded = write_render_record(record, record_path);
-  if (!recorded) throw Fatal(ExitCode::k_render_failed, recorded.error().message);
+  // The join reads the plan recorded here, with what was submitted.
+  if (m_joining) ++m_farm.resubmissions;
+  for (const auto& [array, at] : runner.submitted_at()) m_farm.array_submitted_at[array] = at;
+  m_farm.arrays.insert(m_farm.arrays.end(), runner.array_ids().begin(), runner.array_ids().end());
+  for (const auto& [chunk, mib] : runner.asked_mem_mib()) m_farm.task_mem_mib[chunk] = mib;
+  write_record();
 
   std::string after;
   for (const std::string& id : runner.array_ids()) after += (after.empty() ? "" : ":") + id;
@@ -345,6 +402,8 @@ void RenderSession::detach(const RenderRecord* earlier) {
   if (!join)
     throw Fatal(ExitCode::k_render_failed, "the chunks are submitted, but the join job is not: " + join.error().message);
   claim_file("slurm-join-" + join.value() + ".out");
+  m_farm.join_job = join.value();
+  write_record();
   if (m_config.quiet) return;
   std::string arrays;
   for (const std::string& id : runner.array_ids()) arrays += (arrays.empty() ? "" : ",") + id;
@@ -356,7 +415,8 @@ void RenderSession::detach(const RenderRecord* earlier) {
                                    m_output, m_work->path(), join.value()));
 }
 
-void RenderSession::adopt_farm_results(const RenderRecord& record) {
+void RenderSession::adopt_farm_results() {
+  const FarmState& record = m_farm;
   std::vector<int> still_reused;
   for (int chunk : m_reused) {
     // The newest task that finished this chunk rendered it; every task
@@ -414,7 +474,13 @@ RenderOutcome RenderSession::finish() {
   const Project& project = m_project;
   const RenderPlan& plan = m_plan;
   // 4. Join by stream copy, with the audio.
-  auto audio_path = m_audio->wait();
+  auto interrupted = [this] {
+    return Fatal(ExitCode::k_interrupted, fmt::format("interrupted; the finished chunks are kept in {}; run again "
+                                                      "with --resume",
+                                                      m_work->path()));
+  };
+  auto audio_path = m_audio->wait(m_interrupted);
+  if (m_interrupted.load()) throw interrupted();
   if (!audio_path) throw Fatal(ExitCode::k_render_failed, audio_path.error().message);
   const auto t_audio = Clock::now();
   JoinInput join;
@@ -426,8 +492,12 @@ RenderOutcome RenderSession::finish() {
   join.audio_path = audio_path.value();
   join.fps = project.timeline.output.fps;
   join.replace = m_config.overwrite ? Replace::k_allowed : Replace::k_never;
+  join.interrupted = &m_interrupted;
   auto joined = join_chunks(join, m_output);
-  if (!joined) throw Fatal(ExitCode::k_render_failed, joined.error().message);
+  if (joined && joined.value().interrupted) throw interrupted();
+  if (!joined)
+    throw Fatal(ExitCode::k_render_failed, fmt::format("{}\nthe finished chunks are kept in {}; run again with --resume",
+                                                       joined.error().message, m_work->path()));
   const auto t_joined = Clock::now();
 
   // 5. Report.
@@ -438,6 +508,7 @@ RenderOutcome RenderSession::finish() {
   facts.bytes = joined.value().bytes;
   facts.workers = plan.workers;
   facts.threads_per_worker = plan.threads_per_worker;
+  facts.machine = plan.machine;
   facts.chunks = plan.chunks;
   facts.runs = m_schedule.runs;
   facts.attempts = m_schedule.attempts;
@@ -467,8 +538,9 @@ RenderOutcome RenderSession::finish() {
   facts.estimated_peak_bytes = plan.chunk_peak_bytes;
   facts.estimate_shared_reads = m_estimate_reads;
   nlohmann::json report = build_report(facts);
-  RenderOutcome outcome{m_output, project.timing.frames, project_key(project), seconds_since_epoch()};
+  RenderOutcome outcome{m_output, project.timing.frames, m_show_key, seconds_since_epoch()};
   report["content_key"] = outcome.content_key;
+  report["chunkreel"] = content_version();
   report["left_out"] = project.timeline.left_out;
   report["input_warnings"] = project.warnings;
   write_report(report);

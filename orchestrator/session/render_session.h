@@ -1,12 +1,17 @@
 #pragma once
 // One render, in three phases, so a batch can overlap them across projects:
-//   1. construction: validate everything, plan, write the chunk jobs;
+//   1. construction: validate everything, lock the work folder, plan (or
+//      take the plan a resume finds recorded there for the same show),
+//      record the plan (session/render_record.h), write the chunk jobs;
 //   2. render(): run the workers (the soundtrack encodes alongside);
 //   3. finish(): wait for the audio, join by stream copy, report, clean up.
 // Each phase throws Fatal on failure (exit code 2 for invalid input, 1 for a
-// failed render, 130 when interrupted). finish() may run on another thread
-// while the next session renders; a session does not move once built.
+// failed render, 130 when interrupted: Ctrl-C and SIGTERM are honoured in
+// every phase, the audio wait and the join included). finish() may run on
+// another thread while the next session renders; a session does not move
+// once built.
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -42,6 +47,10 @@ struct RenderOutcome {
 class RenderSession {
  public:
   explicit RenderSession(RenderConfig config);
+  /// The join of a detached farm render: the recorded show and plan as they
+  /// are (no validation of the photos, no planning), in the work folder the
+  /// record lies in.
+  RenderSession(RenderRecord record, bool quiet);
   ~RenderSession();
   RenderSession(const RenderSession&) = delete;
   RenderSession& operator=(const RenderSession&) = delete;
@@ -51,25 +60,36 @@ class RenderSession {
 
   /// Farm only, instead of render() and finish(): submits the chunks still
   /// to render as a job array and a join job that runs `chunkreel join` on
-  /// this work folder after them, records the render there for that join,
-  /// prints the job ids, and returns. `earlier` is the record of the
-  /// submissions before this one, when a join resubmits: its count goes up,
-  /// and a chunk Slurm killed for memory asks for twice as much.
-  void detach(const RenderRecord* earlier = nullptr);
+  /// this work folder after them, records the submissions in the plan
+  /// record for that join, prints the job ids, and returns. In the join of
+  /// a detached render this is a resubmission: its count goes up, and a
+  /// chunk Slurm killed for memory asks for twice as much.
+  void detach();
 
   /// A join of a detached render: the chunks its farm tasks rendered are
   /// reported as theirs (job, node, times), not as reused, from the tasks'
   /// output files. Call before render().
-  void adopt_farm_results(const RenderRecord& record);
+  void adopt_farm_results();
+
+  /// How often the chunks of a detached render have been resubmitted.
+  int resubmissions() const { return m_farm.resubmissions; }
 
   /// The chunks that still need rendering (none when resuming found all).
   int chunks_to_render() const { return static_cast<int>(m_scheduled.size()); }
   /// Those chunks, for messages: "chunk 3 (frames 90-179, slides 2-3)"...
   std::string chunks_to_render_text() const;
   const std::string& work_folder() const { return m_work->path(); }
+  /// Claims failure.json in the work folder (a detached render's failure,
+  /// when it names no report) and returns its path.
+  std::string claim_failure_file() { return claim_file("failure.json"); }
 
  private:
   using Clock = std::chrono::steady_clock;
+  void open_work_folder(std::chrono::milliseconds wait);
+  /// --resume: takes the plan recorded in the work folder when it was made
+  /// by this chunkreel, for this show, with these plan settings.
+  bool adopt_recorded_plan();
+  void write_record();
   void write_jobs();
   void print_input_warnings();
   /// WorkFolder::claim, or Fatal.
@@ -82,10 +102,14 @@ class RenderSession {
   void write_report(const nlohmann::json& report) const;
 
   RenderConfig m_config;
+  const std::atomic<bool>& m_interrupted;
   LinePrinter m_printer;
   Clock::time_point m_t_start, m_t_validated, m_t_planned, m_t_rendered;
   Project m_project;
+  std::string m_show_key;  ///< project_key of m_project, when it was validated
   RenderPlan m_plan;
+  FarmState m_farm;        ///< a detached render's submissions so far
+  bool m_joining = false;  ///< built from a record, by `chunkreel join`
   std::string m_output;
   std::optional<WorkFolder> m_work;
   std::string m_audio_path;

@@ -22,6 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* k_marker = ".chunkreel-work";
+constexpr const char* k_lock = ".chunkreel-lock";
 constexpr const char* k_marker_header = "chunkreel work folder 1";
 // A marker line (never a file name: it has a slash) for a folder that existed
 // before chunkreel used it: its files go, the folder stays.
@@ -32,7 +33,7 @@ std::string absolute_output(const std::string& output) {
 }
 
 Expected<void> append_line(const std::string& file, const std::string& line) {
-  UniqueFd fd(::open(file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
+  UniqueFd fd(::open(file.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC));
   const std::string text = line + "\n";
   if (!fd || ::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
     return Error{fmt::format("{}: cannot record a work file: {}", file, std::strerror(errno))};
@@ -50,8 +51,30 @@ std::string marker_header(const fs::path& folder) {
 // A name recorded in the marker may be removed only if it is a plain file
 // name inside the folder: never a path that could point out of it.
 bool plain_name(const std::string& name) {
-  return !name.empty() && name != "." && name != ".." && name != k_marker &&
+  return !name.empty() && name != "." && name != ".." && name != k_marker && name != k_lock &&
          name.find('/') == std::string::npos;
+}
+
+// A link in the folder, if any: chunkreel makes none, so one is planted.
+std::string link_inside(const fs::path& folder) {
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder, ec))
+    if (entry.is_symlink(ec)) return entry.path().string();
+  return {};
+}
+
+std::string host_name() {
+  char name[256] = {};
+  ::gethostname(name, sizeof name - 1);
+  return name;
+}
+
+// Sets an OFD write lock on all of `fd`; false when another holds one.
+bool try_lock(int fd) {
+  struct flock lock {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  return ::fcntl(fd, F_OFD_SETLK, &lock) == 0;
 }
 
 }  // namespace
@@ -71,7 +94,8 @@ std::string WorkFolder::location(const std::string& output, const std::string& g
   return (fs::absolute(given_dir).lexically_normal() / name).string();
 }
 
-Expected<WorkFolder> WorkFolder::open(const std::string& output, const std::string& given_dir) {
+Expected<WorkFolder> WorkFolder::open(const std::string& output, const std::string& given_dir,
+                                     std::chrono::milliseconds wait) {
   WorkFolder folder;
   folder.m_path = location(output, given_dir);
   std::error_code ec;
@@ -101,7 +125,14 @@ Expected<WorkFolder> WorkFolder::open(const std::string& output, const std::stri
   if (::lstat(own.c_str(), &st) == 0) {
     // Take over only a real folder (not a link to one elsewhere) that
     // chunkreel made, or an empty one, which is then never removed.
-    if (S_ISDIR(st.st_mode) && is_work_folder(own.string())) return folder;
+    if (S_ISDIR(st.st_mode) && is_work_folder(own.string())) {
+      const std::string link = link_inside(own);
+      if (!link.empty())
+        return Error{fmt::format("{}: a link chunkreel did not make is in its work folder; move it away", link)};
+      Expected<void> locked = folder.lock(wait);
+      if (!locked) return locked.error();
+      return folder;
+    }
     adopt = S_ISDIR(st.st_mode) && fs::is_empty(own, ec);
     if (!adopt)
       return Error{fmt::format(
@@ -117,7 +148,45 @@ Expected<WorkFolder> WorkFolder::open(const std::string& output, const std::stri
     return Error{fmt::format("{}: cannot write the work folder's marker: {}", own.string(), std::strerror(errno))};
   ::fsync(marker.get());
   sync_parent_folder((own / k_marker).string());
+  Expected<void> locked = folder.lock(wait);
+  if (!locked) return locked.error();
   return folder;
+}
+
+Expected<void> WorkFolder::lock(std::chrono::milliseconds wait) {
+  const std::string path = (fs::path(m_path) / k_lock).string();
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (true) {
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!fd) return Error{fmt::format("{}: cannot lock the work folder: {}", path, std::strerror(errno))};
+    if (try_lock(fd.get())) {
+      // The holder before us may have removed the file as it let go: a
+      // lock on a name no longer in the folder holds nothing.
+      struct stat held {}, named {};
+      if (::fstat(fd.get(), &held) == 0 && ::lstat(path.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
+          held.st_dev == named.st_dev) {
+        const std::string holder = fmt::format("chunkreel on {} (pid {})\n", host_name(), ::getpid());
+        if (::ftruncate(fd.get(), 0) != 0 ||
+            ::pwrite(fd.get(), holder.data(), holder.size(), 0) != static_cast<ssize_t>(holder.size()))
+          return Error{fmt::format("{}: cannot write the lock: {}", path, std::strerror(errno))};
+        m_lock = std::move(fd);
+        return {};
+      }
+      continue;
+    }
+    if (errno != EAGAIN && errno != EACCES)
+      return Error{fmt::format("{}: cannot lock the work folder: {}", path, std::strerror(errno))};
+    if (std::chrono::steady_clock::now() >= deadline) {
+      std::string holder(256, '\0');
+      const ssize_t n = ::pread(fd.get(), holder.data(), holder.size() - 1, 0);
+      holder.resize(n > 0 ? static_cast<size_t>(n) : 0);
+      while (!holder.empty() && holder.back() == '\n') holder.pop_back();
+      return Error{fmt::format("{}: in use by {}; wait for it to finish (a render, a join or a resume owns "
+                               "its work folder alone)",
+                               m_path, holder.empty() ? "another chunkreel" : holder)};
+    }
+    ::usleep(100'000);
+  }
 }
 
 Expected<std::string> WorkFolder::claim(const std::string& name) {
@@ -146,6 +215,8 @@ void WorkFolder::remove() {
   }
   for (const std::string& name : names) ::unlink((own / name).c_str());
   ::unlink((own / k_marker).c_str());
+  ::unlink((own / k_lock).c_str());  // still held: a waiter finds its name gone and tries again
+  m_lock.reset();
   // rmdir removes only empty folders: anything else someone put there stays.
   if (keep_folder) return;
   ::rmdir(own.c_str());

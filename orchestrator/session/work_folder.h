@@ -10,11 +10,20 @@
 // chunkreel makes in it. Clean-up removes exactly those names, the marker,
 // and then the folder only if it is empty. A folder at that place that has no
 // marker (or is not a folder) is refused, never adopted.
+//
+// One owner at a time: a render, a join or a resume holds a lock on its
+// folder for its whole life, an OFD lock (fcntl F_OFD_SETLK) on the file
+// `.chunkreel-lock`, which NFS carries to the server and the kernel drops
+// when the holder dies, so a crash leaves no stale lock. The file names the
+// holder (host and pid), so a second comer is refused naming it. Nothing in
+// the folder is ever a link chunkreel made: one found there is refused.
 
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include "common/error.h"
+#include "common/unique_fd.h"
 
 namespace chunkreel {
 
@@ -24,10 +33,13 @@ class WorkFolder {
   /// folder named after the output inside `given_dir` when one is given.
   static std::string location(const std::string& output, const std::string& given_dir);
 
-  /// Opens the folder for `output`, creating it (and `given_dir`) when
-  /// missing. Fails, naming the path, when `given_dir` is not a writable
-  /// folder or the place is taken by something chunkreel did not make.
-  static Expected<WorkFolder> open(const std::string& output, const std::string& given_dir);
+  /// Opens and locks the folder for `output`, creating it (and `given_dir`)
+  /// when missing. Fails, naming the path, when `given_dir` is not a
+  /// writable folder, the place is taken by something chunkreel did not
+  /// make, the folder holds a link, or another chunkreel holds it (after
+  /// waiting up to `wait` for it to let go).
+  static Expected<WorkFolder> open(const std::string& output, const std::string& given_dir,
+                                   std::chrono::milliseconds wait = std::chrono::milliseconds(0));
 
   /// True when `folder` carries chunkreel's marker.
   static bool is_work_folder(const std::string& folder);
@@ -39,12 +51,15 @@ class WorkFolder {
   /// a crash can never leave a file of ours unrecorded.
   Expected<std::string> claim(const std::string& name);
 
-  /// Removes every recorded file, the marker, the folder when it is left
-  /// empty, and the folders open() created on the way when they are empty.
+  /// Removes every recorded file, the marker and the lock, the folder when
+  /// it is left empty, and the folders open() created on the way when they
+  /// are empty.
   void remove();
 
  private:
+  Expected<void> lock(std::chrono::milliseconds wait);
   std::string m_path;
+  UniqueFd m_lock;
   std::vector<std::string> m_created;  ///< folders open() made for --work-dir, outermost first
 };
 

@@ -328,3 +328,50 @@ TEST_CASE("a batch replaces only the outputs its own summary records") {
   check_refused(user.chunkreel("batch " + test::quote(a) + " --out-dir " + test::quote(other)), "summary.json", "-y");
   CHECK(test::read_text(other + "/summary.json") == "my summary\n");
 }
+
+TEST_CASE("two renders racing for one work folder: the second is refused naming the first") {
+  UserFiles user;
+  const std::string project = test::make_sample(user.dir / "long", "--slides 4 --size 320x180 --photo 640x480 --seconds 2");
+  const std::string out = user.dir / "race.mp4";
+  const int first = test::spawn_logged({test::chunkreel_path(), "render", project, "-o", out, "--workers", "1",
+                                        "--keep-chunks"},
+                                       user.dir / "first.log");
+  for (int i = 0; i < 3000 && !fs::exists(out + ".parts/.chunkreel-lock"); ++i) usleep(2000);
+  REQUIRE(fs::exists(out + ".parts/.chunkreel-lock"));
+  auto second = user.chunkreel("render " + test::quote(project) + " -o " + test::quote(out) + " --workers 1");
+  check_refused(second, "race.mp4.parts", "in use by chunkreel on");
+  CHECK_THAT(second.output, Catch::Matchers::Contains("(pid " + std::to_string(first) + ")"));
+  // A join typed into a local render's folder is refused: it has no farm to finish.
+  check_refused(user.chunkreel("join " + test::quote(out + ".parts")), "race.mp4.parts", "not the work folder of a detached");
+  int status = 0;
+  waitpid(first, &status, 0);
+  INFO(test::read_text(user.dir / "first.log"));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(test::frame_md5s(out).size() > 0);
+  int chunks = 0;
+  for (const auto& entry : fs::directory_iterator(out + ".parts"))
+    chunks += entry.path().filename().string().rfind("chunk_", 0) == 0 && entry.path().extension() == ".mp4";
+  CHECK(chunks >= 1);
+  // Once the first has ended, the folder is free again.
+  auto after = user.chunkreel("render " + test::quote(project) + " -o " + test::quote(out) + " -y --resume");
+  CHECK(after.exit_code == 0);
+}
+
+TEST_CASE("a link planted at a temporary's name in the work folder is refused and its target untouched") {
+  UserFiles user;
+  const std::string out = user.dir / "t.mp4";
+  auto r = user.chunkreel("render " + test::quote(user.project) + " -o " + test::quote(out) + " --keep-chunks");
+  REQUIRE(r.exit_code == 0);
+  // Someone with write access to the folder plants a link at a name chunkreel
+  // writes through: the audio's temporary, then a job's.
+  for (const char* name : {"audio.m4a.tmp", "chunk_00000.json.tmp"}) {
+    const std::string planted = out + ".parts/" + name;
+    fs::create_symlink(user.mine + "/notes.txt", planted);
+    user.before = snapshot(user.dir.path());
+    auto again = user.chunkreel("render " + test::quote(user.project) + " -o " + test::quote(out) + " -y --resume");
+    check_refused(again, name, "a link chunkreel did not make");
+    CHECK(test::read_text(user.mine + "/notes.txt") == "my notes\n");
+    user.check_intact();
+    fs::remove(planted);
+  }
+}

@@ -77,6 +77,27 @@ TEST_CASE("chunks with identical settings join and a chunk encoded differently i
   CHECK_FALSE(join_chunks(input, dir / "bad.mp4").ok());
   CHECK_FALSE(std::filesystem::exists(dir / "bad.mp4"));
   CHECK(test::leftover_temporaries(dir.path()).empty());
+
+  // Asked to stop (Ctrl-C), the join writes nothing and leaves no temporary.
+  input.chunk_paths.pop_back();
+  input.chunk_first_frames.pop_back();
+  input.chunk_frame_counts.pop_back();
+  std::atomic<bool> stop{true};
+  input.interrupted = &stop;
+  auto stopped = join_chunks(input, dir / "stopped.mp4");
+  REQUIRE(stopped.ok());
+  CHECK(stopped.value().interrupted);
+  CHECK_FALSE(std::filesystem::exists(dir / "stopped.mp4"));
+  CHECK(test::leftover_temporaries(dir.path()).empty());
+
+  // Without -y a file already there is kept, and one appearing meanwhile too.
+  input.interrupted = nullptr;
+  auto kept = join_chunks(input, dir / "joined.mp4");
+  REQUIRE_FALSE(kept.ok());
+  CHECK_THAT(kept.error().message, Catch::Matchers::Contains("appeared there while chunkreel worked"));
+  input.replace = Replace::k_allowed;
+  CHECK(join_chunks(input, dir / "joined.mp4").ok());
+  CHECK(test::leftover_temporaries(dir.path()).empty());
 }
 
 TEST_CASE("a chunk missing frames is refused at the join") {

@@ -11,6 +11,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 
@@ -399,4 +400,40 @@ TEST_CASE("a TIFF's orientation tag is applied, and a HEIC tagged Display P3 by 
   const auto srgb = lcms_to_srgb(p3, colour);
   cmsCloseProfile(p3);
   test::check_colour(test::mean_ycbcr(v, 15, 160, 90, 20), srgb[0], srgb[1], srgb[2], 4);  // HEVC is lossy
+}
+
+// Not part of the suite (hidden): scripts/fuzz runs it to seed its corpora
+// with files made as the tests above make them, into $CHUNKREEL_FUZZ_SEEDS.
+TEST_CASE("fuzz seeds: photos of every format with profiles and EXIF", "[.seeds]") {
+  const char* into = std::getenv("CHUNKREEL_FUZZ_SEEDS");
+  REQUIRE(into);
+  const std::string dir = into;
+  std::filesystem::create_directories(dir);
+  cmsHPROFILE p3 = display_p3();
+  const std::string icc = profile_bytes(p3);
+  cmsCloseProfile(p3);
+  const test::RgbImage image = flat(24, 16, {200, 60, 30});
+  test::save_image(image, dir + "/plain.jpg", false);
+  test::save_image(image, dir + "/profile.jpg", false);
+  embed_in_jpeg(dir + "/profile.jpg", icc, 400);
+  test::add_exif_orientation(dir + "/profile.jpg", 6, true);
+  test::save_image(image, dir + "/dated.jpg", false);
+  test::add_exif_date(dir + "/dated.jpg", "2024:08:12 10:00:00", false);
+  test::save_image(image, dir + "/profile.png", false);
+  embed_in_png(dir + "/profile.png", icc);
+  test::save_image(image, dir + "/gamma.png", false);
+  add_png_gamma(dir + "/gamma.png", 1.8);
+  test::save_image(image, dir + "/deep.png", true);
+  test::add_exif_date(dir + "/deep.png", "2023:01:02 03:04:05", true);
+  test::save_image(image, dir + "/profile.webp", false, "-lossless 1");
+  embed_in_webp(dir + "/profile.webp", icc, 24, 16);
+  write_tiff(dir + "/profile.tif", 8, 6, [](int, int) { return std::array<int, 3>{10, 20, 30}; }, icc, 8);
+  write_tiff(dir + "/plain.tif", 8, 6, [](int, int) { return std::array<int, 3>{10, 20, 30}; }, "");
+  auto pixel = [](int x, int, double* v) { v[0] = x / 24.0; v[1] = 0.5; v[2] = 0.25; };
+  test::write_heif(dir + "/plain.heic", 24, 16, 8, false, 3, false, pixel);
+  test::write_heif(dir + "/deep.heic", 24, 16, 10, true, 1, false, pixel);
+  test::write_heif(dir + "/plain.avif", 24, 16, 8, false, 1, true, pixel);
+  // The EXIF structures alone, for the EXIF target.
+  test::write_text(dir + "/date_le.exif", test::exif_with_date("2024:08:12 10:00:00", true));
+  test::write_text(dir + "/date_be.exif", test::exif_with_date("1999:12:31 23:59:59", false));
 }

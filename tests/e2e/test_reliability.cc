@@ -185,3 +185,41 @@ TEST_CASE("the --nice option runs the workers at nice 10, and a chunk out of ret
   CHECK_THAT(output, Contains("run again with --resume"));
   CHECK_FALSE(fs::exists(show.dir / "out.mp4"));
 }
+
+TEST_CASE("Ctrl-C while the soundtrack is still encoding stops within a second and keeps the chunks") {
+  test::TempDir dir;
+  // Twenty minutes of music under a tiny picture at 1 fps: the frames are
+  // done in a moment, the AAC encode takes many seconds.
+  test::make_sample(dir / "show", "--slides 1 --size 160x90 --photo 320x240 --seconds 2");
+  nlohmann::json show = nlohmann::json::parse(test::read_text(dir / "show/show.json"));
+  show["output"]["fps"] = 1;
+  show["output"]["width"] = 16;
+  show["output"]["height"] = 16;
+  show["slides"] = nlohmann::json::array({{{"color", "#203040"}, {"duration", 1200}}});
+  show["audio"][0]["loop"] = true;
+  test::write_text(dir / "show/long.json", show.dump());
+  const std::string out = dir / "long.mp4";
+  const int pid = test::spawn_logged({test::chunkreel_path(), "render", dir / "show/long.json", "-o", out}, dir / "log");
+  // The render phase is over once the chunk's file is whole (its temporary gone).
+  auto chunk_done = [&] {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(out + ".parts", ec))
+      if (entry.path().extension() == ".mp4" && entry.path().filename().string().rfind("chunk_", 0) == 0) return true;
+    return false;
+  };
+  for (int i = 0; i < 3000 && !chunk_done(); ++i) usleep(5000);
+  REQUIRE(chunk_done());
+  REQUIRE(fs::exists(out + ".parts/audio.m4a.tmp"));  // still encoding
+  const auto sent = std::chrono::steady_clock::now();
+  ::kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+  INFO(test::read_text(dir / "log"));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK(took < 1.0);
+  CHECK_FALSE(fs::exists(out));
+  CHECK(test::leftover_temporaries(dir.path()).empty());
+  CHECK_FALSE(fs::exists(out + ".parts/audio.m4a.tmp"));
+  CHECK(chunk_done());  // kept for --resume
+}

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -228,4 +229,49 @@ TEST_CASE("a farm render resumed after an interrupt submits only the missing chu
   CHECK(reused == kept);
   CHECK(submitted == static_cast<int>(report["chunks"].size()) - kept);
   CHECK(test::frame_md5s(out) == show.reference);
+}
+
+TEST_CASE("a detached folder render with dated captions and a title joins once, to the frames of a local render") {
+  LocalSlurm slurm;
+  test::TempDir dir;
+  test::make_sample(dir / "show", "--slides 6 --size 320x180 --photo 640x480 --seconds 2");
+  int day = 10;
+  for (const auto& entry : fs::directory_iterator(dir / "show/photos"))
+    test::add_exif_date(entry.path().string(), "2024:08:" + std::to_string(day++) + " 12:00:00", true);
+  // The automatic plan (no --chunk-seconds); the same workers and threads,
+  // so the farm's chunks are the local render's.
+  const std::string folder_args = test::quote(dir / "show/photos") +
+                                  " --size 320x180 --seconds-per-slide 2 --captions date --title 'Summer 2024'"
+                                  " --workers 2 --threads-per-worker 1 --quiet";
+  auto local = test::run(test::quote(test::chunkreel_path()) + " render " + folder_args + " -o " +
+                         test::quote(dir / "local.mp4"));
+  INFO(local.output);
+  REQUIRE(local.exit_code == 0);
+
+  const std::string out = dir / "farm.mp4";
+  auto r = test::run(test::quote(test::chunkreel_path()) + " render " + folder_args + " -o " + test::quote(out) +
+                     " --backend slurm --detach --keep-chunks --report " + test::quote(dir / "farm.json"));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  for (int i = 0; i < 900 && !fs::exists(dir / "farm.json"); ++i) std::this_thread::sleep_for(100ms);
+  for (int i = 0; i < 100 && !slurm.live_tasks().empty(); ++i) std::this_thread::sleep_for(100ms);
+  REQUIRE(fs::exists(out));
+  const auto reference = test::frame_md5s(dir / "local.mp4");
+  CHECK(reference.size() > 0);
+  CHECK(test::frame_md5s(out) == reference);
+
+  // Rendered once: every chunk by the one array, none resubmitted.
+  const json report = json::parse(test::read_text(dir / "farm.json"));
+  std::set<std::string> jobs;
+  for (const json& chunk : report["chunks"]) {
+    CHECK(chunk["reused"] == false);
+    REQUIRE(chunk.contains("slurm_job"));
+    jobs.insert(chunk["slurm_job"].get<std::string>().substr(0, chunk["slurm_job"].get<std::string>().find('_')));
+  }
+  CHECK(jobs.size() == 1);
+  const json record = json::parse(test::read_text(out + ".parts/render.json"));
+  CHECK(record["farm"]["resubmissions"] == 0);
+  CHECK(record["farm"]["arrays"].size() == 1);
+  CHECK(record["config"]["project"]["folder"]["title"] == "Summer 2024");
+  CHECK(record["config"]["project"]["folder"]["captions"] == "date");
 }

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "orchestrator/project/project_json.h"
+
+#include "common/caption_json.h"
+#include "common/timeline_json.h"
+
+namespace chunkreel {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr ImageFormat k_formats[] = {ImageFormat::k_jpeg, ImageFormat::k_png,  ImageFormat::k_webp,
+                                     ImageFormat::k_heif, ImageFormat::k_avif, ImageFormat::k_tiff};
+
+json image_to_json(const ImageInfo& image) {
+  return {{"format", to_string(image.format)},
+          {"stored_width", image.stored_width},
+          {"stored_height", image.stored_height},
+          {"orientation", image.orientation},
+          {"file_bytes", image.file_bytes},
+          {"decoded_bytes_per_pixel", image.decoded_bytes_per_pixel},
+          {"decode_peak_bytes_per_pixel", image.decode_peak_bytes_per_pixel},
+          {"date_taken", image.date_taken}};
+}
+
+ImageInfo image_from_json(const json& value) {
+  ImageInfo image;
+  const std::string format = value.at("format").get<std::string>();
+  bool known = false;
+  for (ImageFormat f : k_formats)
+    if (format == to_string(f)) {
+      image.format = f;
+      known = true;
+    }
+  if (!known) throw json::other_error::create(501, "unknown image format " + format, &value);
+  image.stored_width = value.at("stored_width").get<int>();
+  image.stored_height = value.at("stored_height").get<int>();
+  image.orientation = value.at("orientation").get<int>();
+  image.file_bytes = value.at("file_bytes").get<int64_t>();
+  image.decoded_bytes_per_pixel = value.at("decoded_bytes_per_pixel").get<double>();
+  image.decode_peak_bytes_per_pixel = value.at("decode_peak_bytes_per_pixel").get<double>();
+  image.date_taken = value.at("date_taken").get<std::string>();
+  return image;
+}
+
+}  // namespace
+
+json project_to_json(const Project& project) {
+  // Auto motion was resolved against the probed images; the record keeps
+  // the motion it chose, so reading never resolves again.
+  Timeline explicit_motion = project.timeline;
+  for (Slide& slide : explicit_motion.slides) slide.auto_motion = false;
+  json images = json::array();
+  for (const ImageInfo& image : project.images) images.push_back(image_to_json(image));
+  json captions = json::array();
+  for (const auto& caption : project.captions)
+    captions.push_back(caption ? laid_out_caption_to_json(*caption) : json(nullptr));
+  return {{"project_path", project.timeline.project_path},
+          {"timeline", json::parse(timeline_to_json(explicit_motion))},
+          {"auto_motion", [&] {
+             json flags = json::array();
+             for (const Slide& slide : project.timeline.slides) flags.push_back(slide.auto_motion);
+             return flags;
+           }()},
+          {"left_out", project.timeline.left_out},
+          {"images", images},
+          {"captions", captions},
+          {"warnings", project.warnings}};
+}
+
+Expected<Project> project_from_json(const json& value) {
+  Project project;
+  try {
+    const std::string path = value.at("project_path").get<std::string>();
+    auto timeline = parse_timeline(value.at("timeline").dump(), path);
+    if (!timeline) return timeline.error();
+    project.timeline = std::move(timeline.value());
+    const std::vector<bool> automatic = value.at("auto_motion").get<std::vector<bool>>();
+    for (size_t i = 0; i < automatic.size() && i < project.timeline.slides.size(); ++i)
+      project.timeline.slides[i].auto_motion = automatic[i];
+    project.timeline.left_out = value.at("left_out").get<std::vector<std::string>>();
+    for (const json& image : value.at("images")) project.images.push_back(image_from_json(image));
+    for (const json& caption : value.at("captions")) {
+      if (caption.is_null()) {
+        project.captions.emplace_back();
+        continue;
+      }
+      project.captions.push_back(read_laid_out_caption(FieldReader(caption, "captions")));
+    }
+    project.warnings = value.at("warnings").get<std::vector<std::string>>();
+  } catch (const json::exception& e) {
+    return Error{std::string("the recorded show: ") + e.what()};
+  } catch (const FieldError& e) {
+    return Error{"the recorded show: " + e.path() + ": " + e.what()};
+  }
+  if (project.images.size() != project.timeline.slides.size())
+    return Error{"the recorded show: one image per slide expected"};
+  project.timing = compute_timing(project.timeline.slides, project.timeline.output.fps);
+  return project;
+}
+
+}  // namespace chunkreel
