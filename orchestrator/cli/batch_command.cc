@@ -90,9 +90,9 @@ void check_batch(const Command& command, const fs::path& dir) {
 
 class Batch {
  public:
-  Batch(const Command& command, fs::path dir)
+  Batch(const Command& command, fs::path dir, SessionFactory make_session)
       : m_command(command), m_dir(std::move(dir)), m_log((m_dir / "batch.log").string()),
-        m_finished_before(read_finished_projects(summary_path())) {}
+        m_finished_before(read_finished_projects(summary_path())), m_make_session(std::move(make_session)) {}
 
   int run() {
     m_log.line(fmt::format("starting {} project{} into {}", m_command.projects.size(),
@@ -170,7 +170,8 @@ class Batch {
       }
       m_log.line("rendering " + project);
       m_results[index].started_at = seconds_since_epoch();
-      auto session = std::make_unique<RenderSession>(config);
+      std::unique_ptr<RenderSession> session =
+          m_make_session ? m_make_session(config) : std::make_unique<RenderSession>(config);
       session->render();
       settle();  // the previous project's join, which ran while this one rendered
       RenderSession* running = session.get();
@@ -233,11 +234,12 @@ class Batch {
   std::vector<ProjectResult> m_results;
   std::optional<Finishing> m_finishing;
   bool m_interrupted = false;
+  SessionFactory m_make_session;
 };
 
 }  // namespace
 
-int run_batch(const Command& command) {
+int run_batch(const Command& command, const SessionFactory& make_session) {
   const fs::path dir = fs::absolute(command.out_dir);
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -249,7 +251,7 @@ int run_batch(const Command& command) {
   const std::string& work_dir = command.render.work_dir;
   const bool made_work_dir = !work_dir.empty() && !fs::exists(work_dir, ec) && fs::create_directories(work_dir, ec);
   if (ec) throw Fatal(ExitCode::k_invalid_input, fmt::format("--work-dir {}: cannot create: {}", work_dir, ec.message()));
-  const int code = Batch(command, dir).run();
+  const int code = Batch(command, dir, make_session).run();
   if (made_work_dir) fs::remove(work_dir, ec);  // only when left empty
   return code;
 }

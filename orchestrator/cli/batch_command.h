@@ -11,11 +11,21 @@
 // budget, so the caps hold across the whole queue; while one project joins
 // and writes its report, the next project's workers already render.
 
+#include <functional>
+#include <memory>
+
 #include "orchestrator/cli/command_line.h"
 
 namespace chunkreel {
 
-/// Exit code: 0 all succeeded (or were skipped), 1 any failed, 130 interrupted.
-int run_batch(const Command& command);
+class RenderSession;
+
+/// Builds a project's session (validation and planning). Anything it, or
+/// the session after it, throws is that project's failure.
+using SessionFactory = std::function<std::unique_ptr<RenderSession>(const RenderConfig&)>;
+
+/// Exit code: 0 all succeeded (or were skipped), 1 any failed, 130
+/// interrupted. `make_session` defaults to building a RenderSession.
+int run_batch(const Command& command, const SessionFactory& make_session = {});
 
 }  // namespace chunkreel

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "common/image_probe.h"
+#include "common/utf8.h"
 #include "common/timeline_json.h"
 
 namespace chunkreel {
@@ -77,9 +78,16 @@ Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderO
   Timeline timeline;
   // Every file is either a slide or left out with its reason; hidden files
   // (".DS_Store", "._IMG_1.JPG") and folders are not part of the show.
+  if (!is_utf8(fs::absolute(folder).string()))
+    return Error{escape_non_utf8(folder) + ": the folder's path is not UTF-8, which chunkreel's records (JSON) "
+                                           "cannot hold; rename it"};
   for (const auto& entry : fs::directory_iterator(folder, ec)) {
     const std::string name = entry.path().filename().string();
     if (!entry.is_regular_file(ec) || name.front() == '.') continue;
+    if (!is_utf8(name)) {
+      timeline.left_out.push_back(escape_non_utf8(name) + ": its name is not UTF-8 (rename it to show it)");
+      continue;
+    }
     if (!is_picture(entry.path())) {
       timeline.left_out.push_back(name + ": not a photo chunkreel reads (JPEG, PNG, WebP, HEIC/HEIF, AVIF, TIFF)");
       continue;

@@ -16,6 +16,7 @@
 #include "common/chunk_file.h"
 #include "common/content_key.h"
 #include "common/units.h"
+#include "common/utf8.h"
 #include "orchestrator/audio/audio_task.h"
 #include "orchestrator/join/join.h"
 #include "orchestrator/plan/chunk_jobs.h"
@@ -71,6 +72,20 @@ void check_outputs_are_safe(const RenderConfig& config, const Project& project) 
   if (!safe) throw Fatal(ExitCode::k_invalid_input, safe.error().message);
 }
 
+// The plan record and the report are JSON text: every path they hold must
+// be UTF-8, which a file name need not be. Photos a folder show finds are
+// checked there (folder_show.cc); a project file's paths are UTF-8 already.
+void check_recordable_paths(const RenderConfig& config) {
+  const std::pair<const char*, const std::string*> paths[] = {
+      {"the show", &config.project.path}, {"--music", &config.project.folder.music}, {"-o", &config.output},
+      {"--report", &config.report},      {"--work-dir", &config.work_dir},          {"--config", &config.config_file}};
+  for (const auto& [what, path] : paths)
+    if (!path->empty() && !is_utf8(fs::absolute(*path).string()))
+      throw Fatal(ExitCode::k_invalid_input,
+                  fmt::format("{} {}: the path is not UTF-8, which chunkreel's records (JSON) cannot hold; rename it",
+                              what, escape_non_utf8(*path)));
+}
+
 const char* plural(int64_t n) { return n == 1 ? "" : "s"; }
 
 }  // namespace
@@ -114,6 +129,7 @@ RenderSession::RenderSession(RenderConfig given)
   m_t_start = Clock::now();
 
   // 1. Validate everything before any worker starts.
+  check_recordable_paths(config);
   auto loaded = load_project(config.project);
   if (!loaded) throw Fatal(ExitCode::k_invalid_input, loaded.error().message);
   m_project = std::move(loaded.value());

@@ -136,3 +136,26 @@ TEST_CASE("a full disk during the join fails clearly and keeps the finished chun
   for (const auto& entry : fs::recursive_directory_iterator(work)) chunks += entry.path().extension() == ".mp4";
   CHECK(chunks >= 2);
 }
+
+TEST_CASE("names that are not UTF-8: a folder's photo is left out by name, an output is refused up front") {
+  test::TempDir dir;
+  test::make_sample(dir / "show", "--slides 2 --size 160x90 --photo 320x240 --seconds 1");
+  // A photo named in Latin-1, as old cameras and zip files name them.
+  const std::string latin1 = dir / "show/photos/caf\xE9.jpg";
+  fs::copy_file(dir / "show/photos/photo_000.jpg", latin1);
+  auto r = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(dir / "show/photos") + " -o " +
+                     test::quote(dir / "folder.mp4") + " --size 160x90 --seconds-per-slide 1 --report " +
+                     test::quote(dir / "folder.json"));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Matchers::Contains("left out caf\\xE9.jpg: its name is not UTF-8"));
+  const json report = json::parse(test::read_text(dir / "folder.json"));
+  CHECK(report["left_out"].size() == 1);
+
+  auto refused = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(dir / "show/show.json") +
+                           " -o " + test::quote(dir / "caf\xE9.mp4"));
+  INFO(refused.output);
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.output, Catch::Matchers::Contains("-o ") && Catch::Matchers::Contains("caf\\xE9.mp4: the path is not UTF-8"));
+  CHECK_FALSE(fs::exists(dir / "caf\xE9.mp4.parts"));
+}

@@ -13,6 +13,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "orchestrator/cli/batch_command.h"
+#include "orchestrator/cli/command_line.h"
+#include "orchestrator/session/render_session.h"
 #include "tests/test_support.h"
 
 using namespace chunkreel;
@@ -121,4 +124,37 @@ TEST_CASE("batch arguments are checked") {
   r = test::run(test::quote(test::chunkreel_path()) + " batch x/show.json y/show.json --out-dir /tmp");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Matchers::Contains("two projects are named 'show'"));
+}
+
+TEST_CASE("anything one project throws is its own failure, and the night goes on") {
+  test::TempDir dir;
+  std::vector<std::string> projects;
+  for (const char* name : {"odd", "fine"}) {
+    const std::string project = test::make_sample(dir / name, "--slides 2 --size 160x90 --photo 320x240 --seconds 1");
+    projects.push_back(dir / (std::string(name) + ".json"));
+    fs::copy_file(project, projects.back());
+    json p = json::parse(test::read_text(projects.back()));
+    for (auto& slide : p["slides"]) slide["image"] = std::string(name) + "/" + slide["image"].get<std::string>();
+    p["audio"][0]["file"] = std::string(name) + "/" + p["audio"][0]["file"].get<std::string>();
+    test::write_text(projects.back(), p.dump());
+  }
+  // The batch runs inside this test program, whose sessions look for the
+  // worker beside it.
+  std::error_code ec;
+  fs::create_symlink(test::worker_path(), fs::read_symlink("/proc/self/exe").parent_path() / "chunkreel-worker", ec);
+  auto command = parse_command_line({"batch", projects[0], projects[1], "--out-dir", dir / "night", "--quiet"});
+  REQUIRE(command);
+  // Not chunkreel's own error type: what a library or the standard library
+  // might throw from inside one project.
+  const int code = run_batch(command.value(), [](const RenderConfig& config) -> std::unique_ptr<RenderSession> {
+    if (fs::path(config.project.path).stem() == "odd") throw std::length_error("basic_string::_M_create");
+    return std::make_unique<RenderSession>(config);
+  });
+  CHECK(code == 1);
+  const json summary = json::parse(test::read_text(dir / "night/summary.json"));
+  REQUIRE(summary["jobs"].size() == 2);
+  CHECK(summary["jobs"][0]["status"] == "failed");
+  CHECK_THAT(summary["jobs"][0]["error"].get<std::string>(), Catch::Matchers::Contains("basic_string::_M_create"));
+  CHECK(summary["jobs"][1]["status"] == "ok");
+  CHECK(test::frame_md5s(dir / "night/fine.mp4").size() > 0);
 }
