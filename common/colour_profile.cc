@@ -181,9 +181,11 @@ Expected<EmbeddedColour> heif_colour(const std::string& path) {
     }
     case heif_color_profile_type_nclx: {
       heif_color_profile_nclx* nclx = nullptr;
-      if (heif_image_handle_get_nclx_color_profile(handle, &nclx).code != heif_error_Ok || !nclx) return colour;
+      const heif_error got = heif_image_handle_get_nclx_color_profile(handle, &nclx);
+      // Owned from here, even when libheif reports an error beside it.
       const std::unique_ptr<heif_color_profile_nclx, void (*)(heif_color_profile_nclx*)> owner(
           nclx, heif_nclx_color_profile_free);
+      if (got.code != heif_error_Ok || !nclx) return colour;
       const int primaries = nclx->color_primaries;
       const int transfer = nclx->transfer_characteristics;
       // Transfer: the sRGB curve for sRGB and the video curves photos are
@@ -244,8 +246,12 @@ Expected<LcmsProfilePtr> make_profile(const EmbeddedColour& colour) {
   if (colour.kind == EmbeddedColour::Kind::k_icc) {
     LcmsProfilePtr profile(cmsOpenProfileFromMem(colour.icc.data(), static_cast<cmsUInt32Number>(colour.icc.size())));
     if (!profile) return Error{"its embedded ICC profile cannot be read"};
-    const cmsColorSpaceSignature space = cmsGetColorSpace(profile.get());
-    if (space != cmsSigRgbData && space != cmsSigGrayData)
+    // The header's colour space, read from its bytes (16-19, big-endian): a
+    // file may hold any 32-bit value there, which cmsColorSpaceSignature, an
+    // enum, cannot carry without undefined behaviour.
+    const uint8_t* h = colour.icc.data() + 16;
+    const uint32_t space = uint32_t{h[0]} << 24 | uint32_t{h[1]} << 16 | uint32_t{h[2]} << 8 | h[3];
+    if (space != static_cast<uint32_t>(cmsSigRgbData) && space != static_cast<uint32_t>(cmsSigGrayData))
       return Error{"its embedded ICC profile is not for RGB or grey pixels"};
     return profile;
   }

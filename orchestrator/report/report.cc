@@ -1,6 +1,7 @@
 #include "orchestrator/report/report.h"
 
 #include "common/units.h"
+#include "orchestrator/plan/plan_json.h"
 
 #include <fmt/format.h>
 
@@ -216,11 +217,7 @@ nlohmann::json build_report(const RunFacts& f) {
         {"chunk_count", f.chunks.size()},
         {"memory_budget_bytes",
          f.memory_budget_bytes > 0 ? json(f.memory_budget_bytes) : json(nullptr)},
-        {"machine",
-         {{"cores", f.machine.cores},
-          {"cores_from", f.machine.cores_from},
-          {"available_memory_bytes", f.machine.available_memory},
-          {"memory_from", f.machine.memory_from}}}}},
+        {"machine", machine_to_json(f.machine)}}},
       {"phases",
        {{"validate_s", f.phases.validate_s},
         {"plan_s", f.phases.plan_s},
