@@ -265,7 +265,7 @@ const char* usage_text() {
          "       chunkreel render PHOTOS_DIR -o OUT.mp4 [folder options] [options]\n"
          "       chunkreel plan PROJECT.json [options] [--json]\n"
          "       chunkreel init PHOTOS_DIR -o show.json [folder options]\n"
-         "       chunkreel join WORK_DIR          finish a detached farm render\n"
+         "       chunkreel join WORK_DIR [-y]     finish a detached farm render\n"
          "       chunkreel batch PROJECT.json... --out-dir DIR [--resume] [--workers N]\n"
          "                       [--memory-budget SIZE] [--nice] [options]\n"
          "\n"

@@ -101,6 +101,9 @@ int run_join(const RenderConfig& given) {
     throw Fatal(ExitCode::k_invalid_input,
                 fmt::format("{}: planned by {}, and this is {}; join it with that chunkreel, or render again",
                             record_path, record.value().version, content_version()));
+  // -y on the join lets it replace a file that appeared at the output
+  // since the render was submitted.
+  if (given.overwrite) record.value().config.overwrite = true;
   RenderSession session(std::move(record.value()), given.quiet);
   check_join_job_done(record_path);
   const RenderConfig config = read_render_record(record_path).value().config;

@@ -174,6 +174,11 @@ Expected<void> WorkFolder::lock(std::chrono::milliseconds wait) {
       }
       continue;
     }
+    if (errno == ENOLCK || errno == EOPNOTSUPP)
+      return Error{fmt::format("{}: this filesystem cannot lock files ({}; an NFS mount without its lock "
+                               "service?), so chunkreel cannot keep the work folder to itself; choose a "
+                               "--work-dir where it can",
+                               path, std::strerror(errno))};
     if (errno != EAGAIN && errno != EACCES)
       return Error{fmt::format("{}: cannot lock the work folder: {}", path, std::strerror(errno))};
     if (std::chrono::steady_clock::now() >= deadline) {
