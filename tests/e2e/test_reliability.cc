@@ -188,8 +188,8 @@ TEST_CASE("the --nice option runs the workers at nice 10, and a chunk out of ret
 
 TEST_CASE("Ctrl-C while the soundtrack is still encoding stops within a second and keeps the chunks") {
   test::TempDir dir;
-  // Twenty minutes of music under a tiny picture at 1 fps: the frames are
-  // done in a moment, the AAC encode takes many seconds.
+  // Twenty minutes of music under a tiny picture at 1 fps, as one chunk:
+  // the frames are done in a moment, the AAC encode takes many seconds.
   test::make_sample(dir / "show", "--slides 1 --size 160x90 --photo 320x240 --seconds 2");
   nlohmann::json show = nlohmann::json::parse(test::read_text(dir / "show/show.json"));
   show["output"]["fps"] = 1;
@@ -199,7 +199,8 @@ TEST_CASE("Ctrl-C while the soundtrack is still encoding stops within a second a
   show["audio"][0]["loop"] = true;
   test::write_text(dir / "show/long.json", show.dump());
   const std::string out = dir / "long.mp4";
-  const int pid = test::spawn_logged({test::chunkreel_path(), "render", dir / "show/long.json", "-o", out}, dir / "log");
+  const int pid = test::spawn_logged(
+      {test::chunkreel_path(), "render", dir / "show/long.json", "-o", out, "--chunk-seconds", "1000000"}, dir / "log");
   // The render phase is over once the chunk's file is whole (its temporary gone).
   auto chunk_done = [&] {
     std::error_code ec;
@@ -209,6 +210,7 @@ TEST_CASE("Ctrl-C while the soundtrack is still encoding stops within a second a
   };
   for (int i = 0; i < 3000 && !chunk_done(); ++i) usleep(5000);
   REQUIRE(chunk_done());
+  usleep(500'000);  // the scheduler sees the worker's end within 100 ms
   REQUIRE(fs::exists(out + ".parts/audio.m4a.tmp"));  // still encoding
   const auto sent = std::chrono::steady_clock::now();
   ::kill(pid, SIGINT);
