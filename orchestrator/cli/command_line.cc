@@ -118,8 +118,8 @@ const std::map<std::string, Option>& options() {
        {true,
         [](Parsed& p, const std::string& v) -> std::optional<std::string> {
           double mp = 0;
-          if (!parse_positive(v, &mp) || outside(k_max_megapixels_range, mp))
-            return outside(k_max_megapixels_range, parse_positive(v, &mp) ? mp : -1);
+          if (!parse_positive(v, &mp)) mp = -1;
+          if (auto problem = outside(k_max_megapixels_range, mp)) return problem;
           p.command.render.project.max_pixels = static_cast<int64_t>(mp * 1e6);
           return std::nullopt;
         }}},
@@ -169,11 +169,8 @@ const std::map<std::string, Option>& options() {
       {"--captions",
        {true,
         [](Parsed& p, const std::string& v) -> std::optional<std::string> {
-          auto& captions = p.command.render.project.folder.captions;
-          if (v == "name") captions = FolderCaptions::k_name;
-          else if (v == "date") captions = FolderCaptions::k_date;
-          else if (v == "none") captions = FolderCaptions::k_none;
-          else return "--captions needs name, date or none";
+          if (!parse_folder_captions(v, &p.command.render.project.folder.captions))
+            return "--captions needs name, date or none";
           return std::nullopt;
         }}},
       {"--title",

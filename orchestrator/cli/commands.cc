@@ -106,7 +106,7 @@ int run_join(const RenderConfig& given) {
   if (given.overwrite) record.value().config.overwrite = true;
   RenderSession session(std::move(record.value()), given.quiet);
   check_join_job_done(record_path);
-  const RenderConfig config = read_render_record(record_path).value().config;
+  const RenderConfig& config = session.config();
   if (session.chunks_to_render() == 0) {
     session.adopt_farm_results();
     session.render();  // nothing to run: the audio, then the join

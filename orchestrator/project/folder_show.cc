@@ -71,6 +71,24 @@ bool natural_less(const std::string& a, const std::string& b) {
   return a < b;  // a stable tie-break for names equal but for case or zeros
 }
 
+const char* to_string(FolderCaptions captions) {
+  switch (captions) {
+    case FolderCaptions::k_name: return "name";
+    case FolderCaptions::k_date: return "date";
+    case FolderCaptions::k_none: return "none";
+  }
+  return "none";
+}
+
+bool parse_folder_captions(const std::string& text, FolderCaptions* out) {
+  for (FolderCaptions c : {FolderCaptions::k_none, FolderCaptions::k_name, FolderCaptions::k_date})
+    if (text == to_string(c)) {
+      *out = c;
+      return true;
+    }
+  return false;
+}
+
 Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderOptions& options) {
   std::error_code ec;
   std::vector<std::string> names;

@@ -14,6 +14,10 @@ namespace chunkreel {
 /// What a folder show writes under each photo.
 enum class FolderCaptions { k_none, k_name, k_date };
 
+/// "none", "name", "date".
+const char* to_string(FolderCaptions captions);
+bool parse_folder_captions(const std::string& text, FolderCaptions* out);
+
 struct FolderOptions {
   std::string music;              ///< empty: silent
   double seconds_per_slide = 5.0;

@@ -19,21 +19,6 @@ using nlohmann::json;
 
 constexpr int k_record_version = 2;
 
-const char* captions_name(FolderCaptions captions) {
-  switch (captions) {
-    case FolderCaptions::k_name: return "name";
-    case FolderCaptions::k_date: return "date";
-    case FolderCaptions::k_none: return "none";
-  }
-  return "none";
-}
-
-FolderCaptions captions_from(const std::string& text) {
-  if (text == "name") return FolderCaptions::k_name;
-  if (text == "date") return FolderCaptions::k_date;
-  return FolderCaptions::k_none;
-}
-
 json config_to_json(const RenderConfig& c) {
   const FolderOptions& f = c.project.folder;
   return {{"project",
@@ -47,7 +32,7 @@ json config_to_json(const RenderConfig& c) {
               {"width", f.width},
               {"height", f.height},
               {"fps", f.fps.to_string()},
-              {"captions", captions_name(f.captions)},
+              {"captions", to_string(f.captions)},
               {"title", f.title}}}}},
           {"output", c.output},
           {"report", c.report},
@@ -89,7 +74,8 @@ Expected<RenderConfig> config_from_json(const json& root) {
   auto fps = parse_rational(folder.at("fps").get<std::string>());
   if (!fps) return Error{"config.project.folder.fps: " + fps.error().message};
   f.fps = fps.value();
-  f.captions = captions_from(folder.at("captions").get<std::string>());
+  if (!parse_folder_captions(folder.at("captions").get<std::string>(), &f.captions))
+    return Error{"config.project.folder.captions: unknown"};
   f.title = folder.at("title").get<std::string>();
   c.output = root.at("output").get<std::string>();
   c.report = root.at("report").get<std::string>();

@@ -71,6 +71,7 @@ class RenderSession {
   /// output files. Call before render().
   void adopt_farm_results();
 
+  const RenderConfig& config() const { return m_config; }
   /// How often the chunks of a detached render have been resubmitted.
   int resubmissions() const { return m_farm.resubmissions; }
 
