@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Writing files so that a reader, or a power cut, never sees half of one, and
 // so that no file the user already had is ever truncated on the way.

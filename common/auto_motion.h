@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // "motion": "auto": a varied, gentle pan and zoom chosen from the slide's
 // index and image alone, so the same project always renders the same video.

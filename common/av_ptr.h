@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // RAII owners for FFmpeg objects. Logic never calls av_*_free directly: every
 // object lives in one of these from the moment it is allocated.

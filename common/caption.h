@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Words on screen: a slide's caption as the project file states it (after
 // defaults), and the laid-out form a chunk job carries.

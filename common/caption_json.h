@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Captions as JSON: the timeline's "caption" field, and the laid-out form a
 // chunk job carries. Read and written in one place for both.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What makes a chunk file whole, shared by --resume (reuse it?) and the join
 // (may it be copied?): it opens, holds one video stream whose first packet is

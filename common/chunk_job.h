@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The chunk job: everything one worker needs to render and encode a range of
 // frames, in one self-contained JSON file. It carries the slides the range

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The colour description a photo carries, read from its file's metadata
 // (never its pixels), and turned into a LittleCMS profile.

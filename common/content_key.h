@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Content keys: a chunk's identity for resuming. The key hashes everything
 // that decides the chunk's bytes: its frames, its slides (timing, motion,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The one libx264 configuration every worker uses. Chunks can be joined by
 // stream copy only if their SPS/PPS (the extradata) are byte-identical, so

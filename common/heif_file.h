@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // HEIF and AVIF files through libheif: owners for its context, handles and
 // images, opening a file's primary image, and reading its header for the

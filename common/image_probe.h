@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Reads an image file's header, never its pixels: format, stored size and the
 // EXIF orientation (JPEG, PNG, WebP, TIFF; HEIF and AVIF through libheif,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // How much of a photo's resolution a slide can ever use, shared by the
 // worker (which loads the photo at that size) and the plan (which counts its

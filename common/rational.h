@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Exact frame-rate arithmetic. A frame rate is a positive rational such as
 // 30/1 or 30000/1001; frame k is shown at time k * den / num seconds.

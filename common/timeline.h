@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The timeline model: what a project file says, after defaults are applied
 // and paths are made absolute. Plain data; parsing lives in timeline_json,

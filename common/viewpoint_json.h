@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // A view point of a motion ({"zoom": z, "center": [x, y]}) as JSON, read and
 // written in one place for project files and chunk jobs alike.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // chunkreel: the orchestrator's command line. The one exit point: Fatal
 // errors from anywhere below are caught here, printed, and become the exit code.
 

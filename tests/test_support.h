@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Shared fixtures: temporary folders, running programs, and ffprobe/ffmpeg
 // as the independent checker of what chunkreel writes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "worker/caption_layer.h"
 
 #include <ft2build.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // A caption rasterised once, at the output size, and laid over frames.
 //

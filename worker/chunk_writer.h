@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Writes one chunk's packets into an MP4 under a temporary name and renames
 // it into place only when complete, so a chunk file that exists is whole.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // From the renderer's float Y'CbCr to the encoder's 8-bit limited-range
 // 4:2:0 frame: Y = 16 + 219 Y', C = 128 + 224 C'. Values become codes here

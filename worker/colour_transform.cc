@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "worker/colour_transform.h"
 
 #include "common/colour_profile.h"

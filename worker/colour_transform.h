@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // A photo's colours converted to sRGB (the working space: BT.709 primaries)
 // with LittleCMS, on rows of 16-bit RGBA, before any resampling.

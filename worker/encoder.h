@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // libx264 through libavcodec, configured only by common/encoder_settings.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "worker/frame_renderer.h"
 
 #include "worker/transitions.h"

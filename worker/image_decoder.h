@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Decoding a photo's pixels, whole, as it is stored: libavcodec for JPEG,
 // PNG, WebP and TIFF; libheif for HEIC/HEIF and AVIF (with the container's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Decoding an image file into the renderer's Y'CbCr float format, once per
 // slide: decode (libavcodec, or libheif for HEIF/AVIF), reduce to the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // chunkreel-worker JOB.json: renders one chunk job and reports on stdout as
 // JSON lines: {"event":"progress",...} while working and {"event":"done",...}
 // at the end. Errors go to stderr; the exit code is 0 only for a whole chunk.

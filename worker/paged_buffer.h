@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // A large buffer of anonymous memory whose pages can be given back to the
 // system piece by piece while the buffer stays mapped.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The renderer's pictures. Rendering happens in Y'CbCr (BT.709 matrix) as
 // floats: Y' in [0, 1] at full resolution, Cb' and Cr' in [-0.5, 0.5] at

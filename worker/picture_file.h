@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // A slide's prepared picture kept in a file of the work folder, so that the
 // chunks on both sides of a chunk boundary load the slide there once.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Separable resampling of a window of a source plane onto an output grid.
 //

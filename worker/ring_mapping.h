@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // An address range whose memory repeats: `regions` regions, each long
 // enough for `region_bytes`, in which every `period` bytes map the same

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Which form the renderer's hot loops take. Each has a portable form, the
 // definition, and an AVX2 form written with intrinsics that does the same

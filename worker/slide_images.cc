@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "worker/slide_images.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The decoded, prefiltered pictures of a chunk's slides.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Rows finished straight into the encoder's frame. A slide alone, and a
 // crossfade or a dip between two slides, make each output sample one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // CPU time, for the worker's account of where its CPU went (decode, render,
 // encode, other). Thread clocks count only the calling thread's work, so a

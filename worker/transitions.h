@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Transitions as pure functions of progress: out = f(a, b, p), where a is
 // the outgoing slide's frame, b the incoming one's and p in [0, 1]. Every

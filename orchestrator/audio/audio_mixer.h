@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The show's soundtrack, encoded to AAC once for the whole timeline (never
 // per chunk: per-chunk AAC leaves gaps and clicks at the joins).

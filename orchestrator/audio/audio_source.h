@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // One audio file, decoded and resampled to 48 kHz stereo float, read
 // sequentially in blocks. Holds only a decoder's worth of memory, however

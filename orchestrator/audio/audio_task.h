@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The soundtrack, mixed and encoded on its own thread while the workers
 // render. Destroying the task cancels it and waits for the thread.

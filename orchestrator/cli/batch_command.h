@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // `chunkreel batch`: a night's queue of projects under one set of caps.
 // Each project renders to DIR/<stem>.mp4 with its report beside it; a project

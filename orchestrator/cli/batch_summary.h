@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What a batch did with each project, kept as typed data while it runs and
 // written to DIR/summary.json (and a printed table) at the end. The summary

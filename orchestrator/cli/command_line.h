@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The command line: `chunkreel render PROJECT.json -o OUT.mp4 [options]`,
 // `plan`, `init` and `batch`. Parsing builds the RenderConfig the render

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // `chunkreel render`, `plan`, `init` and `join`. Each returns the exit code;
 // fatal problems are thrown as Fatal and caught in main.

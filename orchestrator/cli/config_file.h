@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Settings from a --config file (configs/*.json): workers, threads per
 // worker, chunk length and memory budget, and for farms backend,

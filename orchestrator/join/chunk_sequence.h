@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The video packets of the chunks, one chunk after another, retimed to the
 // whole show's frame units: a packet's chunk-relative time plus the chunk's

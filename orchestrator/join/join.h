@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The join: chunk files are concatenated by stream copy into the final MP4,
 // with the once-encoded audio muxed beside them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The plan: which frames each chunk renders, as data. No I/O.
 //

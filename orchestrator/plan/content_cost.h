@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What a chunk costs to render, in estimated CPU seconds, from probes that
 // cost nothing. The scheduler starts the costliest chunk first, so that the

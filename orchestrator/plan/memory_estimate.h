@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // How much resident memory a worker needs for a chunk, before it runs.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The plan told to people (`chunkreel plan`) and as data (`--json`).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The decision on workers, threads and chunk length. Pure: the project, the
 // settings and the machine in, data out.

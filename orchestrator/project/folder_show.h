@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // A show made straight from a folder of photos: the images in natural name
 // order (photo2 before photo10), auto motion, one transition throughout and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Everything checked before any worker starts: the timeline (already parsed
 // and validated field by field), every image probed from its header (once

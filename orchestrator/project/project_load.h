@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Where a render's show comes from (a project file or a folder of photos),
 // and the show loaded and checked from there.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Owns the terminal (ninja's LinePrinter). On a terminal, status lines
 // overwrite each other in place and are cut to the terminal's width; in a

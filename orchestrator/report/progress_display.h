@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Live progress of a render: what the scheduler reports, turned into status
 // lines (ninja's Status). The formatting is a pure function (tested on its own); the class

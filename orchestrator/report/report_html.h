@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The report as a self-contained HTML page (no scripts, nothing loaded from
 // the network): an SVG timeline with one lane per worker slot and one bar per

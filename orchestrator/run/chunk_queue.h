@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The plan as data (ninja's Plan): which chunk runs next and how many have
 // finished. No I/O.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The runner interface the scheduler drives (ninja's CommandRunner): start a
 // worker for a chunk job, wait for what happens next. The local runner spawns

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Ctrl-C and SIGTERM become a flag the main loop polls; workers live in
 // their own process groups, so the orchestrator alone decides how they stop.

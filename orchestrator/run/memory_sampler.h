@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The workers' resident memory over a run, sampled from the runner about
 // every 100 ms: the curve the report draws and the largest sum seen.

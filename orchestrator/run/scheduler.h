@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The main loop, in ninja's shape: start chunk jobs while the runner has
 // room, wait for one event, record it, and count failures against a retry

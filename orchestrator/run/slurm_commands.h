@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Slurm's own commands, as chunkreel uses them: sbatch for job arrays and
 // dependent jobs, squeue for task states (without accounting, sacct cannot

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The farm CommandRunner: chunk jobs run as the tasks of Slurm job arrays.
 //

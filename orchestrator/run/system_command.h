@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Running one of the engine's own commands (sbatch, squeue, scancel, sinfo)
 // and reading what it printed.

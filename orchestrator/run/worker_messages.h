@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What a worker says on stdout, one JSON object a line: progress, the node
 // it runs on (a farm task's first line) and its stats when done. Read the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The real CommandRunner: `chunkreel-worker JOB.json` processes spawned with
 // Boost.Process. Each worker gets its own process group (so a terminal's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "orchestrator/session/output_check.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // An output may never replace an input, and replaces any other file only
 // when the user asked for that (-y, as ffmpeg). Before any work starts, every

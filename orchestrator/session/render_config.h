@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Everything one render needs, and nothing about how it was asked for: the
 // command line builds one, and a batch builds one per project (ninja's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // One render, in three phases, so a batch can overlap them across projects:
 //   1. construction: validate everything, lock the work folder, plan (or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The shared pictures of a render's chunk jobs (JobSlide::shared_picture),
 // removed as soon as every chunk that shows their slide has finished: a long

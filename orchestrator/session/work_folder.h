@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // chunkreel's own folder for one render: its chunk jobs, chunks and audio.
 //

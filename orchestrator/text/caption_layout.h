@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // A caption laid out for the output frame: fonts matched, text shaped and
 // broken into lines, the block placed by position and align, and checked to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Finding fonts with fontconfig, by family and weight, the way the rest of
 // the desktop does (fc-match), so a caption's "font" means what `fc-list`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Text to positioned glyphs: bidirectional analysis (FriBidi), script and
 // font runs, shaping (HarfBuzz), and greedy line breaking at word

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The soundtrack, measured in the decoded PCM of the AAC chunkreel writes:
 // where a track starts, its volume, its fades, and a loop seam with no gap.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Every bad input is refused before any worker starts: exit code 2, a short
 // message naming the file and the field, and no output or work folder left.
 

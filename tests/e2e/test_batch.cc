@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Overnight batches: one broken project does not sink the others, the
 // worker cap holds across the queue, and --resume renders nothing twice.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Words on screen, judged from the rendered file: where a caption lands, how
 // it fades, that it holds still while the photo moves, that title cards take
 // every transition, that chunking changes no pixel, that OCR software reads

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Content keys: a chunk, and a batch project, count as done only while every
 // input they were made from is unchanged.
 

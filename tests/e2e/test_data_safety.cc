@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Never lose a user's file: every case here runs the real program on a real
 // show and then checks that every file the user had is byte-identical, and
 // that the render either succeeded or was refused with exit 2 naming the

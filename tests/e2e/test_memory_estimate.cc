@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The plan's memory estimate against real workers' peaks, measured here
 // (each worker reports its getrusage peak; the report carries both), and a
 // memory budget sampled from /proc while it renders. No number from another

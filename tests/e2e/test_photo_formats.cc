@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Photos as phones and cameras make them: HEIC/HEIF and AVIF (libheif, with
 // the container's rotation), 10-bit and alpha, TIFF, embedded colour
 // profiles (checked against LittleCMS's own conversion of the same pixels),

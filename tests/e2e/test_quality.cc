@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Render quality, measured on lossless renders through the real pipeline:
 // sub-pixel smoothness of pans and zooms, colour, EXIF orientation, fit
 // modes, aliasing and the many ways an image file can encode its pixels.

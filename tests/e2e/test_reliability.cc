@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Unattended runs: a worker killed mid-chunk is retried, Ctrl-C stops
 // everything cleanly, and --resume picks up the finished chunks; the output
 // always matches a clean render frame for frame.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What a user sees: the report and its HTML page, progress on a terminal and
 // in a log, memory figures against an outside sampler, and shows made
 // straight from a folder.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Scheduling under caps, end to end: a memory budget held against an outside
 // sampler, worker memory flat in show length, the short-show decision, and
 // planning a very long show.

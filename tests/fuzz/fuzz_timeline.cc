@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // libFuzzer target: the project-file parser and validator, then the timing
 // and the planner on whatever it accepts, and the chunk-job reader. Any
 // input must give a value or an error: never a crash, an abort, an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Caption layout against HarfBuzz itself: complex scripts come out as the
 // glyph sequence HarfBuzz shapes (never .notdef boxes), unknown families are
 // refused, substitutes are named, and long text wraps inside max_width.

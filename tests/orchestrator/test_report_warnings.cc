@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The report's five warnings, each from the facts that should raise it and
 // from no others.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The sbatch lines a farm render submits, as data.
 
 #include <catch2/catch.hpp>

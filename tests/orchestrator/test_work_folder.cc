@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // chunkreel's own work folder: it removes only what it recorded, and it never
 // adopts a place that something else holds.
 

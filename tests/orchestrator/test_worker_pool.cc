@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The real process runner, driven with stand-in worker scripts: a worker
 // that reports and exits, one that crashes, one that goes silent.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Render farms on a real Slurm cluster: each test starts a private
 // single-node cluster from Debian's slurm-wlm (scripts/slurm-local, its own
 // config, state folders and ports) and stops it afterwards. A cluster that

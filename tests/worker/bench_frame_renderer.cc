@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Microbenchmarks of the frame renderer and of photo loading. The renderer: the per-frame cost of a 1080p Ken
 // Burns frame and a crossfade frame from 24-megapixel sources, beside the
 // cost of encoding one 1080p frame with libx264 veryfast on one thread, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The caption layer as the renderer sees it: coverage at exact sub-pixel
 // glyph positions, and opacity that scales the whole layer.
 

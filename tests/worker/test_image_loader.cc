@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The photo loader's reduced-scale JPEG decode against the full decode.
 
 #include <catch2/catch.hpp>
