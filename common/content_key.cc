@@ -35,10 +35,15 @@ int find_x264(dl_phdr_info* info, size_t, void* found) {
 
 }  // namespace
 
+std::string loaded_x264() {
+  std::string x264 = "libx264 (not loaded)";
+  dl_iterate_phdr(find_x264, &x264);
+  return x264;
+}
+
 const std::string& content_version() {
   static const std::string version = [] {
-    std::string x264 = "libx264 (not loaded)";
-    dl_iterate_phdr(find_x264, &x264);
+    const std::string x264 = loaded_x264();
     return fmt::format("chunkreel {}; {}; libavcodec {}; libswscale {}", CHUNKREEL_VERSION, x264,
                        version_text(avcodec_version()), version_text(swscale_version()));
   }();

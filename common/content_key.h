@@ -16,6 +16,10 @@
 
 namespace chunkreel {
 
+/// The file libx264 was loaded from, by its soname ("libx264.so.164": the
+/// number is x264's build); libavcodec links it, chunkreel does not.
+std::string loaded_x264();
+
 /// What goes into every key: "chunkreel 0.3.0; libx264.so.164; libavcodec
 /// 59.37.100; libswscale 6.7.100" (CMake's project version; x264's build as
 /// the loaded library names it; the FFmpeg libraries' versions at run time).

@@ -68,6 +68,11 @@ bool parse_fit(const std::string& text, Fit* out) { return value_of(k_fits, text
 bool parse_transition_type(const std::string& text, TransitionType* out) {
   return value_of(k_transitions, text, out);
 }
+std::vector<const char*> transition_type_names() {
+  std::vector<const char*> names;
+  for (const auto& [type, name] : k_transitions) names.push_back(name);
+  return names;
+}
 bool parse_easing(const std::string& text, Easing* out) { return value_of(k_easings, text, out); }
 
 bool parse_colour(const std::string& text, Colour* out) {

@@ -108,6 +108,8 @@ const char* to_string(TransitionType type);
 const char* to_string(Easing easing);
 bool parse_fit(const std::string& text, Fit* out);
 bool parse_transition_type(const std::string& text, TransitionType* out);
+/// Every transition's name, in the order the format lists them.
+std::vector<const char*> transition_type_names();
 bool parse_easing(const std::string& text, Easing* out);
 /// "#rrggbb" only.
 bool parse_colour(const std::string& text, Colour* out);

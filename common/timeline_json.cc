@@ -215,6 +215,8 @@ Timeline read_timeline(const json& root, const std::string& path) {
   auto version = reader.integer("version");
   if (!version) reader.fail("version", "is required (the only version is 1)");
   if (*version != 1) reader.fail("version", "must be 1");
+  // Where the show's JSON Schema is, for editors (common/show.schema.json).
+  reader.string("$schema");
 
   if (auto output = reader.object("output")) timeline.output = read_output(*output);
 

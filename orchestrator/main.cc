@@ -14,6 +14,8 @@ extern "C" {
 #include "orchestrator/cli/batch_command.h"
 #include "orchestrator/cli/command_line.h"
 #include "orchestrator/cli/commands.h"
+#include "orchestrator/cli/help_text.h"
+#include "orchestrator/cli/version_text.h"
 
 int main(int argc, char** argv) {
   using namespace chunkreel;
@@ -25,10 +27,12 @@ int main(int argc, char** argv) {
     if (!command) throw Fatal(ExitCode::k_invalid_input, command.error().message);
     switch (command.value().kind) {
       case CommandKind::k_help:
-        std::fputs(usage_text(), stdout);
+        std::fputs(command.value().help_topic ? command_help(*command.value().help_topic).c_str()
+                                              : general_help().c_str(),
+                   stdout);
         return 0;
       case CommandKind::k_version:
-        std::printf("chunkreel %s\n", CHUNKREEL_VERSION);
+        std::fputs(version_text().c_str(), stdout);
         return 0;
       case CommandKind::k_render:
         return run_render(command.value().render);

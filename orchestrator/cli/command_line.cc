@@ -10,6 +10,7 @@
 #include "common/units.h"
 #include "orchestrator/cli/config_file.h"
 #include "orchestrator/cli/option_limits.h"
+#include "orchestrator/cli/option_table.h"
 
 namespace chunkreel {
 namespace {
@@ -94,9 +95,11 @@ Option text(std::function<std::string*(Parsed&)> field) {
           }};
 }
 
-const std::map<std::string, Option>& options() {
+// The parser's side of the option table: what each option does. The table
+// (option_table.cc) says which commands take it and how help describes it.
+const std::map<std::string, Option>& handlers() {
   static const std::map<std::string, Option> table = {
-      {"-o", text([](Parsed& p) { return &p.command.render.output; })},
+      {"--output", text([](Parsed& p) { return &p.command.render.output; })},
       {"--workers", whole(1, 256, [](Parsed& p) { return &p.command.render.plan.workers; },
                           "--workers needs a whole number from 1 to 256")},
       {"--threads-per-worker",
@@ -195,29 +198,29 @@ const std::map<std::string, Option>& options() {
   return table;
 }
 
-// Options that belong to one command only.
-bool allowed(const std::string& name, CommandKind kind) {
-  if (name == "--out-dir") return kind == CommandKind::k_batch;
-  if (name == "--json") return kind == CommandKind::k_plan;
-  return true;
-}
-
-std::string canonical_name(const std::string& arg) {
-  if (arg == "--output") return "-o";
-  if (arg == "-q") return "--quiet";
-  if (arg == "-y") return "--overwrite";
-  return arg;
-}
-
 std::optional<CommandKind> command_kind(const std::string& word) {
-  static const std::map<std::string, CommandKind> kinds = {{"render", CommandKind::k_render},
-                                                           {"plan", CommandKind::k_plan},
-                                                           {"init", CommandKind::k_init},
-                                                           {"batch", CommandKind::k_batch},
-                                                           {"join", CommandKind::k_join}};
-  auto found = kinds.find(word);
-  if (found == kinds.end()) return std::nullopt;
-  return found->second;
+  const CommandSpec* command = find_command(word);
+  if (!command) return std::nullopt;
+  return command->kind;
+}
+
+const char* name_of(CommandKind kind) {
+  for (const CommandSpec& command : command_table())
+    if (command.kind == kind) return command.name.c_str();
+  return "chunkreel";
+}
+
+// Why `typed` is not an option of `kind`, with the likeliest meant one.
+std::string unknown_option(const std::string& typed, CommandKind kind) {
+  const std::string help = std::string("chunkreel ") + name_of(kind) + " --help";
+  if (const OptionSpec* other = find_option(typed)) {
+    std::string owners;
+    for (CommandKind owner : other->commands) owners += (owners.empty() ? "" : " and ") + std::string(name_of(owner));
+    return typed + " is an option of " + owners + ", not of " + name_of(kind) + " (see " + help + ")";
+  }
+  std::string message = "unknown option '" + typed + "'";
+  if (auto meant = nearest_option(typed, kind)) message += "; did you mean " + *meant + "?";
+  return message + " (see " + help + ")";
 }
 
 // Farm settings on a local render would be silently ignored: refuse them.
@@ -258,93 +261,55 @@ std::optional<std::string> missing_argument(const Command& c) {
 
 }  // namespace
 
-const char* usage_text() {
-  return "usage: chunkreel render PROJECT.json -o OUT.mp4 [options]\n"
-         "       chunkreel render PHOTOS_DIR -o OUT.mp4 [folder options] [options]\n"
-         "       chunkreel plan PROJECT.json [options] [--json]\n"
-         "       chunkreel init PHOTOS_DIR -o show.json [folder options]\n"
-         "       chunkreel join WORK_DIR [-y]     finish a detached farm render\n"
-         "       chunkreel batch PROJECT.json... --out-dir DIR [--resume] [--workers N]\n"
-         "                       [--memory-budget SIZE] [--nice] [options]\n"
-         "\n"
-         "options:\n"
-         "  -o, --output FILE          the MP4 to write (required)\n"
-         "  -y, --overwrite            replace outputs (the MP4, the report, init's project)\n"
-         "                             that already exist; without it they are refused\n"
-         "  --workers N                most worker processes at once (default: automatic)\n"
-         "  --threads-per-worker T     encoder threads in each worker (default: automatic)\n"
-         "  --chunk-seconds S          aim for chunks of about S seconds (default: automatic)\n"
-         "  --report PATH.json         write a report of the run\n"
-         "  --work-dir DIR             where chunks are kept (default: OUT.mp4.parts)\n"
-         "  --keep-chunks              keep the work folder after success\n"
-         "  --resume                   reuse the finished chunks of an earlier run\n"
-         "  --memory-budget SIZE       keep the workers' memory under SIZE (bytes, or K/M/G)\n"
-         "  --config FILE              settings from a file (configs/); flags override it\n"
-         "  --retries N                extra attempts for a failed chunk (default 2)\n"
-         "  --stall-timeout S          stop and retry a worker silent for S seconds (default 120)\n"
-         "  --max-megapixels M         refuse larger images (default 100)\n"
-         "  --quiet                    print nothing but errors\n"
-         "  --nice                     run workers at nice 10 and idle I/O priority\n"
-         "\n"
-         "render farms (Slurm; the work folder must be on a filesystem the nodes share):\n"
-         "  --backend local|slurm      where chunk jobs run (default local)\n"
-         "  --slurm-partition NAME     the partition to submit to\n"
-         "  --slurm-max-running K      at most K tasks of the array at once (%K)\n"
-         "  --slurm-arg ARG            passed to sbatch as it is (repeatable): --account=..., --time=...\n"
-         "  --slurm-mem SIZE           the memory each task asks for first (default: the estimate + 20%)\n"
-         "  --detach                   submit, leave the join to a dependent job, and return\n"
-         "\n"
-         "folder options (a show made from a folder of photos, in natural name order):\n"
-         "  --music FILE               a looping soundtrack\n"
-         "  --seconds-per-slide S      default 5\n"
-         "  --transition NAME          default crossfade\n"
-         "  --size WxH                 default 1920x1080\n"
-         "  --fps N                    default 30 (or a ratio such as 30000/1001)\n"
-         "  --captions name|date       a caption under each photo: its file name, or the day\n"
-         "                             it was taken (EXIF; photos without a date get none)\n"
-         "  --title TEXT               a title card first\n"
-         "\n"
-         "exit codes: 0 done, 1 render failed, 2 invalid input, 130 interrupted\n";
-}
-
 Expected<Command> parse_command_line(const std::vector<std::string>& args) {
   Parsed parsed;
   Command& command = parsed.command;
-  if (args.empty()) return Error{"no command given\n" + std::string(usage_text())};
-  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") return command;
-  if (args[0] == "--version") {
+  if (args.empty()) return Error{"no command given (see chunkreel --help)"};
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    if (args.size() > 1) command.help_topic = command_kind(args[1]);
+    if (args.size() > 1 && !command.help_topic) return Error{"unknown command '" + args[1] + "' (see chunkreel --help)"};
+    return command;
+  }
+  if (args[0] == "--version" || args[0] == "-V") {
     command.kind = CommandKind::k_version;
     return command;
   }
   const auto kind = command_kind(args[0]);
-  if (!kind) return Error{"unknown command '" + args[0] + "' (try --help)"};
+  if (!kind) {
+    std::string message = "unknown command '" + args[0] + "'";
+    if (auto meant = nearest_command(args[0])) message += "; did you mean " + *meant + "?";
+    return Error{message + " (see chunkreel --help)"};
+  }
   command.kind = *kind;
   for (size_t i = 1; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "-h" || arg == "--help") {
+    if (args[i] == "-h" || args[i] == "--help") {
       command.kind = CommandKind::k_help;
+      command.help_topic = *kind;
       return command;
     }
+  }
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& arg = args[i];
     // --name=value is the same as --name value.
     const size_t equals = arg.rfind("--", 0) == 0 ? arg.find('=') : std::string::npos;
-    const std::string name = canonical_name(arg.substr(0, equals));
-    const auto found = options().find(name);
-    if (found != options().end() && allowed(name, command.kind) &&
-        (equals == std::string::npos || found->second.takes_value)) {
-      const Option& option = found->second;
+    const std::string typed = arg.substr(0, equals);
+    const OptionSpec* spec = arg.size() > 1 && arg[0] == '-' ? find_option(typed) : nullptr;
+    if (spec && spec->applies_to(command.kind) && (equals == std::string::npos || spec->takes_value())) {
       std::string value;
       if (equals != std::string::npos) {
         value = arg.substr(equals + 1);
-      } else if (option.takes_value) {
-        if (i + 1 >= args.size()) return Error{arg + " needs a value (try --help)"};
+      } else if (spec->takes_value()) {
+        if (i + 1 >= args.size()) return Error{arg + " needs a value: " + spec->value + " (see chunkreel " + args[0] + " --help)"};
         value = args[++i];
       }
-      if (auto error = option.apply(parsed, value)) return Error{*error};
-      for (const char* folder_flag : {"--music", "--seconds-per-slide", "--transition", "--size",
-                                      "--fps", "--captions", "--title"})
-        if (name == folder_flag) command.render.project.folder_flags.push_back(name);
-    } else if (!arg.empty() && arg[0] == '-') {
-      return Error{"unknown option '" + arg + "' (try --help)"};
+      const auto handler = handlers().find(spec->name);
+      if (handler == handlers().end()) return Error{spec->name + " has no handler; this is a bug in chunkreel"};
+      if (auto error = handler->second.apply(parsed, value)) return Error{*error};
+      if (spec->group == OptionGroup::k_folder) command.render.project.folder_flags.push_back(spec->name);
+    } else if (spec && spec->applies_to(command.kind)) {
+      return Error{typed + " takes no value (see chunkreel " + args[0] + " --help)"};
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return Error{unknown_option(typed, command.kind)};
     } else if (command.kind == CommandKind::k_batch) {
       command.projects.push_back(arg);
     } else if (command.render.project.path.empty()) {

@@ -4,15 +4,15 @@
 // `plan`, `init` and `batch`. Parsing builds the RenderConfig the render
 // takes, plus the few things only the commands themselves need.
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/error.h"
+#include "orchestrator/cli/option_table.h"
 #include "orchestrator/session/render_config.h"
 
 namespace chunkreel {
-
-enum class CommandKind { k_render, k_plan, k_init, k_batch, k_join, k_help, k_version };
 
 struct Command {
   CommandKind kind = CommandKind::k_help;
@@ -23,12 +23,11 @@ struct Command {
   bool json = false;                  ///< plan: print JSON
   std::vector<std::string> projects;  ///< batch
   std::string out_dir;                ///< batch
+  std::optional<CommandKind> help_topic;  ///< help: one command's, or all
 };
 
 /// Parses argv (without the program name). Errors describe the bad argument.
 /// A --config file fills in whatever the flags leave automatic.
 Expected<Command> parse_command_line(const std::vector<std::string>& args);
-
-const char* usage_text();
 
 }  // namespace chunkreel

@@ -34,8 +34,8 @@ Expected<void> apply_config_file(const std::string& path, RenderConfig* config) 
     }
     if (auto v = r.number("chunk_seconds")) {
       if (outside(k_chunk_seconds_range, *v))
-        r.fail("chunk_seconds", fmt::format("must be from {:g} to {:g}", k_chunk_seconds_range.low,
-                                            k_chunk_seconds_range.high));
+        r.fail("chunk_seconds", fmt::format("must be from {} to {}", plain_number(k_chunk_seconds_range.low),
+                                            plain_number(k_chunk_seconds_range.high)));
       if (plan.chunk_seconds == 0) plan.chunk_seconds = *v;
     }
     if (auto v = r.string("memory_budget")) {

@@ -10,9 +10,15 @@
 
 namespace chunkreel {
 
+std::string plain_number(double value) {
+  if (value == std::floor(value) && std::fabs(value) < 1e15) return fmt::format("{}", static_cast<int64_t>(value));
+  return fmt::format("{}", value);
+}
+
 std::optional<std::string> outside(const NumberRange& range, double value) {
   if (std::isfinite(value) && value >= range.low && value <= range.high) return std::nullopt;
-  return fmt::format("{} needs a number of {} from {:g} to {:g}", range.flag, range.unit, range.low, range.high);
+  return fmt::format("{} needs a number of {} from {} to {}", range.flag, range.unit, plain_number(range.low),
+                     plain_number(range.high));
 }
 
 std::optional<std::string> worker_memory_problem(int64_t bytes) {

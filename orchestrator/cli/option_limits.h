@@ -23,6 +23,9 @@ constexpr NumberRange k_max_megapixels_range{"--max-megapixels", 0.01, 1e5, "meg
 constexpr NumberRange k_seconds_per_slide_range{"--seconds-per-slide", 0.05, 24 * 3600,
                                                 "seconds"};
 
+/// 1000000 as "1000000" and 0.05 as "0.05", never "1e+06".
+std::string plain_number(double value);
+
 /// Why `value` is outside `range` ("--chunk-seconds needs a number of
 /// seconds from 0.01 to 1000000"), or nothing when it is inside.
 std::optional<std::string> outside(const NumberRange& range, double value);

@@ -63,10 +63,15 @@ struct WorkerPool::Worker {
   WorkerStats stats;
 };
 
+// Found from chunkreel's own executable, never from PATH, so the worker is
+// always the one built with it: beside it in a build tree, or where
+// `cmake --install` put it (CHUNKREEL_WORKER_FROM_BIN, relative to bin/).
 std::string worker_executable_path() {
   std::error_code ec;
-  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return (self.parent_path() / "chunkreel-worker").string();
+  const std::filesystem::path dir = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
+  const std::filesystem::path beside = dir / "chunkreel-worker";
+  if (std::filesystem::exists(beside, ec)) return beside.string();
+  return (dir / CHUNKREEL_WORKER_FROM_BIN / "chunkreel-worker").lexically_normal().string();
 }
 
 WorkerPool::WorkerPool(std::string worker_path, int capacity,

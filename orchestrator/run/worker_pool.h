@@ -54,7 +54,8 @@ class WorkerPool : public CommandRunner {
   std::deque<WorkerEvent> m_events;
 };
 
-/// The worker executable beside the running program.
+/// The worker executable: beside the running program, else in
+/// libexec/chunkreel/ of the prefix it was installed to.
 std::string worker_executable_path();
 
 }  // namespace chunkreel
