@@ -111,8 +111,8 @@ OutputSettings read_output(FieldReader reader) {
   dimension("height", &out.height);
   if (const json* fps = reader.raw("fps")) {
     std::string text;
-    if (fps->is_number_integer()) {
-      text = std::to_string(fps->get<int64_t>());
+    if (fps->is_number()) {
+      text = std::to_string(*reader.integer("fps"));  // 30 and 30.0 alike, as JSON Schema's integer
     } else if (fps->is_string()) {
       text = fps->get<std::string>();
     } else {

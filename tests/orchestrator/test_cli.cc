@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "orchestrator/cli/command_line.h"
 #include "tests/test_support.h"
 
@@ -109,4 +111,102 @@ TEST_CASE("a config file can choose the farm, and a flag still wins") {
   c = parse_command_line({"render", "s.json", "-o", "x.mp4", "--backend", "local", "--config", dir / "farm.json"});
   REQUIRE_FALSE(c.ok());  // local, as the flag says: then the file's farm settings do not apply
   CHECK_THAT(c.error().message, Catch::Matchers::Contains("need --backend slurm"));
+}
+
+namespace {
+
+// The arguments a command needs besides the option under test.
+std::vector<std::string> minimal_command(CommandKind kind) {
+  switch (kind) {
+    case CommandKind::k_render:
+      return {"render", "show.json", "-o", "out.mp4"};
+    case CommandKind::k_plan:
+      return {"plan", "show.json"};
+    case CommandKind::k_init:
+      return {"init", "photos", "-o", "show.json"};
+    case CommandKind::k_join:
+      return {"join", "work"};
+    default:
+      return {"batch", "a.json", "--out-dir", "night"};
+  }
+}
+
+}  // namespace
+
+TEST_CASE("every option in the table parses for each command that takes it, and no other command takes it") {
+  for (const OptionSpec& option : option_table()) {
+    for (const CommandSpec& command : command_table()) {
+      INFO(option.name << " on " << command.name);
+      std::vector<std::string> args = minimal_command(command.kind);
+      // An option that repeats what the minimal command gives replaces it.
+      for (const std::string& given : {option.name, option.short_name}) {
+        auto found = std::find(args.begin(), args.end(), given);
+        if (!given.empty() && found != args.end()) args.erase(found, found + 2);
+      }
+      args.push_back(option.name);
+      if (option.takes_value())
+        args.push_back(option.name == "--config" ? test::source_path(option.example) : option.example);
+      const bool is_farm = option.group == OptionGroup::k_farm && option.name != "--backend";
+      if (is_farm) args.insert(args.end(), {"--backend", "slurm"});
+      auto parsed = parse_command_line(args);
+      if (option.applies_to(command.kind)) {
+        CHECK(parsed.ok());
+        if (!parsed.ok()) FAIL_CHECK(parsed.error().message);
+        // The short form is the same option.
+        if (!option.short_name.empty()) {
+          std::replace(args.begin(), args.end(), option.name, option.short_name);
+          CHECK(parse_command_line(args).ok());
+        }
+      } else {
+        REQUIRE_FALSE(parsed.ok());
+        CHECK_THAT(parsed.error().message, Catch::Matchers::Contains(option.name + " is an option of"));
+      }
+    }
+  }
+}
+
+TEST_CASE("choices in the table are the values the parser takes") {
+  TransitionType type;
+  const OptionSpec* transition = find_option("--transition");
+  REQUIRE(transition);
+  CHECK(transition->choices.size() == 9);
+  for (const std::string& name : transition->choices) CHECK(parse_transition_type(name, &type));
+  for (const std::string& kind : find_option("--captions")->choices)
+    CHECK(parse_command_line({"init", "photos", "-o", "s.json", "--captions", kind}).ok());
+  for (const std::string& backend : find_option("--backend")->choices)
+    CHECK(parse_command_line({"render", "s.json", "-o", "x.mp4", "--backend", backend}).ok());
+}
+
+TEST_CASE("an unknown option suggests the nearest of the command's own") {
+  CHECK(nearest_option("--worker", CommandKind::k_render) == std::optional<std::string>("--workers"));
+  CHECK(nearest_option("--wokrers", CommandKind::k_render) == std::optional<std::string>("--workers"));
+  CHECK(nearest_option("--thread", CommandKind::k_render) == std::optional<std::string>("--threads-per-worker"));
+  CHECK(nearest_option("--chunk-second", CommandKind::k_plan) == std::optional<std::string>("--chunk-seconds"));
+  CHECK(nearest_option("--overwirte", CommandKind::k_join) == std::optional<std::string>("--overwrite"));
+  CHECK(nearest_option("--caption", CommandKind::k_init) == std::optional<std::string>("--captions"));
+  CHECK_FALSE(nearest_option("--frobnicate", CommandKind::k_render));
+  // Only the command's own: join has no --workers to suggest.
+  CHECK(nearest_option("--worker", CommandKind::k_join) != std::optional<std::string>("--workers"));
+  CHECK(nearest_command("rendr") == std::optional<std::string>("render"));
+  CHECK(nearest_command("bacth") == std::optional<std::string>("batch"));
+  CHECK_FALSE(nearest_command("paint"));
+  using Catch::Matchers::Contains;
+  CHECK_THAT(parse_command_line({"render", "s.json", "-o", "x.mp4", "--worker", "2"}).error().message,
+             Contains("did you mean --workers?"));
+  CHECK_THAT(parse_command_line({"render", "s.json", "-o", "x.mp4", "--keep-chunks=yes"}).error().message,
+             Contains("--keep-chunks takes no value"));
+}
+
+TEST_CASE("help is per command") {
+  auto general = parse_command_line({"--help"});
+  REQUIRE(general.ok());
+  CHECK(general.value().kind == CommandKind::k_help);
+  CHECK_FALSE(general.value().help_topic);
+  auto plan = parse_command_line({"plan", "--workers", "2", "--help"});
+  REQUIRE(plan.ok());
+  CHECK(plan.value().help_topic == std::optional<CommandKind>(CommandKind::k_plan));
+  auto named = parse_command_line({"help", "batch"});
+  REQUIRE(named.ok());
+  CHECK(named.value().help_topic == std::optional<CommandKind>(CommandKind::k_batch));
+  CHECK_FALSE(parse_command_line({"help", "paint"}).ok());
 }
