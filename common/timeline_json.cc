@@ -224,8 +224,12 @@ Timeline read_timeline(const json& root, const std::string& path) {
   Caption default_caption;
   if (auto d = reader.object("defaults")) {
     read_slide_fields(*d, Slide{}, &defaults);
-    if (const json* caption = d->raw("caption"))
+    if (const json* caption = d->raw("caption")) {
+      // The style every caption starts from; the words are each slide's own.
+      if (!caption->is_object() || caption->contains("text"))
+        d->fail("caption", "gives every caption's style, never its text: an object without \"text\"");
       default_caption = read_caption(*caption, d->path_of("caption"), Caption{}, TextRequired::k_no);
+    }
     d->finish();
   }
 

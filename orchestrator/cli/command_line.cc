@@ -215,7 +215,9 @@ std::string unknown_option(const std::string& typed, CommandKind kind) {
   const std::string help = std::string("chunkreel ") + name_of(kind) + " --help";
   if (const OptionSpec* other = find_option(typed)) {
     std::string owners;
-    for (CommandKind owner : other->commands) owners += (owners.empty() ? "" : " and ") + std::string(name_of(owner));
+    for (size_t i = 0; i < other->commands.size(); ++i)
+      owners += std::string(i == 0 ? "" : i + 1 == other->commands.size() ? " and " : ", ") +
+                name_of(other->commands[i]);
     return typed + " is an option of " + owners + ", not of " + name_of(kind) + " (see " + help + ")";
   }
   std::string message = "unknown option '" + typed + "'";

@@ -156,11 +156,13 @@ int run_init(const RenderConfig& config) {
   Expected<void> safe = check_outputs({{"-o", config.output, replace}}, inputs_of(timeline.value(), "the show"));
   if (!safe) throw Fatal(ExitCode::k_invalid_input, safe.error().message);
   const fs::path project = fs::absolute(config.output);
-  for (const std::string& line : timeline.value().left_out) std::fprintf(stderr, "chunkreel: warning: left out %s\n", line.c_str());
+  if (!config.quiet)
+    for (const std::string& line : timeline.value().left_out)
+      std::fprintf(stderr, "chunkreel: warning: left out %s\n", line.c_str());
   Expected<void> written = write_file_atomically(
       project.string(), timeline_as_project(timeline.value(), project.parent_path().string()), replace);
   if (!written) throw Fatal(ExitCode::k_invalid_input, written.error().message);
-  std::printf("%s\n", project.string().c_str());
+  if (!config.quiet) std::printf("%s\n", project.string().c_str());
   return 0;
 }
 

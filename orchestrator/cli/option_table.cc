@@ -125,7 +125,7 @@ const std::vector<OptionSpec>& option_table() {
        {R, P, I, B}, G::k_general, "50"},
       {"--nice", "", "", K::k_none, {}, "Run the workers at nice 10 in the idle I/O class.", {R, B},
        G::k_general, ""},
-      {"--quiet", "-q", "", K::k_none, {}, "Print nothing but errors.", {R, B, J}, G::k_general, ""},
+      {"--quiet", "-q", "", K::k_none, {}, "Print nothing but errors.", {R, I, B, J}, G::k_general, ""},
       {"--json", "", "", K::k_none, {}, "Print the plan as JSON.", {P}, G::k_general, ""},
       {"--out-dir", "", "DIR", K::k_directory, {},
        "Where a batch writes each project's MP4 and report (named after the project), its summary.json and "

@@ -106,6 +106,7 @@ TEST_CASE("each command's --help lists only its own options, and the completion 
     CHECK(completions("chunkreel " + command + " -") == own);
   }
   CHECK(options_in_help(help_of("join")) == std::set<std::string>{"-y", "--overwrite", "-q", "--quiet"});
+  CHECK(options_in_help(help_of("init")).count("--workers") == 0);
 }
 
 TEST_CASE("the completion offers the commands, an option's choices, and files where a file goes") {
@@ -132,15 +133,15 @@ TEST_CASE("the completion offers the commands, an option's choices, and files wh
   CHECK(completions("chunkreel batch x.json --out-dir " + prefix) == std::set<std::string>{dir / "photos"});
 }
 
-TEST_CASE("--version names chunkreel's version and every library that decides the output's bits") {
+TEST_CASE("chunkreel --version names chunkreel's version and every library that decides the output's bits") {
   auto result = test::run(test::quote(test::chunkreel_path()) + " --version");
   REQUIRE(result.exit_code == 0);
   CHECK(result.output.rfind("chunkreel " CHUNKREEL_VERSION "\n", 0) == 0);
   for (const char* library : {"libavcodec", "libavformat", "libswscale", "libx264", "libheif", "LittleCMS",
                               "HarfBuzz", "FreeType", "FriBidi", "fontconfig"}) {
     INFO(library);
-    // Each on a line of its own, with a version made of digits.
-    const std::regex line(std::string(R"((^|\n)  )") + library + R"( +[^\n]*[0-9]+\.[0-9]+)");
+    // Each on a line of its own, with a version: digits and dots, or a build number.
+    const std::regex line(std::string(R"((^|\n)  )") + library + R"( +[^\n]*([0-9]+\.[0-9]+|build [0-9]+))");
     CHECK(std::regex_search(result.output, line));
   }
   // x264's build is its soname's number, and the content keys name the same library.
@@ -158,4 +159,12 @@ TEST_CASE("a mistyped option or command suggests the one meant, on the command l
   auto command = run("pln show.json");
   CHECK(command.exit_code == 2);
   CHECK_THAT(command.output, Catch::Matchers::Contains("did you mean plan?"));
+}
+
+TEST_CASE("the README's options table has every option --help lists") {
+  const std::string readme = test::read_text(test::source_path("README.md"));
+  for (const std::string& option : options_in_help(help_of(""))) {
+    INFO(option);
+    CHECK(readme.find("`" + option) != std::string::npos);
+  }
 }
