@@ -80,6 +80,11 @@ Expected<ImageInfo> probe_jpeg(HeaderReader& r, ImageInfo info, int64_t* header_
     if (length < 2) return Error{"corrupt JPEG segment length"};
     const bool is_sof = code >= 0xC0 && code <= 0xCF && code != 0xC4 && code != 0xC8 &&
                         code != 0xCC;
+    // SOF9 to SOF15 but DAC (0xCC): arithmetic coding, which FFmpeg's JPEG
+    // decoder does not read; refused here rather than failing mid-render.
+    if (is_sof && code >= 0xC9)
+      return Error{"an arithmetic-coded JPEG, which chunkreel's decoder (FFmpeg's) cannot read; "
+                   "jpegtran FILE > copy.jpg makes a Huffman-coded copy it can"};
     if (is_sof) {
       uint8_t sof[6];
       if (length < 8 || !r.read(sof, 6)) return Error{"truncated JPEG frame header"};
@@ -100,6 +105,8 @@ Expected<ImageInfo> probe_jpeg(HeaderReader& r, ImageInfo info, int64_t* header_
         for (int c = 0; c < components; ++c)
           share += double(specs[3 * c + 1] >> 4) * (specs[3 * c + 1] & 15) / (h_max * v_max);
         info.decoded_bytes_per_pixel = share * (sof[0] > 8 ? 2 : 1);
+        const bool progressive = code == 0xC2 || code == 0xC6;
+        if (progressive) info.coefficient_bytes_per_pixel = 2 * share;
       }
       *header_end = r.position();
       return info;

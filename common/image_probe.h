@@ -31,6 +31,11 @@ struct ImageInfo {
   /// intermediate images of its conversion to RGB at once, and frees all
   /// but the last before it returns.
   double decode_peak_bytes_per_pixel = 0;
+  /// Bytes a stored pixel adds while a progressive JPEG decodes: FFmpeg
+  /// keeps every DCT coefficient of the whole image (16 bits each, for
+  /// each component at its sampling) until the last scan, whatever the
+  /// scale it decodes at. 0 for every other coding.
+  double coefficient_bytes_per_pixel = 0;
   /// When the photo was taken: EXIF DateTimeOriginal's date as
   /// "YYYY-MM-DD"; empty when the file does not say.
   std::string date_taken;

@@ -59,8 +59,12 @@ double load_bytes(const SlideMemory& s) {
   if (s.shared_read) return 0;
   const double file = double(s.image->file_bytes) * (s.image->format == ImageFormat::k_jpeg ? 2 : 1);
   const double decoded = decoded_pixels(s) * s.image->decoded_bytes_per_pixel;
-  const double decoding = decoded_pixels(s) * std::max(s.image->decoded_bytes_per_pixel,
-                                                       s.image->decode_peak_bytes_per_pixel);
+  // A progressive JPEG's coefficients are held at full size even when it
+  // decodes at half scale, and are freed with the decoder.
+  const double coefficients =
+      double(s.image->stored_width) * s.image->stored_height * s.image->coefficient_bytes_per_pixel;
+  const double decoding = coefficients + decoded_pixels(s) * std::max(s.image->decoded_bytes_per_pixel,
+                                                                      s.image->decode_peak_bytes_per_pixel);
   return std::max(decoding + file, decoded + std::max(file, 4.0 * loaded_pixels(s)));
 }
 

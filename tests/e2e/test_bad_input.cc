@@ -52,6 +52,10 @@ TEST_CASE("bad inputs exit 2 naming the culprit and leave nothing behind") {
          test::write_text(d / "show/cut.jpg", jpeg.substr(0, jpeg.size() / 2));
          p["slides"][0]["image"] = "cut.jpg"; }, "truncated JPEG"},
       {"text as image", [](const test::TempDir& d, json& p) { test::write_text(d / "show/notes.jpg", "not a photo\n"); p["slides"][2]["image"] = "notes.jpg"; }, "not a JPEG, PNG, WebP, HEIC/HEIF, AVIF or TIFF image"},
+      {"arithmetic-coded JPEG", [](const test::TempDir& d, json& p) {
+         REQUIRE(test::run("jpegtran -arithmetic -outfile " + test::quote(d / "show/arith.jpg") + " " +
+                           test::quote(d / "show/photos/photo_000.jpg")).exit_code == 0);
+         p["slides"][1]["image"] = "arith.jpg"; }, "arith.jpg: an arithmetic-coded JPEG"},
       {"folder as image", [](const test::TempDir& d, json& p) { fs::create_directories(d / "show/album.jpg"); p["slides"][2]["image"] = "album.jpg"; }, "is a folder"},
       {"too many pixels", [](auto&, json&) {}, "over the limit", "--max-megapixels 0.05"},
       {"missing audio", [](auto&, json& p) { p["audio"][0]["file"] = "music/gone.mp3"; }, "audio[0].file: "},
