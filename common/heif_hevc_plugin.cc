@@ -11,7 +11,9 @@
 
 #include "common/heif_hevc_plugin.h"
 
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <mutex>
 #include <vector>
 
@@ -162,7 +164,13 @@ const heif_decoder_plugin k_plugin = [] {
 
 void use_ffmpeg_for_heif_hevc() {
   static std::once_flag once;
-  std::call_once(once, [] { heif_register_decoder_plugin(&k_plugin); });
+  std::call_once(once, [] {
+    // For measuring the two side by side (scripts/bench --phone): the
+    // pixels are the same either way.
+    const char* choice = std::getenv("CHUNKREEL_HEIF_HEVC");
+    if (choice && std::string(choice) == "libde265") return;
+    heif_register_decoder_plugin(&k_plugin);
+  });
 }
 
 const char* ffmpeg_heif_hevc_plugin_name() { return plugin_name(); }

@@ -10,7 +10,9 @@
 namespace chunkreel {
 
 /// Registers the plugin with libheif, once per process, ahead of libde265
-/// for HEVC. Safe to call from any thread, any number of times.
+/// for HEVC. Safe to call from any thread, any number of times. With
+/// CHUNKREEL_HEIF_HEVC=libde265 in the environment it registers nothing, so
+/// a benchmark can compare the two decoders in the same build.
 void use_ffmpeg_for_heif_hevc();
 
 /// The plugin's name, as heif_get_decoder_descriptors lists it.

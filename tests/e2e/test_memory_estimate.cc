@@ -27,7 +27,7 @@ namespace {
 
 // Photos of mixed formats and sizes: JPEGs of two sizes, an 8-bit PNG, a
 // 16-bit PNG, a WebP, a 16-bit TIFF, and, made from copies by other tools,
-// an interlaced (Adam7) PNG and a TIFF in deflated 256x256 tiles.
+// a 16-bit interlaced (Adam7) PNG and a TIFF in deflated 256x256 tiles.
 std::vector<std::string> mixed_photos(const test::TempDir& dir) {
   // The three heaviest to load come first, the heaviest third: the 16-bit
   // TIFF (its file and its pixels are both 18 MB). A chunk's first two
@@ -44,7 +44,7 @@ std::vector<std::string> mixed_photos(const test::TempDir& dir) {
     test::make_photo(path, spec.substr(0, spec.find('|')), spec.substr(spec.find('|') + 1));
     paths.push_back(path);
   }
-  test::make_photo(dir / "plain.png", "2400x1600", "-pix_fmt rgb24");
+  test::make_photo(dir / "plain.png", "2400x1600", "-pix_fmt rgb48be");
   test::make_photo(dir / "plain.tif", "2400x1600", "-pix_fmt rgb24");
   REQUIRE(test::run("convert-im6.q16 " + test::quote(dir / "plain.png") + " -interlace PNG " +
                     test::quote(dir / "g.png")).exit_code == 0);
