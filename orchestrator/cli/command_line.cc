@@ -283,12 +283,16 @@ Expected<Command> parse_command_line(const std::vector<std::string>& args) {
     return Error{message + " (see chunkreel --help)"};
   }
   command.kind = *kind;
+  // Help wins over every other mistake on the line, but a value such as
+  // `--title --help` is a value.
   for (size_t i = 1; i < args.size(); ++i) {
     if (args[i] == "-h" || args[i] == "--help") {
       command.kind = CommandKind::k_help;
       command.help_topic = *kind;
       return command;
     }
+    const OptionSpec* spec = find_option(args[i]);
+    if (spec && spec->takes_value()) ++i;
   }
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& arg = args[i];

@@ -209,6 +209,47 @@ TEST_CASE("estimates come within 15% of measured peaks for progressive JPEGs, 4:
   CHECK(compared >= 2);
 }
 
+// Two workers whose chunks each end on a progressive 4:4:4 JPEG: a budget
+// of 1.75 times one chunk's measured peak fits two workers by estimates
+// that leave out the coefficients (they came to about 0.73 of the peak),
+// but not two real peaks. Counted, it runs one at a time and holds.
+TEST_CASE("a budget between one progressive chunk's peak and two holds, sampled from /proc") {
+  test::TempDir dir;
+  test::make_photo(dir / "baseline.jpg", "4000x3000", "-pix_fmt yuvj444p -q:v 3");
+  REQUIRE(test::run("jpegtran -progressive -outfile " + test::quote(dir / "p.jpg") + " " +
+                    test::quote(dir / "baseline.jpg")).exit_code == 0);
+  std::vector<std::string> photos;
+  for (const char* name : {"a", "b"}) {
+    photos.push_back(dir / (std::string(name) + ".jpg"));
+    test::make_photo(photos.back(), "1600x1200", "-q:v 3");
+  }
+  photos.push_back(dir / "p.jpg");
+  const std::string show = write_show(dir, "show.json", photos, 6);  // a b p a b p
+  const json first = render_report(dir, show, "--chunk-seconds 2.5 --workers 1");
+  REQUIRE(first["chunks"].size() == 2);
+  const int64_t peak = largest_peak(first);
+  for (const json& c : first["chunks"]) CHECK(c["estimated_peak_bytes"].get<double>() >= 0.85 * peak);
+
+  const int64_t budget = peak * 7 / 4;
+  const pid_t pid = test::spawn_process({test::chunkreel_path(), "render", show, "-o", dir / "budget.mp4", "--quiet",
+                                         "--workers", "2", "--chunk-seconds", "2.5", "--memory-budget",
+                                         std::to_string(budget), "--report", dir / "budget.json"});
+  int64_t most_memory = 0;
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    int64_t memory = 0;
+    for (const auto& w : test::worker_processes_of(pid)) memory += w.rss_bytes;
+    most_memory = std::max(most_memory, memory);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  INFO("peak " << peak << ", budget " << budget << ", sampled " << most_memory);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(most_memory <= budget);
+  const json report = json::parse(test::read_text(dir / "budget.json"));
+  CHECK(report["memory"]["concurrent_peak_rss_bytes"].get<int64_t>() <= budget);
+}
+
 TEST_CASE("a worker's peak does not grow with its chunk's length") {
   // From the third slide on, each photo loads beside a full-grown encoder
   // (see orchestrator/plan/memory_estimate.h); nothing a slide leaves behind

@@ -209,4 +209,7 @@ TEST_CASE("help is per command") {
   REQUIRE(named.ok());
   CHECK(named.value().help_topic == std::optional<CommandKind>(CommandKind::k_batch));
   CHECK_FALSE(parse_command_line({"help", "paint"}).ok());
+  auto titled = parse_command_line({"init", "photos", "-o", "s.json", "--title", "--help"});
+  REQUIRE(titled.ok());
+  CHECK(titled.value().render.project.folder.title == "--help");
 }
