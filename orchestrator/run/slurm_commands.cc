@@ -55,6 +55,21 @@ std::string task_output_name(const std::string& array_id, int index, bool is_std
   return fmt::format("slurm-{}_{}.{}", array_id, index, is_stderr ? "err" : "out");
 }
 
+namespace {
+
+// sbatch expands %A, %a, %j... in --output and --error; a '%' of the
+// folder's own name is written "%%" so that it stays itself.
+std::string literal_in_pattern(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    out += c;
+    if (c == '%') out += '%';
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::string> sbatch_array_argv(const ArraySubmission& array, const SlurmSettings& settings) {
   std::string spec = array_index_list(array.indices);
   if (settings.max_running > 0) spec += fmt::format("%{}", settings.max_running);
@@ -65,8 +80,8 @@ std::vector<std::string> sbatch_array_argv(const ArraySubmission& array, const S
                                 fmt::format("--cpus-per-task={}", array.cpus_per_task),
                                 fmt::format("--mem={}M", array.mem_mib),
                                 "--chdir=" + array.work_dir,
-                                "--output=" + array.work_dir + "/slurm-%A_%a.out",
-                                "--error=" + array.work_dir + "/slurm-%A_%a.err"};
+                                "--output=" + literal_in_pattern(array.work_dir) + "/slurm-%A_%a.out",
+                                "--error=" + literal_in_pattern(array.work_dir) + "/slurm-%A_%a.err"};
   if (!settings.partition.empty()) argv.push_back("--partition=" + settings.partition);
   argv.insert(argv.end(), settings.extra_args.begin(), settings.extra_args.end());
   argv.push_back(array.script);
@@ -79,7 +94,7 @@ std::vector<std::string> sbatch_after_argv(const std::string& after, const std::
   std::vector<std::string> argv{"sbatch", "--parsable"};
   if (!after.empty()) argv.insert(argv.end(), {"--dependency=afterany:" + after, "--kill-on-invalid-dep=yes"});
   argv.insert(argv.end(), {"--job-name=" + job_name, "--cpus-per-task=1", "--chdir=" + work_dir,
-                           "--output=" + work_dir + "/slurm-join-%j.out"});
+                           "--output=" + literal_in_pattern(work_dir) + "/slurm-join-%j.out"});
   if (!settings.partition.empty()) argv.push_back("--partition=" + settings.partition);
   argv.insert(argv.end(), settings.extra_args.begin(), settings.extra_args.end());
   argv.push_back("--wrap=" + command);

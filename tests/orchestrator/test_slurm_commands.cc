@@ -42,6 +42,21 @@ TEST_CASE("a job array asks for the throttle, CPUs, memory, partition and the us
   CHECK(argv.back() == "/shared/w/slurm-task.sh");  // the user's arguments come before the script
 }
 
+TEST_CASE("a '%' in the work folder's name stays itself in sbatch's output file names") {
+  ArraySubmission array;
+  array.indices = {0, 1};
+  array.script = "/shared/100% done/w/slurm-task.sh";
+  array.work_dir = "/shared/100% done/w";
+  const auto argv = sbatch_array_argv(array, SlurmSettings{});
+  auto has = [&](const std::string& arg) { return std::find(argv.begin(), argv.end(), arg) != argv.end(); };
+  CHECK(has("--output=/shared/100%% done/w/slurm-%A_%a.out"));
+  CHECK(has("--error=/shared/100%% done/w/slurm-%A_%a.err"));
+  CHECK(has("--chdir=/shared/100% done/w"));  // not a pattern
+  CHECK(argv.back() == "/shared/100% done/w/slurm-task.sh");
+  const auto join = sbatch_after_argv("12", "chunkreel join w", "/shared/100% done/w", "j", SlurmSettings{});
+  CHECK(std::find(join.begin(), join.end(), "--output=/shared/100%% done/w/slurm-join-%j.out") != join.end());
+}
+
 TEST_CASE("the join job waits for every task, whatever their outcome") {
   const auto argv = sbatch_after_argv("12:15", "chunkreel join /w", "/w", "chunkreel-join-show", SlurmSettings{});
   auto has = [&](const std::string& arg) { return std::find(argv.begin(), argv.end(), arg) != argv.end(); };
