@@ -2,6 +2,9 @@
 #include "orchestrator/run/slurm_commands.h"
 
 #include <algorithm>
+#include <ctime>
+#include <iomanip>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -56,6 +59,16 @@ std::string task_output_name(const std::string& array_id, int index, bool is_std
 }
 
 namespace {
+
+// "2026-12-06T21:41:03" as seconds (the difference of two is what counts,
+// so the time zone does not matter); nothing for "N/A", "Unknown" and the like.
+std::optional<double> squeue_time(const std::string& text) {
+  std::tm tm{};
+  std::istringstream in(text);
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+  if (in.fail()) return std::nullopt;
+  return static_cast<double>(timegm(&tm));
+}
 
 // sbatch expands %A, %a, %j... in --output and --error; a '%' of the
 // folder's own name is written "%%" so that it stays itself.
@@ -117,7 +130,8 @@ Expected<std::map<std::string, TaskState>> query_tasks(const std::vector<std::st
   if (job_ids.empty()) return tasks;
   std::string ids;
   for (const std::string& id : job_ids) ids += (ids.empty() ? "" : ",") + id;
-  auto ran = run_system_command({"squeue", "-h", "-t", "all", "-j", ids, "-o", "%i %T %N"});
+  // '|' between the fields: a pending task's node list is empty.
+  auto ran = run_system_command({"squeue", "-h", "-t", "all", "-j", ids, "-o", "%i|%T|%N|%V|%S"});
   if (!ran) return ran.error();
   // An id the controller has already forgotten makes squeue fail; what it
   // does know is still printed, so only a silent failure is an error.
@@ -127,21 +141,37 @@ Expected<std::map<std::string, TaskState>> query_tasks(const std::vector<std::st
   std::istringstream lines(ran.value().out);
   std::string line;
   while (std::getline(lines, line)) {
-    std::istringstream fields(line);
-    std::string id, state, node;
-    fields >> id >> state >> node;
+    std::string id;
+    TaskState state;
+    if (!parse_squeue_line(line, &id, &state)) continue;
     const auto underscore = id.find('_');
     if (underscore == std::string::npos) continue;
     const std::string job = id.substr(0, underscore);
     std::string index = id.substr(underscore + 1);
     if (!index.empty() && index.front() == '[') {
       index = index.substr(1, index.find(']') - 1);
-      for (int i : expand_indices(index)) tasks[job + "_" + std::to_string(i)] = {state, ""};
+      for (int i : expand_indices(index)) tasks[job + "_" + std::to_string(i)] = state;
     } else {
-      tasks[id] = {state, node};
+      tasks[id] = state;
     }
   }
   return tasks;
+}
+
+bool parse_squeue_line(const std::string& line, std::string* id, TaskState* state) {
+  std::vector<std::string> fields;
+  std::istringstream in(line);
+  for (std::string field; std::getline(in, field, '|');) fields.push_back(field);
+  if (fields.size() < 2 || fields[0].empty() || fields[1].empty()) return false;
+  *id = fields[0];
+  *state = TaskState{fields[1], fields.size() > 2 ? fields[2] : "", -1};
+  if (fields.size() > 4) {
+    const auto submitted = squeue_time(fields[3]);
+    const auto started = squeue_time(fields[4]);
+    if (submitted && started && *started >= *submitted && state->state != "PENDING")
+      state->queue_wait_s = *started - *submitted;
+  }
+  return true;
 }
 
 bool is_final_state(const std::string& state) {

@@ -55,7 +55,14 @@ Expected<std::string> submit(const std::vector<std::string>& sbatch_argv);
 struct TaskState {
   std::string state;  ///< PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, OUT_OF_MEMORY...
   std::string node;   ///< empty while pending
+  /// Its start less its submission, both by the controller's clock (whole
+  /// seconds, as squeue prints them); -1 until it has started.
+  double queue_wait_s = -1;
 };
+
+/// One line of `squeue -o "%i|%T|%N|%V|%S"`: the task (or pending range)
+/// id and its state; false for a line that is not one.
+bool parse_squeue_line(const std::string& line, std::string* id, TaskState* state);
 
 /// The states of the tasks of the arrays `job_ids`, by "JOBID_INDEX";
 /// pending ranges ("12_[3-7%2]") are listed task by task.

@@ -50,7 +50,8 @@ struct SlurmRunner::Task {
   std::string node;
   int64_t mem_mib = 0;      ///< what it asked for
   double submitted_at = 0;  ///< seconds since the epoch
-  double started_at = 0;
+  double started_at = 0;     ///< by the node's clock
+  double queue_wait_s = -1;  ///< by the controller's clock, from squeue
   bool done_seen = false;
   int polls_completed_without_done = 0;
   int polls_missing = 0;
@@ -218,7 +219,12 @@ void SlurmRunner::finish(Task& task, bool success, const std::string& why) {
     e.stats = task.stats;
     e.stats.node = task.node;
     e.stats.slurm_job = job;
-    if (task.started_at > 0) e.stats.queue_wait_s = std::max(0.0, task.started_at - task.submitted_at);
+    // The controller's own submit and start times; the node's clock against
+    // this host's only when squeue never showed the task started.
+    if (task.queue_wait_s >= 0)
+      e.stats.queue_wait_s = task.queue_wait_s;
+    else if (task.started_at > 0)
+      e.stats.queue_wait_s = std::max(0.0, task.started_at - task.submitted_at);
     ++m_done;
   } else {
     e.failure = fmt::format("task {}{} {}", job, task.node.empty() ? "" : " on " + task.node, why);
@@ -245,6 +251,7 @@ void SlurmRunner::poll() {
       task.polls_missing = 0;
       task.state = found->second.state;
       if (!found->second.node.empty() && task.node.empty()) task.node = found->second.node;
+      if (found->second.queue_wait_s >= 0) task.queue_wait_s = found->second.queue_wait_s;
     }
     if (is_final_state(task.state) || task.state == "GONE") ended.push_back(chunk);
   }

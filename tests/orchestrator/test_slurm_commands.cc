@@ -78,3 +78,24 @@ TEST_CASE("tasks on their first request share one array at the largest estimate"
   const auto raised = runner.sbatch_lines({{0, 2, 0, ""}, {1, 2, 0, ""}});
   CHECK(raised.size() == 2);  // the raised one gets an array of its own
 }
+
+TEST_CASE("squeue's lines give each task's state, node and queue wait by the controller's clock") {
+  std::string id;
+  TaskState state;
+  REQUIRE(parse_squeue_line("12_3|RUNNING|node1|2026-12-06T21:41:03|2026-12-06T21:41:10", &id, &state));
+  CHECK(id == "12_3");
+  CHECK(state.state == "RUNNING");
+  CHECK(state.node == "node1");
+  CHECK(state.queue_wait_s == 7);
+  // Pending: no node and no start yet, whatever squeue prints for it.
+  REQUIRE(parse_squeue_line("12_[4-7%2]|PENDING||2026-12-06T21:41:03|2026-12-06T21:45:00", &id, &state));
+  CHECK(id == "12_[4-7%2]");
+  CHECK(state.node.empty());
+  CHECK(state.queue_wait_s == -1);
+  REQUIRE(parse_squeue_line("12_5|COMPLETED|n2|2026-12-31T23:59:58|2027-01-01T00:00:03", &id, &state));
+  CHECK(state.queue_wait_s == 5);
+  REQUIRE(parse_squeue_line("12_6|FAILED|n2|2026-12-06T21:41:03|N/A", &id, &state));
+  CHECK(state.queue_wait_s == -1);
+  CHECK_FALSE(parse_squeue_line("", &id, &state));
+  CHECK_FALSE(parse_squeue_line("garbage", &id, &state));
+}
