@@ -204,21 +204,15 @@ std::optional<CommandKind> command_kind(const std::string& word) {
   return command->kind;
 }
 
-const char* name_of(CommandKind kind) {
-  for (const CommandSpec& command : command_table())
-    if (command.kind == kind) return command.name.c_str();
-  return "chunkreel";
-}
-
 // Why `typed` is not an option of `kind`, with the likeliest meant one.
 std::string unknown_option(const std::string& typed, CommandKind kind) {
-  const std::string help = std::string("chunkreel ") + name_of(kind) + " --help";
+  const std::string help = std::string("chunkreel ") + command_name(kind) + " --help";
   if (const OptionSpec* other = find_option(typed)) {
     std::string owners;
     for (size_t i = 0; i < other->commands.size(); ++i)
       owners += std::string(i == 0 ? "" : i + 1 == other->commands.size() ? " and " : ", ") +
-                name_of(other->commands[i]);
-    return typed + " is an option of " + owners + ", not of " + name_of(kind) + " (see " + help + ")";
+                command_name(other->commands[i]);
+    return typed + " is an option of " + owners + ", not of " + command_name(kind) + " (see " + help + ")";
   }
   std::string message = "unknown option '" + typed + "'";
   if (auto meant = nearest_option(typed, kind)) message += "; did you mean " + *meant + "?";

@@ -34,18 +34,10 @@ std::string wrap(const std::string& text, size_t indent, size_t first) {
   return out;
 }
 
-const char* command_name(CommandKind kind) {
-  for (const CommandSpec& command : command_table())
-    if (command.kind == kind) return command.name.c_str();
-  return "";
-}
-
 // The commands an option belongs to, when it does not belong to them all.
 std::string belongs_to(const OptionSpec& option) {
   if (option.commands.size() == command_table().size()) return "";
-  std::string names;
-  for (CommandKind kind : option.commands) names += (names.empty() ? "" : ", ") + std::string(command_name(kind));
-  return " (" + names + ")";
+  return " (" + command_names(option) + ")";
 }
 
 void print_options(std::string& out, const std::vector<const OptionSpec*>& options, bool with_commands) {
@@ -57,11 +49,7 @@ void print_options(std::string& out, const std::vector<const OptionSpec*>& optio
       titled = true;
       std::string line = "  " + option_label(*option);
       std::string help = option->help;
-      if (!option->choices.empty()) {
-        std::string choices;
-        for (const std::string& c : option->choices) choices += (choices.empty() ? "" : ", ") + c;
-        help += " One of: " + choices + ".";
-      }
+      if (!option->choices.empty()) help += " One of: " + choices_text(*option) + ".";
       if (with_commands) help += belongs_to(*option);
       if (line.size() + 1 >= k_help_column) {
         out += line + "\n";

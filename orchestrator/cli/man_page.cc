@@ -33,14 +33,6 @@ std::string option_heading(const OptionSpec& option) {
   return heading;
 }
 
-std::string commands_of(const OptionSpec& option) {
-  std::string names;
-  for (CommandKind kind : option.commands)
-    for (const CommandSpec& command : command_table())
-      if (command.kind == kind) names += (names.empty() ? "" : ", ") + command.name;
-  return names;
-}
-
 }  // namespace
 
 std::string man_page(const std::string& data_dir) {
@@ -76,12 +68,8 @@ std::string man_page(const std::string& data_dir) {
     for (const OptionSpec& option : option_table()) {
       if (option.group != group) continue;
       out += ".TP\n" + option_heading(option) + "\n" + roff(option.help);
-      if (!option.choices.empty()) {
-        std::string choices;
-        for (const std::string& c : option.choices) choices += (choices.empty() ? "" : ", ") + c;
-        out += " One of: " + roff(choices) + ".";
-      }
-      out += "\n(" + commands_of(option) + ")\n";
+      if (!option.choices.empty()) out += " One of: " + roff(choices_text(option)) + ".";
+      out += "\n(" + command_names(option) + ")\n";
     }
   }
   out += ".SH EXIT STATUS\n";

@@ -213,6 +213,24 @@ const CommandSpec* find_command(std::string_view name) {
   return nullptr;
 }
 
+const char* command_name(CommandKind kind) {
+  for (const CommandSpec& command : command_table())
+    if (command.kind == kind) return command.name.c_str();
+  return "chunkreel";
+}
+
+std::string command_names(const OptionSpec& option) {
+  std::string names;
+  for (CommandKind kind : option.commands) names += (names.empty() ? "" : ", ") + std::string(command_name(kind));
+  return names;
+}
+
+std::string choices_text(const OptionSpec& option) {
+  std::string text;
+  for (const std::string& choice : option.choices) text += (text.empty() ? "" : ", ") + choice;
+  return text;
+}
+
 std::vector<const OptionSpec*> options_of(CommandKind kind) {
   std::vector<const OptionSpec*> options;
   for (const OptionSpec& option : option_table())

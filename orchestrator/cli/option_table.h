@@ -52,6 +52,15 @@ const std::vector<CommandSpec>& command_table();
 const OptionSpec* find_option(std::string_view name);
 const CommandSpec* find_command(std::string_view name);
 
+/// "render", "plan"...; "chunkreel" for help and version.
+const char* command_name(CommandKind kind);
+
+/// The commands an option belongs to, "render, plan, init".
+std::string command_names(const OptionSpec& option);
+
+/// An option's choices, "local, slurm".
+std::string choices_text(const OptionSpec& option);
+
 /// The options `kind` takes, in table order.
 std::vector<const OptionSpec*> options_of(CommandKind kind);
 

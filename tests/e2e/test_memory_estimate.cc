@@ -89,6 +89,62 @@ int64_t largest_peak(const json& report) {
   return peak;
 }
 
+// How many chunks a report's estimates held to, and how many of those were
+// estimated as reading a neighbour's shared picture.
+struct EstimatesHeld {
+  int compared = 0;
+  int counted_reads = 0;
+};
+
+// Holds each chunk of `report` to its estimate: never 15% under its
+// measured peak, and never 15% over unless the chunk read a picture that a
+// neighbour wrote between the estimate at its worker's start and the start
+// itself (a moment): it read where the estimate counted a decode, and may
+// peak lower than estimated.
+EstimatesHeld check_estimates(const json& report, const std::string& chunking) {
+  EstimatesHeld held;
+  for (const json& c : report["chunks"]) {
+    const double estimate = c["estimated_peak_bytes"].get<double>();
+    const double measured = c["peak_rss_bytes"].get<double>();
+    const int read = c["pictures_shared"].get<int>();
+    const int counted = c["estimate_pictures_shared"].get<int>();
+    INFO(chunking << ": chunk " << c["index"] << " of " << c["slides"].size() << " slides (" << read
+                  << " read from a neighbour's picture, " << counted << " counted as read): estimate "
+                  << estimate / (1 << 20) << " MiB, measured " << measured / (1 << 20) << " MiB");
+    CHECK(estimate >= 0.85 * measured);
+    if (read > counted) continue;
+    CHECK(estimate <= 1.15 * measured);
+    ++held.compared;
+    held.counted_reads += counted;
+  }
+  return held;
+}
+
+// A progressive copy, by jpegtran, of a test-pattern JPEG.
+void make_progressive_jpeg(const std::string& path, const std::string& size, const std::string& options) {
+  const std::string baseline = path + ".baseline.jpg";
+  test::make_photo(baseline, size, options);
+  REQUIRE(test::run("jpegtran -progressive -outfile " + test::quote(path) + " " + test::quote(baseline)).exit_code ==
+          0);
+  std::filesystem::remove(baseline);
+}
+
+// Runs `args` and samples the resident memory of its workers together
+// every `interval` until it ends; returns the most seen and its wait status.
+std::pair<int64_t, int> run_sampling_workers(const std::vector<std::string>& args,
+                                             std::chrono::milliseconds interval) {
+  const pid_t pid = test::spawn_process(args);
+  int64_t most_memory = 0;
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    int64_t memory = 0;
+    for (const auto& w : test::worker_processes_of(pid)) memory += w.rss_bytes;
+    most_memory = std::max(most_memory, memory);
+    std::this_thread::sleep_for(interval);
+  }
+  return {most_memory, status};
+}
+
 }  // namespace
 
 TEST_CASE("estimates come within 15% of measured peaks, for chunks of two to six slides of mixed formats") {
@@ -98,24 +154,9 @@ TEST_CASE("estimates come within 15% of measured peaks, for chunks of two to six
   int compared = 0, counted_reads = 0;
   for (const std::string chunking :
        {"--chunk-seconds 1.5 --workers 2", "--chunk-seconds 2.5 --workers 2", "--chunk-seconds 5 --workers 1"}) {
-    const json report = render_report(dir, show, chunking);
-    for (const json& c : report["chunks"]) {
-      const double estimate = c["estimated_peak_bytes"].get<double>();
-      const double measured = c["peak_rss_bytes"].get<double>();
-      const int read = c["pictures_shared"].get<int>();
-      const int counted = c["estimate_pictures_shared"].get<int>();
-      INFO(chunking << ": chunk " << c["index"] << " of " << c["slides"].size() << " slides (" << read
-                    << " read from a neighbour's picture, " << counted << " counted as read): estimate "
-                    << estimate / (1 << 20) << " MiB, measured " << measured / (1 << 20) << " MiB");
-      CHECK(estimate >= 0.85 * measured);
-      // A picture that a neighbour wrote between the estimate at this
-      // worker's start and the start itself (a moment) was read where the
-      // estimate counted a decode; that worker may peak lower than estimated.
-      if (read > counted) continue;
-      CHECK(estimate <= 1.15 * measured);
-      ++compared;
-      counted_reads += counted;
-    }
+    const EstimatesHeld held = check_estimates(render_report(dir, show, chunking), chunking);
+    compared += held.compared;
+    counted_reads += held.counted_reads;
   }
   CHECK(compared >= 6);
   // Some of the compared chunks were estimated as reading shared pictures.
@@ -148,17 +189,7 @@ TEST_CASE("estimates come within 15% of measured peaks for 8-bit and 10-bit HEIC
   const std::string show = write_show(dir, "show.json", photos, 6);
   int compared = 0;
   for (const std::string chunking : {"--chunk-seconds 1 --workers 2", "--chunk-seconds 2.5 --workers 1"}) {
-    const json report = render_report(dir, show, chunking);
-    for (const json& c : report["chunks"]) {
-      const double estimate = c["estimated_peak_bytes"].get<double>();
-      const double measured = c["peak_rss_bytes"].get<double>();
-      INFO(chunking << ": chunk " << c["index"] << " of " << c["slides"].size() << " slides: estimate "
-                    << estimate / (1 << 20) << " MiB, measured " << measured / (1 << 20) << " MiB");
-      CHECK(estimate >= 0.85 * measured);
-      if (c["pictures_shared"].get<int>() > c["estimate_pictures_shared"].get<int>()) continue;
-      CHECK(estimate <= 1.15 * measured);
-      ++compared;
-    }
+    compared += check_estimates(render_report(dir, show, chunking), chunking).compared;
   }
   CHECK(compared >= 4);
 }
@@ -174,14 +205,12 @@ TEST_CASE("estimates come within 15% of measured peaks for progressive JPEGs, 4:
   for (const auto& [name, spec] : std::vector<std::pair<std::string, std::string>>{
            {"a", "1600x1200|-q:v 3"}, {"b", "1600x1200|-q:v 3"}, {"p444", "4000x3000|-pix_fmt yuvj444p -q:v 3"},
            {"c", "1600x1200|-q:v 3"}, {"p420", "4000x3000|-pix_fmt yuvj420p -q:v 3"}, {"d", "1600x1200|-q:v 3"}}) {
-    const std::string baseline = dir / (name + "-baseline.jpg");
-    test::make_photo(baseline, spec.substr(0, spec.find('|')), spec.substr(spec.find('|') + 1));
     photos.push_back(dir / (name + ".jpg"));
+    const std::string size = spec.substr(0, spec.find('|')), options = spec.substr(spec.find('|') + 1);
     if (name[0] == 'p')
-      REQUIRE(test::run("jpegtran -progressive -outfile " + test::quote(photos.back()) + " " + test::quote(baseline))
-                  .exit_code == 0);
+      make_progressive_jpeg(photos.back(), size, options);
     else
-      std::filesystem::rename(baseline, photos.back());
+      test::make_photo(photos.back(), size, options);
   }
   // The probe reads the coding from the header: 2 bytes a coefficient, 3
   // components at full size for 4:4:4, at 1 + 1/4 + 1/4 for 4:2:0.
@@ -194,17 +223,7 @@ TEST_CASE("estimates come within 15% of measured peaks for progressive JPEGs, 4:
   // One chunk, so each progressive photo loads beside a full-grown encoder;
   // then chunks of two or three slides.
   for (const std::string chunking : {"--chunk-seconds 100 --workers 1", "--chunk-seconds 2 --workers 2"}) {
-    const json report = render_report(dir, show, chunking);
-    for (const json& c : report["chunks"]) {
-      const double estimate = c["estimated_peak_bytes"].get<double>();
-      const double measured = c["peak_rss_bytes"].get<double>();
-      INFO(chunking << ": chunk " << c["index"] << " of " << c["slides"].size() << " slides: estimate "
-                    << estimate / (1 << 20) << " MiB, measured " << measured / (1 << 20) << " MiB");
-      CHECK(estimate >= 0.85 * measured);
-      if (c["pictures_shared"].get<int>() > c["estimate_pictures_shared"].get<int>()) continue;
-      CHECK(estimate <= 1.15 * measured);
-      ++compared;
-    }
+    compared += check_estimates(render_report(dir, show, chunking), chunking).compared;
   }
   CHECK(compared >= 2);
 }
@@ -215,15 +234,13 @@ TEST_CASE("estimates come within 15% of measured peaks for progressive JPEGs, 4:
 // but not two real peaks. Counted, it runs one at a time and holds.
 TEST_CASE("a budget between one progressive chunk's peak and two holds, sampled from /proc") {
   test::TempDir dir;
-  test::make_photo(dir / "baseline.jpg", "4000x3000", "-pix_fmt yuvj444p -q:v 3");
-  REQUIRE(test::run("jpegtran -progressive -outfile " + test::quote(dir / "p.jpg") + " " +
-                    test::quote(dir / "baseline.jpg")).exit_code == 0);
   std::vector<std::string> photos;
   for (const char* name : {"a", "b"}) {
     photos.push_back(dir / (std::string(name) + ".jpg"));
     test::make_photo(photos.back(), "1600x1200", "-q:v 3");
   }
   photos.push_back(dir / "p.jpg");
+  make_progressive_jpeg(photos.back(), "4000x3000", "-pix_fmt yuvj444p -q:v 3");
   const std::string show = write_show(dir, "show.json", photos, 6);  // a b p a b p
   const json first = render_report(dir, show, "--chunk-seconds 2.5 --workers 1");
   REQUIRE(first["chunks"].size() == 2);
@@ -231,17 +248,10 @@ TEST_CASE("a budget between one progressive chunk's peak and two holds, sampled 
   for (const json& c : first["chunks"]) CHECK(c["estimated_peak_bytes"].get<double>() >= 0.85 * peak);
 
   const int64_t budget = peak * 7 / 4;
-  const pid_t pid = test::spawn_process({test::chunkreel_path(), "render", show, "-o", dir / "budget.mp4", "--quiet",
-                                         "--workers", "2", "--chunk-seconds", "2.5", "--memory-budget",
-                                         std::to_string(budget), "--report", dir / "budget.json"});
-  int64_t most_memory = 0;
-  int status = 0;
-  while (::waitpid(pid, &status, WNOHANG) == 0) {
-    int64_t memory = 0;
-    for (const auto& w : test::worker_processes_of(pid)) memory += w.rss_bytes;
-    most_memory = std::max(most_memory, memory);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  const auto [most_memory, status] = run_sampling_workers(
+      {test::chunkreel_path(), "render", show, "-o", dir / "budget.mp4", "--quiet", "--workers", "2",
+       "--chunk-seconds", "2.5", "--memory-budget", std::to_string(budget), "--report", dir / "budget.json"},
+      std::chrono::milliseconds(10));
   INFO("peak " << peak << ", budget " << budget << ", sampled " << most_memory);
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
@@ -286,18 +296,10 @@ TEST_CASE("a memory budget between a worker's real peak and its estimate renders
     // MiB or two from run to run); when the estimate is higher still, the
     // plan measures first. Either way, one worker fits and two do not.
     const int64_t budget = peak * 21 / 20;
-    const pid_t pid = test::spawn_process({test::chunkreel_path(), "render", show, "-o", dir / "budget.mp4",
-                                           "--quiet", "--workers", "2", "--chunk-seconds", "2",
-                                           "--memory-budget", std::to_string(budget), "--report",
-                                           dir / "budget.json"});
-    int64_t most_memory = 0;
-    int status = 0;
-    while (::waitpid(pid, &status, WNOHANG) == 0) {
-      int64_t memory = 0;
-      for (const auto& w : test::worker_processes_of(pid)) memory += w.rss_bytes;
-      most_memory = std::max(most_memory, memory);
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    const auto [most_memory, status] = run_sampling_workers(
+        {test::chunkreel_path(), "render", show, "-o", dir / "budget.mp4", "--quiet", "--workers", "2",
+         "--chunk-seconds", "2", "--memory-budget", std::to_string(budget), "--report", dir / "budget.json"},
+        std::chrono::milliseconds(20));
     INFO("peak " << peak << ", estimate " << estimate << ", budget " << budget << ", sampled " << most_memory);
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
