@@ -8,6 +8,7 @@
 
 extern "C" {
 #include <libavcodec/avcodec.h>
+#include <libavfilter/avfilter.h>
 #include <libavformat/avformat.h>
 #include <libswresample/swresample.h>
 #include <libswscale/swscale.h>
@@ -39,6 +40,12 @@ struct PacketDeleter {
 struct SwsDeleter {
   void operator()(SwsContext* ctx) const { sws_freeContext(ctx); }
 };
+struct FilterGraphDeleter {
+  void operator()(AVFilterGraph* graph) const { avfilter_graph_free(&graph); }
+};
+struct FilterInOutDeleter {
+  void operator()(AVFilterInOut* list) const { avfilter_inout_free(&list); }
+};
 struct SwrDeleter {
   void operator()(SwrContext* ctx) const { swr_free(&ctx); }
 };
@@ -50,6 +57,8 @@ using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
 using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
+using FilterGraphPtr = std::unique_ptr<AVFilterGraph, FilterGraphDeleter>;
+using FilterInOutPtr = std::unique_ptr<AVFilterInOut, FilterInOutDeleter>;
 
 /// An AVDictionary owned for the span of one call that consumes options.
 class AvDictionary {

@@ -22,6 +22,27 @@ T required(std::optional<T> value, FieldReader& r, const char* key) {
   return *value;
 }
 
+JobClip read_job_clip(FieldReader r) {
+  JobClip clip;
+  clip.file = required(r.string("file"), r, "file");
+  clip.in = required(r.number("in"), r, "in");
+  clip.out = required(r.number("out"), r, "out");
+  clip.speed = required(r.number("speed"), r, "speed");
+  clip.start = required(r.number("start"), r, "start");
+  clip.quarter_turns = static_cast<int>(required(r.integer("quarter_turns"), r, "quarter_turns"));
+  clip.interlaced = required(r.boolean("interlaced"), r, "interlaced");
+  const std::string transfer = required(r.string("transfer"), r, "transfer");
+  bool known = false;
+  for (ClipTransfer t : {ClipTransfer::k_sdr, ClipTransfer::k_hlg, ClipTransfer::k_pq})
+    if (transfer == to_string(t)) clip.transfer = t, known = true;
+  if (!known) r.fail("transfer", "unknown");
+  clip.matrix = required(r.string("matrix"), r, "matrix");
+  clip.full_range = required(r.boolean("full_range"), r, "full_range");
+  if (clip.speed <= 0 || clip.out <= clip.in) r.fail("speed", "the clip's times are not in order");
+  r.finish();
+  return clip;
+}
+
 ChunkJob read_job(const json& root) {
   FieldReader r(root, "");
   ChunkJob job;
@@ -64,6 +85,7 @@ ChunkJob read_job(const json& root) {
       if (!parse_colour(*card, &colour)) s.fail("card", "must be #rrggbb");
       slide.card = colour;
     }
+    if (auto clip = s.object("clip")) slide.clip = read_job_clip(*clip);
     if (auto caption = s.object("caption")) slide.caption = read_laid_out_caption(*caption);
     if (auto shared = s.string("shared_picture")) slide.shared_picture = *shared;
     slide.image_width = static_cast<int>(required(s.integer("image_width"), s, "image_width"));
@@ -115,6 +137,17 @@ std::string chunk_job_to_json(const ChunkJob& job) {
           {"easing", to_string(s.motion.easing)}}},
     };
     if (s.card) slide["card"] = to_string(*s.card);
+    if (s.clip)
+      slide["clip"] = {{"file", s.clip->file},
+                       {"in", s.clip->in},
+                       {"out", s.clip->out},
+                       {"speed", s.clip->speed},
+                       {"start", s.clip->start},
+                       {"quarter_turns", s.clip->quarter_turns},
+                       {"interlaced", s.clip->interlaced},
+                       {"transfer", to_string(s.clip->transfer)},
+                       {"matrix", s.clip->matrix},
+                       {"full_range", s.clip->full_range}};
     if (s.caption) slide["caption"] = laid_out_caption_to_json(*s.caption);
     if (!s.shared_picture.empty()) slide["shared_picture"] = s.shared_picture;
     slides.push_back(slide);

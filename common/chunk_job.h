@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clip_probe.h"
 #include "common/error.h"
 #include "common/show_timing.h"
 #include "common/timeline.h"
@@ -19,10 +20,27 @@ namespace chunkreel {
 
 constexpr int k_chunk_job_version = 1;
 
+/// What a worker needs to show a clip: the slide's clip settings and the
+/// probed facts it decodes by (recorded once, in the plan).
+struct JobClip {
+  std::string file;
+  double in = 0;       ///< clip seconds shown at the slide's start
+  double out = 0;      ///< clip seconds where it stops (its last frame holds after)
+  double speed = 1;
+  double start = 0;    ///< clip time 0 in seconds of the stream's timestamps
+  int quarter_turns = 0;
+  bool interlaced = false;
+  ClipTransfer transfer = ClipTransfer::k_sdr;
+  std::string matrix;  ///< "" when the stream does not say
+  bool full_range = false;
+  bool operator==(const JobClip&) const = default;
+};
+
 struct JobSlide {
   SlideSpan span;
-  std::string image;      ///< empty for a title card
+  std::string image;      ///< empty for a title card or a clip
   std::optional<Colour> card;  ///< a title card's colour
+  std::optional<JobClip> clip;  ///< a clip's decoding facts
   int image_width = 0;  ///< probed size after orientation, for planning
   int image_height = 0;
   int orientation = 1;  ///< EXIF orientation the worker applies

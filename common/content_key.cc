@@ -14,6 +14,7 @@
 
 extern "C" {
 #include <libavcodec/avcodec.h>
+#include <libavfilter/avfilter.h>
 #include <libswscale/swscale.h>
 }
 
@@ -44,8 +45,9 @@ std::string loaded_x264() {
 const std::string& content_version() {
   static const std::string version = [] {
     const std::string x264 = loaded_x264();
-    return fmt::format("chunkreel {}; {}; libavcodec {}; libswscale {}", CHUNKREEL_VERSION, x264,
-                       version_text(avcodec_version()), version_text(swscale_version()));
+    return fmt::format("chunkreel {}; {}; libavcodec {}; libswscale {}; libavfilter {}", CHUNKREEL_VERSION,
+                       x264, version_text(avcodec_version()), version_text(swscale_version()),
+                       version_text(avfilter_version()));
   }();
   return version;
 }
@@ -84,6 +86,7 @@ std::string chunk_content_key(const ChunkJob& job) {
   std::set<std::string> images;
   for (const JobSlide& slide : job.slides) {
     if (!slide.image.empty()) images.insert(slide.image);
+    if (slide.clip) images.insert(slide.clip->file);
     // A caption's look is its font files as much as its text.
     if (slide.caption)
       for (const FontFile& font : slide.caption->fonts) images.insert(font.path);

@@ -73,16 +73,42 @@ struct OutputSettings {
   bool operator==(const OutputSettings&) const = default;
 };
 
+/// A video clip shown on a slide, and its own sound. Times are seconds of
+/// the clip's own timeline (0 at its first frame).
+struct Clip {
+  std::string file;           ///< absolute path
+  double in = 0;              ///< the first moment shown
+  std::optional<double> out;  ///< where it stops; none: at its end
+  double speed = 1;           ///< 0.25 to 4
+  double volume = 1;          ///< of its own sound; 0 mutes it
+  /// The slide gave no duration and no `out`: its duration is the clip's
+  /// length, known once the clip is probed (project_check).
+  bool duration_from_clip = false;
+  bool operator==(const Clip&) const = default;
+};
+
 struct Slide {
-  std::string image;  ///< absolute path; empty for a title card
+  std::string image;  ///< absolute path; empty for a title card or a clip
   /// A title card: a solid colour instead of a photo.
   std::optional<Colour> card;
+  /// A video clip instead of a photo.
+  std::optional<Clip> clip;
   double duration = 5.0;
   Fit fit = Fit::k_cover;
   Motion motion;
   bool auto_motion = false;  ///< motion is chosen by resolve_auto_motion()
   Transition transition;     ///< into the next slide; ignored on the last
   std::optional<Caption> caption;
+};
+
+/// How a music track goes down while a clip's own sound plays: to
+/// `gain_db` over `attack` seconds before the clip's sound starts, and back
+/// over `release` seconds after it stops.
+struct Ducking {
+  double gain_db = -12;
+  double attack = 0.3;
+  double release = 0.8;
+  bool operator==(const Ducking&) const = default;
 };
 
 struct AudioTrack {
@@ -92,6 +118,7 @@ struct AudioTrack {
   double fade_in = 0.0;
   double fade_out = 0.0;
   bool loop = false;
+  std::optional<Ducking> duck = Ducking{};  ///< none: never ducked
 };
 
 struct Timeline {

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "common/caption_json.h"
 #include "common/json_fields.h"
 #include "common/viewpoint_json.h"
@@ -173,8 +175,69 @@ AudioTrack read_track(FieldReader reader, const fs::path& base) {
     track.volume = *v;
   }
   if (auto loop = reader.boolean("loop")) track.loop = *loop;
+  if (const json* duck = reader.raw("duck")) {
+    if (duck->is_boolean()) {
+      if (!duck->get<bool>()) track.duck.reset();
+    } else {
+      FieldReader d(*duck, reader.path_of("duck"));
+      Ducking ducking;
+      if (auto gain = d.number("gain_db")) {
+        if (*gain < -60 || *gain > 0) d.fail("gain_db", "must be from -60 to 0 dB");
+        ducking.gain_db = *gain;
+      }
+      for (auto [key, target] : {std::pair{"attack", &ducking.attack}, std::pair{"release", &ducking.release}})
+        if (auto v = d.number(key)) {
+          if (*v < 0 || *v > 10) d.fail(key, "must be from 0 to 10 seconds");
+          *target = *v;
+        }
+      d.finish();
+      track.duck = ducking;
+    }
+  }
   reader.finish();
   return track;
+}
+
+// The clip fields of a video slide (`video` already read).
+Clip read_clip(FieldReader& reader, std::string file) {
+  Clip clip;
+  clip.file = std::move(file);
+  if (auto in = reader.number("in")) {
+    if (*in < 0 || *in > k_max_slide_seconds) reader.fail("in", "must be from 0 to 86400 seconds");
+    clip.in = *in;
+  }
+  if (auto out = reader.number("out")) {
+    if (*out <= clip.in) reader.fail("out", fmt::format("must be after in ({:g} s)", clip.in));
+    if (*out > k_max_slide_seconds) reader.fail("out", "must be at most 86400 seconds");
+    clip.out = *out;
+  }
+  if (auto speed = reader.number("speed")) {
+    if (*speed < 0.25 || *speed > 4) reader.fail("speed", "must be from 0.25 to 4");
+    clip.speed = *speed;
+  }
+  if (auto volume = reader.number("volume")) {
+    if (*volume < 0 || *volume > 10) reader.fail("volume", "must be between 0 and 10");
+    clip.volume = *volume;
+  }
+  return clip;
+}
+
+// A clip's duration is its own length unless the slide gives one (never the
+// defaults' photo duration), and it moves only when the slide says so.
+void apply_clip_defaults(const json& slide_json, Slide* slide) {
+  Clip& clip = *slide->clip;
+  if (!slide_json.contains("duration")) {
+    if (clip.out) {
+      slide->duration = (*clip.out - clip.in) / clip.speed;
+    } else {
+      clip.duration_from_clip = true;
+      slide->duration = 0;
+    }
+  }
+  if (!slide_json.contains("motion")) {
+    slide->motion = Motion{};
+    slide->auto_motion = false;
+  }
 }
 
 // A caption's window lies inside its slide's visible time.
@@ -190,9 +253,11 @@ void check_caption_times(const Caption& caption, double duration, const std::str
   }
 }
 
-// Each slide must hold its incoming and outgoing transitions.
+// Each slide must hold its incoming and outgoing transitions (a clip whose
+// length is not known yet is checked once it is).
 void check_transitions_fit(const std::vector<Slide>& slides) {
   for (size_t i = 0; i < slides.size(); ++i) {
+    if (slides[i].clip && slides[i].clip->duration_from_clip) continue;
     double in = i > 0 ? slides[i - 1].transition.duration : 0.0;
     double out = i + 1 < slides.size() ? slides[i].transition.duration : 0.0;
     if (in + out > slides[i].duration + 1e-9) {
@@ -241,21 +306,31 @@ Timeline read_timeline(const json& root, const std::string& path) {
     Slide slide;
     auto image = slide_reader.string("image");
     auto card = slide_reader.string("color");
-    if (image && card) slide_reader.fail("color", "a slide has an image or a color, not both");
-    if (card) {
+    auto video = slide_reader.string("video");
+    if (int(bool(image)) + int(bool(card)) + int(bool(video)) > 1)
+      slide_reader.fail(video ? "video" : "color", "a slide has one of image, color or video");
+    if (!video)
+      for (const char* key : {"in", "out", "speed", "volume"})
+        if (slide_reader.has(key)) slide_reader.fail(key, "belongs to a video slide only");
+    if (video) {
+      if (video->empty()) slide_reader.fail("video", "must name a video file");
+      slide.clip = read_clip(slide_reader, resolve_path(*video, base));
+    } else if (card) {
       Colour colour;
       if (!parse_colour(*card, &colour)) slide_reader.fail("color", "must be a colour written #rrggbb");
       slide.card = colour;
     } else {
       if (!image || image->empty())
-        slide_reader.fail("image", "is required (or \"color\" for a title card)");
+        slide_reader.fail("image", "is required (or \"color\" for a title card, \"video\" for a clip)");
       slide.image = resolve_path(*image, base);
     }
     read_slide_fields(slide_reader, defaults, &slide);
+    if (slide.clip) apply_clip_defaults((*slides)[i], &slide);
     if (const json* caption = slide_reader.raw("caption")) {
       slide.caption = read_caption(*caption, slide_reader.path_of("caption"), default_caption,
                                    TextRequired::k_yes);
-      check_caption_times(*slide.caption, slide.duration, slide_reader.path_of("caption"));
+      if (!slide.clip || !slide.clip->duration_from_clip)
+        check_caption_times(*slide.caption, slide.duration, slide_reader.path_of("caption"));
     }
     slide_reader.finish();
     timeline.slides.push_back(std::move(slide));
@@ -273,6 +348,21 @@ Timeline read_timeline(const json& root, const std::string& path) {
 }
 
 }  // namespace
+
+Expected<void> check_slide_times(const Timeline& timeline) {
+  const std::string name = fs::path(timeline.project_path).filename().string();
+  try {
+    for (size_t i = 0; i < timeline.slides.size(); ++i) {
+      const Slide& slide = timeline.slides[i];
+      if (slide.caption)
+        check_caption_times(*slide.caption, slide.duration, "slides[" + std::to_string(i) + "].caption");
+    }
+    check_transitions_fit(timeline.slides);
+  } catch (const FieldError& e) {
+    return Error{name + ": " + e.path() + ": " + e.what()};
+  }
+  return {};
+}
 
 Expected<Timeline> parse_timeline(const std::string& text, const std::string& path) {
   std::string name = fs::path(path).filename().string();
@@ -325,8 +415,18 @@ std::string timeline_to_json(const Timeline& timeline) {
                   {"motion", motion},
                   {"transition",
                    {{"type", to_string(s.transition.type)}, {"duration", s.transition.duration}}}};
-    if (s.card) slide["color"] = to_string(*s.card);
-    else slide["image"] = s.image;
+    if (s.card) {
+      slide["color"] = to_string(*s.card);
+    } else if (s.clip) {
+      slide["video"] = s.clip->file;
+      slide["in"] = s.clip->in;
+      if (s.clip->out) slide["out"] = *s.clip->out;
+      slide["speed"] = s.clip->speed;
+      slide["volume"] = s.clip->volume;
+      if (s.clip->duration_from_clip) slide.erase("duration");
+    } else {
+      slide["image"] = s.image;
+    }
     if (s.caption) slide["caption"] = caption_to_json(*s.caption);
     slides.push_back(slide);
   }
@@ -338,7 +438,11 @@ std::string timeline_to_json(const Timeline& timeline) {
                      {"volume", a.volume},
                      {"fade_in", a.fade_in},
                      {"fade_out", a.fade_out},
-                     {"loop", a.loop}});
+                     {"loop", a.loop},
+                     {"duck", a.duck ? json{{"gain_db", a.duck->gain_db},
+                                            {"attack", a.duck->attack},
+                                            {"release", a.duck->release}}
+                                     : json(false)}});
   root["audio"] = audio;
   return root.dump(2) + "\n";
 }

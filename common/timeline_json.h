@@ -22,6 +22,12 @@ Expected<Timeline> load_timeline(const std::string& path);
 /// resolving relative paths).
 Expected<Timeline> parse_timeline(const std::string& text, const std::string& path);
 
+/// The checks of slide times that need every duration: captions inside
+/// their slides, transitions inside the slides they join. parse_timeline()
+/// makes them for every slide whose duration it knows; project_check makes
+/// them again once clips are probed.
+Expected<void> check_slide_times(const Timeline& timeline);
+
 /// Serialises a timeline back to version-1 JSON with every field explicit.
 std::string timeline_to_json(const Timeline& timeline);
 

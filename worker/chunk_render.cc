@@ -28,7 +28,8 @@ Expected<ChunkStats> render_chunk(const ChunkJob& job, const ProgressFn& progres
   ChunkStats stats;
   // The first photo starts decoding before the encoder is set up, so the
   // two overlap.
-  SlideImages images(job.slides, job.output, job.chunk_index);
+  // A clip decoder takes half the worker's threads: libx264 keeps the rest busy.
+  SlideImages images(job.slides, job.output, job.chunk_index, std::max(1, job.threads / 2));
   FrameRenderer renderer(job.slides, job.output, &images);
   if (job.frame_count > 0) renderer.prefetch_for(job.first_frame);
 

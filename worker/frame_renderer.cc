@@ -32,7 +32,7 @@ const CaptionLayer* FrameRenderer::caption_at(int position, double t, float* opa
 
 FrameRenderer::Window FrameRenderer::window_of(int position, double t) {
   const JobSlide& slide = m_slides[position];
-  const PreparedSlide& prepared = m_images->get(position);
+  const PreparedSlide& prepared = slide.clip ? m_images->clip_at(position, t) : m_images->get(position);
   const double p = ease(slide.motion.easing, slide_progress(slide.span, t));
   const ViewPoint view = interpolate_view(slide.motion, p);
   const chunkreel::Window w = view_window(slide.image_width, slide.image_height, slide.fit, view,
@@ -54,11 +54,14 @@ void FrameRenderer::prefetch_for(int64_t index) {
 
 void FrameRenderer::load_ahead(int64_t index) {
   const FrameContent content = content_at(m_spans, frame_time(index, m_output.fps));
-  if (content.in_transition) m_images->get(content.span - 1);
-  m_images->get(content.span);
   // One load at a time: two at once would hold both photos' decode
-  // buffers together.
-  if (content.span + 1 < static_cast<int>(m_slides.size())) m_images->get(content.span + 1);
+  // buffers together. Clips decode as they play.
+  auto load = [&](int position) {
+    if (position < static_cast<int>(m_slides.size()) && !m_slides[position].clip) m_images->get(position);
+  };
+  if (content.in_transition) load(content.span - 1);
+  load(content.span);
+  load(content.span + 1);
 }
 
 void FrameRenderer::render(int64_t index, AVFrame* frame) {

@@ -120,8 +120,15 @@ void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* 
                               output.width, output.height, width, height);
 }
 
-SlideImages::SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output, int chunk)
-    : m_slides(slides), m_output(output), m_chunk(chunk), m_pending(slides.size()), m_ready(slides.size()) {
+SlideImages::SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output, int chunk,
+                         int clip_threads)
+    : m_slides(slides),
+      m_output(output),
+      m_chunk(chunk),
+      m_pending(slides.size()),
+      m_ready(slides.size()),
+      m_clips(slides.size()),
+      m_clip_threads(clip_threads) {
   for (const JobSlide& slide : slides)
     m_read_shared.push_back(!slide.shared_picture.empty() && ::access(slide.shared_picture.c_str(), F_OK) == 0);
 }
@@ -141,6 +148,7 @@ void SlideImages::prefetch(int position) {
   if (position < 0 || position >= static_cast<int>(m_slides.size())) return;
   if (m_ready[position] || m_pending[position].valid()) return;
   const JobSlide& slide = m_slides[position];
+  if (slide.clip) return;
   std::promise<std::shared_ptr<PreparedSlide>> promise;
   m_pending[position] = promise.get_future();
   const bool read_shared = m_read_shared[position];
@@ -180,8 +188,41 @@ const PreparedSlide& SlideImages::get(int position) {
   return *m_ready[position];
 }
 
+const PreparedSlide& SlideImages::clip_at(int position, double t) {
+  const JobSlide& slide = m_slides[position];
+  std::unique_ptr<ClipSlide>& clip = m_clips[position];
+  ThreadCpuMeter meter(&m_clip_cpu);
+  if (!clip) {
+    clip = std::make_unique<ClipSlide>();
+    int width = 0, height = 0;
+    prefiltered_size(slide, m_output, &width, &height);
+    clip->frames = std::make_unique<ClipFrames>(*slide.clip, width, height, m_clip_threads);
+    clip->prepared.scale_x = static_cast<double>(width) / slide.image_width;
+    clip->prepared.scale_y = static_cast<double>(height) / slide.image_height;
+  }
+  // The clip time this show time shows (the slide plays from its start,
+  // through its incoming transition).
+  const double c = slide.clip->in + (t - slide.span.start) * slide.clip->speed;
+  if (clip->frames->picture_at(c, &clip->prepared.picture) && slide.fit == Fit::k_contain_blur)
+    clip->prepared.backdrop = make_blur_backdrop(clip->prepared.picture, m_output.width, m_output.height);
+  return clip->prepared;
+}
+
+int64_t SlideImages::clip_frames_decoded() const {
+  int64_t frames = m_clip_frames_done;
+  for (const auto& clip : m_clips)
+    if (clip) frames += clip->frames->frames_decoded();
+  return frames;
+}
+
 void SlideImages::release_before(int position) {
-  for (int i = 0; i < position && i < static_cast<int>(m_ready.size()); ++i) m_ready[i].reset();
+  for (int i = 0; i < position && i < static_cast<int>(m_ready.size()); ++i) {
+    m_ready[i].reset();
+    if (m_clips[i]) {
+      m_clip_frames_done += m_clips[i]->frames->frames_decoded();
+      m_clips[i].reset();
+    }
+  }
 }
 
 }  // namespace chunkreel

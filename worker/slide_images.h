@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common/chunk_job.h"
+#include "worker/clip_frames.h"
 #include "worker/picture.h"
 #include "worker/thread_cpu.h"
 
@@ -49,12 +50,20 @@ void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* 
 class SlideImages {
  public:
   /// `chunk`: the chunk's index, which names its temporary files.
-  SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output, int chunk);
+  /// `clip_threads`: a clip decoder's share of the worker's threads.
+  SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output, int chunk,
+              int clip_threads = 1);
   ~SlideImages();
 
-  /// The picture of slides[position]; throws Fatal if it cannot be decoded.
+  /// The picture of slides[position], a photo or a card; throws Fatal if it
+  /// cannot be decoded.
   const PreparedSlide& get(int position);
-  /// Starts decoding slides[position] on a prefetch thread, if not already.
+  /// The picture clip slide slides[position] shows at show time `t`;
+  /// throws Fatal if it cannot be decoded. Times must come in order, as
+  /// a chunk's frames do (an earlier time costs a seek).
+  const PreparedSlide& clip_at(int position, double t);
+  /// Starts decoding slides[position] on a prefetch thread, if not already
+  /// (a clip decodes as it plays, on the renderer's thread).
   void prefetch(int position);
   /// Drops pictures of slides before `position`.
   void release_before(int position);
@@ -66,6 +75,10 @@ class SlideImages {
   /// Photos decoded so far, and pictures read from a neighbour's file instead.
   int photos_loaded() const { return m_loaded; }
   int pictures_shared() const { return m_shared; }
+  /// CPU seconds spent on clips (demuxing, decoding, deinterlacing, tone
+  /// mapping, scaling, conversion), and the clip frames decoded.
+  double clip_cpu_seconds() const { return m_clip_cpu.seconds(); }
+  int64_t clip_frames_decoded() const;
 
  private:
   void share(const JobSlide& slide, const PreparedSlide& prepared);
@@ -77,6 +90,14 @@ class SlideImages {
   std::vector<std::shared_ptr<PreparedSlide>> m_ready;
   std::vector<std::thread> m_threads;  ///< one per prefetch; joined on destruction
   std::vector<bool> m_read_shared;     ///< per slide: its shared picture was written at the start
+  struct ClipSlide {
+    std::unique_ptr<ClipFrames> frames;
+    PreparedSlide prepared;
+  };
+  std::vector<std::unique_ptr<ClipSlide>> m_clips;  ///< per slide, while it plays
+  const int m_clip_threads;
+  CpuTotal m_clip_cpu;
+  int64_t m_clip_frames_done = 0;  ///< decoded by clips already released
   CpuTotal m_decode_cpu;
   std::atomic<int> m_loaded{0};
   std::atomic<int> m_shared{0};

@@ -6,12 +6,14 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "common/atomic_file.h"
 #include "common/fd_avio.h"
 #include "common/av_ptr.h"
 #include "orchestrator/audio/audio_source.h"
+#include "orchestrator/audio/clip_voice.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -34,6 +36,45 @@ struct TrackState {
   bool finished = false;
 };
 
+// A clip's sound being played.
+struct VoiceState {
+  const ClipVoice* voice = nullptr;
+  std::unique_ptr<ClipVoiceReader> reader;
+  int64_t start = 0, end = 0, slide_end = 0;  ///< timeline samples
+  int64_t fade_in = 0, fade_out = 0;
+  bool finished = false;
+};
+
+// The voice's weight at a timeline sample: its transitions' linear weights
+// (those of a crossfade's pictures) times its volume.
+double gain_at(const VoiceState& s, int64_t timeline_sample) {
+  double gain = s.voice->volume;
+  const int64_t since_start = timeline_sample - s.start;
+  if (s.fade_in > 0 && since_start < s.fade_in) gain *= double(since_start) / s.fade_in;
+  const int64_t until_end = s.slide_end - timeline_sample;
+  if (s.fade_out > 0 && until_end < s.fade_out) gain *= std::max(0.0, double(until_end) / s.fade_out);
+  return gain;
+}
+
+Expected<void> mix_voice(VoiceState& s, int64_t block_start, int frames, float* mix, std::vector<float>& scratch) {
+  const int offset = static_cast<int>(std::max<int64_t>(0, s.start - block_start));
+  const int want = static_cast<int>(std::min<int64_t>(frames, s.end - block_start)) - offset;
+  if (want <= 0) {
+    s.finished = block_start + frames >= s.end;
+    return {};
+  }
+  scratch.resize(static_cast<size_t>(want) * 2);
+  auto got = s.reader->read(scratch.data(), want);
+  if (!got) return Error{s.voice->file + ": its sound: " + got.error().message};
+  for (int i = 0; i < got.value(); ++i) {
+    const double g = gain_at(s, block_start + offset + i);
+    mix[2 * (offset + i)] += static_cast<float>(g * scratch[2 * i]);
+    mix[2 * (offset + i) + 1] += static_cast<float>(g * scratch[2 * i + 1]);
+  }
+  if (got.value() < want || block_start + frames >= s.end) s.finished = true;
+  return {};
+}
+
 double gain_at(const TrackState& s, int64_t timeline_sample) {
   double gain = s.track->volume;
   const int64_t since_start = timeline_sample - s.start;
@@ -43,9 +84,10 @@ double gain_at(const TrackState& s, int64_t timeline_sample) {
   return gain;
 }
 
-// Adds up to `frames` samples of the track into `mix`, reopening it to loop.
+// Adds up to `frames` samples of the track into `mix`, reopening it to loop;
+// `duck` gives the ducking gain of each sample of the block.
 Expected<void> mix_track(TrackState& s, int64_t block_start, int frames, float* mix,
-                         std::vector<float>& scratch) {
+                         std::vector<float>& scratch, const float* duck) {
   int offset = 0;
   if (block_start < s.start) offset = static_cast<int>(s.start - block_start);
   while (offset < frames && !s.finished) {
@@ -54,7 +96,7 @@ Expected<void> mix_track(TrackState& s, int64_t block_start, int frames, float* 
     auto got = s.source->read(scratch.data(), want);
     if (!got) return got.error();
     for (int i = 0; i < got.value(); ++i) {
-      const double g = gain_at(s, block_start + offset + i);
+      const double g = gain_at(s, block_start + offset + i) * duck[offset + i];
       mix[2 * (offset + i)] += static_cast<float>(g * scratch[2 * i]);
       mix[2 * (offset + i) + 1] += static_cast<float>(g * scratch[2 * i + 1]);
     }
@@ -167,10 +209,31 @@ class AacWriter {
   int64_t m_next_pts = 0;
 };
 
+// The ducking gain of each sample of a block for `ducking`, from the voices
+// near it (1 everywhere when none is).
+void duck_block(const std::vector<ClipVoice>& voices, const std::optional<Ducking>& ducking, int64_t block_start,
+                int frames, std::vector<float>* gains) {
+  gains->assign(static_cast<size_t>(frames), 1.0f);
+  if (!ducking) return;
+  const double first = double(block_start) / k_audio_rate;
+  const double last = double(block_start + frames) / k_audio_rate;
+  std::vector<ClipVoice> near;
+  for (const ClipVoice& v : voices)
+    if (v.volume > 0 && v.start - ducking->attack <= last && v.end + ducking->release >= first) near.push_back(v);
+  if (near.empty()) return;
+  for (int i = 0; i < frames; ++i)
+    (*gains)[i] = static_cast<float>(duck_gain(near, ducking->gain_db, ducking->attack, ducking->release,
+                                               double(block_start + i) / k_audio_rate));
+}
+
 }  // namespace
 
-Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, double duration_s,
-                                           const std::string& path,
+bool has_sound(const Timeline& timeline, const std::vector<ClipVoice>& voices) {
+  return !timeline.audio.empty() || !voices.empty();
+}
+
+Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, const std::vector<ClipVoice>& voices,
+                                           double duration_s, const std::string& path,
                                            const std::atomic<bool>& cancel) {
   const auto started = std::chrono::steady_clock::now();
   const int64_t total = std::llround(duration_s * k_audio_rate);
@@ -190,6 +253,18 @@ Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, double dura
     tracks.push_back(std::move(s));
   }
 
+  std::vector<VoiceState> voice_states;
+  for (const ClipVoice& voice : voices) {
+    VoiceState v;
+    v.voice = &voice;
+    v.start = std::llround(voice.start * k_audio_rate);
+    v.end = std::min<int64_t>(total, std::llround(voice.end * k_audio_rate));
+    v.slide_end = std::llround(voice.slide_end * k_audio_rate);
+    v.fade_in = std::llround(voice.fade_in * k_audio_rate);
+    v.fade_out = std::llround(voice.fade_out * k_audio_rate);
+    voice_states.push_back(std::move(v));
+  }
+
   // The audio lives in the work folder, under its recorded temporary name.
   auto file = AtomicFile::create(path, own_temporary_path(path));
   if (!file) return file.error();
@@ -197,15 +272,29 @@ Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, double dura
   Expected<void> opened = writer.open(file.value().fd(), file.value().temporary_path(), timeline.output.audio_bitrate);
   if (!opened) return opened.error();
   std::vector<float> mix(2 * k_block);
-  std::vector<float> scratch;
+  std::vector<float> scratch, duck;
   for (int64_t at = 0; at < total; at += k_block) {
     if (cancel.load()) return Error{"audio encoding was interrupted"};
     const int frames = static_cast<int>(std::min<int64_t>(k_block, total - at));
     std::fill(mix.begin(), mix.end(), 0.0f);
     for (TrackState& s : tracks) {
       if (s.finished || at + frames <= s.start) continue;
-      Expected<void> mixed = mix_track(s, at, frames, mix.data(), scratch);
+      duck_block(voices, s.track->duck, at, frames, &duck);
+      Expected<void> mixed = mix_track(s, at, frames, mix.data(), scratch, duck.data());
       if (!mixed) return mixed.error();
+    }
+    // A clip's decoder opens when its sound starts and closes when it ends,
+    // so only the clips playing hold one.
+    for (VoiceState& v : voice_states) {
+      if (v.finished || at + frames <= v.start) continue;
+      if (!v.reader) {
+        auto reader = ClipVoiceReader::open(*v.voice);
+        if (!reader) return Error{v.voice->file + ": its sound: " + reader.error().message};
+        v.reader = std::move(reader.value());
+      }
+      Expected<void> mixed = mix_voice(v, at, frames, mix.data(), scratch);
+      if (!mixed) return mixed.error();
+      if (v.finished) v.reader.reset();
     }
     Expected<void> written = writer.write(mix.data(), frames);
     if (!written) return written.error();

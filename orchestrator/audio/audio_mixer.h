@@ -5,7 +5,8 @@
 //
 // Each track is placed at its start, looped if asked, faded in from its
 // start and out towards its end (the end of the show for looping tracks),
-// scaled by its volume, and mixed. The mix is cut at the video's length, so
+// scaled by its volume, ducked under the clips' sound, and mixed with the
+// clips' sound (clip_voice.h). The mix is cut at the video's length, so
 // audio and video end together to within one AAC frame. Works in 1024-sample
 // blocks, so memory does not grow with the show's length.
 
@@ -15,6 +16,7 @@
 
 #include "common/error.h"
 #include "common/timeline.h"
+#include "orchestrator/audio/clip_voice.h"
 
 namespace chunkreel {
 
@@ -24,11 +26,14 @@ struct AudioResult {
   double wall_s = 0;
 };
 
-/// Mixes `timeline.audio` over `duration_s` seconds and writes AAC in an
-/// MP4 container to `path` (via a temporary name). Gives up with an error
-/// soon after `cancel` becomes true.
-Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, double duration_s,
-                                           const std::string& path,
+/// True when the show has anything to hear: a track or a clip's sound.
+bool has_sound(const Timeline& timeline, const std::vector<ClipVoice>& voices);
+
+/// Mixes `timeline.audio` and `voices` over `duration_s` seconds and writes
+/// AAC in an MP4 container to `path` (via a temporary name). Gives up with
+/// an error soon after `cancel` becomes true.
+Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, const std::vector<ClipVoice>& voices,
+                                           double duration_s, const std::string& path,
                                            const std::atomic<bool>& cancel);
 
 }  // namespace chunkreel

@@ -13,9 +13,10 @@ namespace chunkreel {
 
 class AudioTask {
  public:
-  /// Starts encoding `timeline`'s tracks into `path`; does nothing when the
-  /// show has no audio. `timeline` must outlive the task.
-  AudioTask(const Timeline& timeline, double duration_s, std::string path);
+  /// Starts encoding `timeline`'s tracks and the clips' `voices` into
+  /// `path`; does nothing when the show has nothing to hear. `timeline`
+  /// must outlive the task.
+  AudioTask(const Timeline& timeline, std::vector<ClipVoice> voices, double duration_s, std::string path);
   ~AudioTask();
   AudioTask(const AudioTask&) = delete;
   AudioTask& operator=(const AudioTask&) = delete;
@@ -29,6 +30,7 @@ class AudioTask {
 
  private:
   std::string m_path;
+  std::vector<ClipVoice> m_voices;
   std::atomic<bool> m_cancel{false};
   Expected<AudioResult> m_result{AudioResult{}};
   std::atomic<bool> m_done{false};

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "orchestrator/plan/chunk_jobs.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -48,8 +49,22 @@ ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const Ch
     js.motion = slide.motion;
     js.out_transition = slide.transition.type;
     js.card = slide.card;
+    if (const ClipInfo* info = clip_of(project, i)) {
+      JobClip clip;
+      clip.file = slide.clip->file;
+      clip.in = slide.clip->in;
+      clip.out = slide.clip->out ? std::min(*slide.clip->out, info->duration) : info->duration;
+      clip.speed = slide.clip->speed;
+      clip.start = info->start;
+      clip.quarter_turns = info->quarter_turns;
+      clip.interlaced = info->interlaced;
+      clip.transfer = info->transfer;
+      clip.matrix = info->matrix;
+      clip.full_range = info->full_range;
+      js.clip = clip;
+    }
     if (static_cast<size_t>(i) < project.captions.size()) js.caption = project.captions[i];
-    if (!js.card && shown_elsewhere(plan, chunk, i))
+    if (!js.card && !js.clip && shown_elsewhere(plan, chunk, i))
       js.shared_picture =
           (std::filesystem::path(work_dir) / shared_picture_name(i, picture_content_key(js, job.output))).string();
     job.slides.push_back(js);

@@ -9,15 +9,72 @@
 
 #include "common/auto_motion.h"
 #include "common/colour_profile.h"
+#include "common/timeline_json.h"
 #include "orchestrator/audio/audio_source.h"
 #include "orchestrator/text/caption_layout.h"
 
 namespace chunkreel {
+namespace {
+
+// Probes a video slide's clip (once per file), checks its times against the
+// clip, resolves its duration and auto motion, and records the clip in
+// `project`. Returns the slide's picture size for the planner.
+Expected<ImageInfo> check_clip(Slide& slide, size_t i, const std::string& name, const CheckOptions& options,
+                               std::unordered_map<std::string, ClipInfo>* probed, Project* project) {
+  Clip& clip = *slide.clip;
+  auto field = [&](const char* key) { return fmt::format("{}: slides[{}].{}", name, i, key); };
+  auto found = probed->find(clip.file);
+  if (found == probed->end()) {
+    Expected<ClipInfo> info = probe_clip(clip.file);
+    if (!info) return Error{field("video") + ": " + info.error().message};
+    const ClipInfo& c = info.value();
+    const int64_t pixels = int64_t{c.coded_width} * c.coded_height;
+    if (pixels > options.max_pixels)
+      return Error{fmt::format("{}: {}: its {}x{} frames are {:.0f} megapixels, over the limit of {:.0f} "
+                               "(raise it with --max-megapixels)",
+                               field("video"), clip.file, c.coded_width, c.coded_height, pixels / 1e6,
+                               options.max_pixels / 1e6)};
+    if (c.transfer != ClipTransfer::k_sdr)
+      project->warnings.push_back(fmt::format("{}: HDR video ({}); it is tone-mapped to SDR BT.709", clip.file,
+                                              c.transfer == ClipTransfer::k_hlg ? "HLG" : "PQ"));
+    found = probed->emplace(clip.file, c).first;
+  }
+  const ClipInfo& info = found->second;
+  // One frame's leeway: containers round a stream's duration.
+  const double slack = info.frame_rate > 0 ? 1.0 / info.frame_rate : 0.05;
+  if (clip.in >= info.duration)
+    return Error{fmt::format("{}: is {:g} s, at or after the end of {} ({:.3f} s long)", field("in"), clip.in,
+                             clip.file, info.duration)};
+  if (clip.out && *clip.out > info.duration + slack)
+    return Error{fmt::format("{}: is {:g} s, after the end of {} ({:.3f} s long)", field("out"), *clip.out,
+                             clip.file, info.duration)};
+  if (clip.duration_from_clip) {
+    slide.duration = (info.duration - clip.in) / clip.speed;
+    clip.duration_from_clip = false;
+  }
+  if (info.has_audio && clip.volume > 0) {
+    Expected<void> audio = check_audio_file(clip.file);
+    if (!audio)
+      return Error{fmt::format("{}: its sound: {} (\"volume\": 0 leaves it out)", field("video"),
+                               audio.error().message)};
+  }
+  if (slide.auto_motion)
+    slide.motion = auto_motion(static_cast<int>(i), clip.file, info.display_width, info.display_height);
+  project->clips.push_back(info);
+  ImageInfo picture;
+  picture.stored_width = info.display_width;
+  picture.stored_height = info.display_height;
+  picture.decoded_bytes_per_pixel = 0;
+  return picture;
+}
+
+}  // namespace
 
 Expected<Project> check_project(Timeline timeline, const CheckOptions& options) {
   const std::string name = std::filesystem::path(timeline.project_path).filename().string();
   Project project;
   std::unordered_map<std::string, ImageInfo> probed;
+  std::unordered_map<std::string, ClipInfo> clips;
   project.images.reserve(timeline.slides.size());
   std::unique_ptr<FontMatcher> fonts;  // fontconfig loads only for shows with captions
   for (size_t i = 0; i < timeline.slides.size(); ++i) {
@@ -36,6 +93,13 @@ Expected<Project> check_project(Timeline timeline, const CheckOptions& options) 
     } else {
       project.captions.emplace_back();
     }
+    if (slide.clip) {
+      Expected<ImageInfo> clip = check_clip(slide, i, name, options, &clips, &project);
+      if (!clip) return clip.error();
+      project.images.push_back(clip.value());
+      continue;
+    }
+    project.clips.emplace_back();
     if (slide.card) {
       // A card fills the frame exactly and does not move.
       ImageInfo card;
@@ -81,6 +145,9 @@ Expected<Project> check_project(Timeline timeline, const CheckOptions& options) 
     if (!audio) return Error{fmt::format("{}: audio[{}].file: {}", name, i, audio.error().message)};
   }
 
+  // Clips without a duration have one now.
+  Expected<void> times = check_slide_times(timeline);
+  if (!times) return times.error();
   project.timing = compute_timing(timeline.slides, timeline.output.fps);
   if (project.timing.frames < 1)
     return Error{fmt::format("{}: slides: the show lasts {:.3f} s, shorter than one frame", name,

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clip_probe.h"
 #include "common/error.h"
 #include "common/image_probe.h"
 #include "common/show_timing.h"
@@ -28,7 +29,12 @@ struct CheckOptions {
 struct Project {
   Timeline timeline;
   ShowTiming timing;
-  std::vector<ImageInfo> images;  ///< one per slide (a title card's is the frame's size)
+  /// One per slide: a photo's probe; a title card's is the frame's size, a
+  /// clip's its display size (with nothing to decode: see `clips`).
+  std::vector<ImageInfo> images;
+  /// One per slide (or empty, for a project with no clips built by hand):
+  /// a clip's probe, none for a photo or a card.
+  std::vector<std::optional<ClipInfo>> clips;
   /// One per slide (or empty, for a project with no captions built by
   /// hand): its caption laid out for the output frame.
   std::vector<std::optional<LaidOutCaption>> captions;
@@ -36,6 +42,11 @@ struct Project {
   /// that cannot be used (the photo is shown as sRGB).
   std::vector<std::string> warnings;
 };
+
+/// Slide `slide`'s clip, or null when it shows no clip.
+inline const ClipInfo* clip_of(const Project& project, size_t slide) {
+  return slide < project.clips.size() && project.clips[slide] ? &*project.clips[slide] : nullptr;
+}
 
 Expected<Project> check_project(Timeline timeline, const CheckOptions& options);
 

@@ -46,6 +46,63 @@ ImageInfo image_from_json(const json& value) {
   return image;
 }
 
+constexpr ClipTransfer k_transfers[] = {ClipTransfer::k_sdr, ClipTransfer::k_hlg, ClipTransfer::k_pq};
+
+json clip_to_json(const ClipInfo& c) {
+  return {{"codec", c.codec},
+          {"pixel_format", c.pixel_format},
+          {"bit_depth", c.bit_depth},
+          {"coded_width", c.coded_width},
+          {"coded_height", c.coded_height},
+          {"sar", {c.sar_num, c.sar_den}},
+          {"quarter_turns", c.quarter_turns},
+          {"display_width", c.display_width},
+          {"display_height", c.display_height},
+          {"start", c.start},
+          {"duration", c.duration},
+          {"frame_rate", c.frame_rate},
+          {"keyframe_interval", c.keyframe_interval},
+          {"interlaced", c.interlaced},
+          {"transfer", to_string(c.transfer)},
+          {"matrix", c.matrix},
+          {"full_range", c.full_range},
+          {"has_audio", c.has_audio},
+          {"audio_offset", c.audio_offset},
+          {"file_bytes", c.file_bytes},
+          {"bit_rate", c.bit_rate},
+          {"date_taken", c.date_taken}};
+}
+
+ClipInfo clip_from_json(const json& v) {
+  ClipInfo c;
+  c.codec = v.at("codec").get<std::string>();
+  c.pixel_format = v.at("pixel_format").get<std::string>();
+  c.bit_depth = v.at("bit_depth").get<int>();
+  c.coded_width = v.at("coded_width").get<int>();
+  c.coded_height = v.at("coded_height").get<int>();
+  c.sar_num = v.at("sar").at(0).get<int>();
+  c.sar_den = v.at("sar").at(1).get<int>();
+  c.quarter_turns = v.at("quarter_turns").get<int>();
+  c.display_width = v.at("display_width").get<int>();
+  c.display_height = v.at("display_height").get<int>();
+  c.start = v.at("start").get<double>();
+  c.duration = v.at("duration").get<double>();
+  c.frame_rate = v.at("frame_rate").get<double>();
+  c.keyframe_interval = v.at("keyframe_interval").get<double>();
+  c.interlaced = v.at("interlaced").get<bool>();
+  const std::string transfer = v.at("transfer").get<std::string>();
+  for (ClipTransfer t : k_transfers)
+    if (transfer == to_string(t)) c.transfer = t;
+  c.matrix = v.at("matrix").get<std::string>();
+  c.full_range = v.at("full_range").get<bool>();
+  c.has_audio = v.at("has_audio").get<bool>();
+  c.audio_offset = v.at("audio_offset").get<double>();
+  c.file_bytes = v.at("file_bytes").get<int64_t>();
+  c.bit_rate = v.at("bit_rate").get<int64_t>();
+  c.date_taken = v.at("date_taken").get<std::string>();
+  return c;
+}
+
 }  // namespace
 
 json project_to_json(const Project& project) {
@@ -55,6 +112,8 @@ json project_to_json(const Project& project) {
   for (Slide& slide : explicit_motion.slides) slide.auto_motion = false;
   json images = json::array();
   for (const ImageInfo& image : project.images) images.push_back(image_to_json(image));
+  json clips = json::array();
+  for (const auto& clip : project.clips) clips.push_back(clip ? clip_to_json(*clip) : json(nullptr));
   json captions = json::array();
   for (const auto& caption : project.captions)
     captions.push_back(caption ? laid_out_caption_to_json(*caption) : json(nullptr));
@@ -67,6 +126,7 @@ json project_to_json(const Project& project) {
            }()},
           {"left_out", project.timeline.left_out},
           {"images", images},
+          {"clips", clips},
           {"captions", captions},
           {"warnings", project.warnings}};
 }
@@ -83,6 +143,10 @@ Expected<Project> project_from_json(const json& value) {
       project.timeline.slides[i].auto_motion = automatic[i];
     project.timeline.left_out = value.at("left_out").get<std::vector<std::string>>();
     for (const json& image : value.at("images")) project.images.push_back(image_from_json(image));
+    for (const json& clip : value.at("clips")) {
+      if (clip.is_null()) project.clips.emplace_back();
+      else project.clips.push_back(clip_from_json(clip));
+    }
     for (const json& caption : value.at("captions")) {
       if (caption.is_null()) {
         project.captions.emplace_back();

@@ -28,8 +28,10 @@ Expected<Project> load_project(const ProjectSource& source) {
 
 std::string project_key(const Project& project) {
   std::vector<std::string> media;
-  for (const Slide& slide : project.timeline.slides)
+  for (const Slide& slide : project.timeline.slides) {
     if (!slide.image.empty()) media.push_back(slide.image);
+    else if (slide.clip) media.push_back(slide.clip->file);
+  }
   for (const AudioTrack& track : project.timeline.audio) media.push_back(track.file);
   return timeline_content_key(timeline_to_json(project.timeline), media);
 }

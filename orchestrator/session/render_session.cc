@@ -19,6 +19,7 @@
 #include "common/units.h"
 #include "common/utf8.h"
 #include "orchestrator/audio/audio_task.h"
+#include "orchestrator/project/clip_voices.h"
 #include "orchestrator/join/join.h"
 #include "orchestrator/plan/chunk_jobs.h"
 #include "orchestrator/plan/memory_estimate.h"
@@ -310,7 +311,7 @@ void RenderSession::render() {
   const RenderConfig& config = m_config;
   const int64_t frames = m_project.timing.frames;
   // 3. Render, with the soundtrack encoded alongside.
-  m_audio = std::make_unique<AudioTask>(m_project.timeline,
+  m_audio = std::make_unique<AudioTask>(m_project.timeline, clip_voices(m_project),
                                         frame_time(frames, m_project.timeline.output.fps), m_audio_path);
   std::unique_ptr<CommandRunner> runner = make_runner();
   ProgressDisplay display(&m_printer, config.quiet, frames, static_cast<int>(m_plan.chunks.size()),

@@ -52,7 +52,7 @@ std::vector<float> mixed(const test::TempDir& dir, const AudioTrack& track, doub
   Timeline timeline;
   timeline.audio.push_back(track);
   std::atomic<bool> cancel{false};
-  REQUIRE(mix_and_encode_audio(timeline, seconds, dir / "mix.m4a", cancel).ok());
+  REQUIRE(mix_and_encode_audio(timeline, {}, seconds, dir / "mix.m4a", cancel).ok());
   return decode_left(dir / "mix.m4a", dir / "mix.f32");
 }
 
