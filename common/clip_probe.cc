@@ -61,9 +61,10 @@ std::string date_of(const AVDictionary* metadata) {
 }
 
 // Decodes frames until one comes out: proves a decoder handles this
-// stream's profile and bit depth.
+// stream's profile and bit depth. `*interlaced`: the frame says it is
+// (some containers record every stream as progressive).
 Expected<void> decode_first_frame(AVFormatContext* input, int stream_index, const AVCodec* codec,
-                                  const std::string& path) {
+                                  const std::string& path, bool* interlaced) {
   CodecContextPtr decoder(avcodec_alloc_context3(codec));
   avcodec_parameters_to_context(decoder.get(), input->streams[stream_index]->codecpar);
   decoder->thread_count = 1;
@@ -76,7 +77,10 @@ Expected<void> decode_first_frame(AVFormatContext* input, int stream_index, cons
   // decodes is refused rather than read to its end.
   for (int packets = 0; packets < 2000;) {
     rc = avcodec_receive_frame(decoder.get(), frame.get());
-    if (rc == 0) return {};
+    if (rc == 0) {
+      *interlaced = frame->interlaced_frame != 0;
+      return {};
+    }
     if (rc == AVERROR_EOF) break;
     if (rc != AVERROR(EAGAIN)) return Error{path + ": its video cannot be decoded: " + av_error_text(rc)};
     if (input_done) break;
@@ -189,8 +193,10 @@ Expected<ClipInfo> probe_clip(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) info.file_bytes = st.st_size;
 
-  Expected<void> decoded = decode_first_frame(raw, index, codec, path);
+  bool frame_interlaced = false;
+  Expected<void> decoded = decode_first_frame(raw, index, codec, path, &frame_interlaced);
   if (!decoded) return decoded.error();
+  info.interlaced = info.interlaced || frame_interlaced;
   if (info.duration <= 0) return Error{path + ": its video lasts no time"};
   return info;
 }

@@ -134,13 +134,17 @@ Expected<void> ClipFrames::seek(double c) {
   m_seek_at_start = c <= 0;
   const int64_t target =
       m_seek_at_start ? start_ts : start_ts + static_cast<int64_t>(c / av_q2d(m_time_base));
-  int rc = av_seek_frame(m_input.get(), m_stream, target, AVSEEK_FLAG_BACKWARD);
-  // A stream that cannot seek (or not that far back) starts from its top.
-  if (rc < 0 && !m_seek_at_start) {
+  int rc = m_seek_at_start ? -1 : av_seek_frame(m_input.get(), m_stream, target, AVSEEK_FLAG_BACKWARD);
+  // The start, and a stream that cannot seek (or not that far back), is
+  // read from the top. MPEG transport and program streams (camcorders'
+  // MTS, DVDs) have no index, and a search by timestamp can land past
+  // their first keyframe: they go back to their first byte.
+  if (rc < 0) {
     m_seek_at_start = true;
-    rc = av_seek_frame(m_input.get(), m_stream, start_ts, AVSEEK_FLAG_BACKWARD);
+    if (m_input->iformat->flags & AVFMT_TS_DISCONT) rc = av_seek_frame(m_input.get(), -1, 0, AVSEEK_FLAG_BYTE);
+    if (rc < 0) rc = av_seek_frame(m_input.get(), m_stream, start_ts, AVSEEK_FLAG_BACKWARD);
+    if (rc < 0) rc = avformat_seek_file(m_input.get(), m_stream, INT64_MIN, start_ts, start_ts, 0);
   }
-  if (rc < 0) rc = avformat_seek_file(m_input.get(), m_stream, INT64_MIN, start_ts, start_ts, 0);
   if (rc < 0) return Error{m_clip.file + ": cannot seek: " + av_error_text(rc)};
   avcodec_flush_buffers(m_decoder.get());
   m_deinterlace.reset();

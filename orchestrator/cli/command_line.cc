@@ -184,6 +184,15 @@ const std::map<std::string, Option>& handlers() {
           p.command.render.project.folder.title = v;
           return std::nullopt;
         }}},
+      {"--max-clip-seconds",
+       ranged(k_max_clip_seconds_range, [](Parsed& p) { return &p.command.render.project.folder.max_clip_seconds; })},
+      {"--live-photos",
+       {true,
+        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
+          if (!parse_live_photos(v, &p.command.render.project.folder.live_photos))
+            return "--live-photos needs photo or video";
+          return std::nullopt;
+        }}},
       {"--fps",
        {true,
         [](Parsed& p, const std::string& v) -> std::optional<std::string> {

@@ -22,6 +22,7 @@ constexpr NumberRange k_stall_timeout_range{"--stall-timeout", 1, 7 * 24 * 3600,
 constexpr NumberRange k_max_megapixels_range{"--max-megapixels", 0.01, 1e5, "megapixels"};
 constexpr NumberRange k_seconds_per_slide_range{"--seconds-per-slide", 0.05, 24 * 3600,
                                                 "seconds"};
+constexpr NumberRange k_max_clip_seconds_range{"--max-clip-seconds", 0.1, 24 * 3600, "seconds"};
 
 /// 1000000 as "1000000" and 0.05 as "0.05", never "1e+06".
 std::string plain_number(double value);

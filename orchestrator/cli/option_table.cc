@@ -165,6 +165,14 @@ const std::vector<OptionSpec>& option_table() {
        {R, P, I}, G::k_folder, "date"},
       {"--title", "", "TEXT", K::k_text, {}, "A title card first, with TEXT on it.", {R, P, I}, G::k_folder,
        "Our summer"},
+      {"--max-clip-seconds", "", "S", K::k_number, {},
+       between(k_max_clip_seconds_range, "A video plays whole up to this many seconds, and its start when longer,") +
+           " Default 30.",
+       {R, P, I}, G::k_folder, "15"},
+      {"--live-photos", "", "HALF", K::k_choice, {"photo", "video"},
+       "A Live Photo (a photo and a video of up to 4 s with the same name): show the photo (the default) or play "
+       "the video.",
+       {R, P, I}, G::k_folder, "video"},
   };
   return table;
 }
@@ -176,7 +184,8 @@ const std::vector<CommandSpec>& command_table() {
        "render a show to an H.264 MP4",
        "Validates the show, plans it into chunks on slide boundaries, renders the chunks in worker processes "
        "(or as a Slurm job array), joins them without re-encoding, and muxes the soundtrack. A folder of photos "
-       "is a show too: its photos in natural name order, each with Ken Burns motion."},
+       "is a show too: its photos and videos in natural name order, each photo with Ken Burns motion, each video "
+       "with its sound."},
       {P, "plan",
        {"PROJECT.json [options] [--json]", "PHOTOS_DIR [folder options] [options] [--json]"},
        "print the plan and why, without rendering",
@@ -185,8 +194,8 @@ const std::vector<CommandSpec>& command_table() {
       {I, "init",
        {"PHOTOS_DIR -o show.json [folder options]"},
        "write a folder's show out as a project file to edit",
-       "Writes the project a folder render would use: every photo, its motion, the transitions, the captions "
-       "and the music, as JSON to edit and render later."},
+       "Writes the project a folder render would use: every photo and video, the motion, the transitions, the "
+       "captions and the music, as JSON to edit and render later."},
       {J, "join",
        {"WORK_DIR [-y] [-q]"},
        "finish a detached farm render",

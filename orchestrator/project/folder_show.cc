@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <optional>
 
+#include "common/clip_probe.h"
 #include "common/image_probe.h"
 #include "common/utf8.h"
 #include "common/timeline_json.h"
@@ -22,6 +24,43 @@ bool is_picture(const fs::path& path) {
   for (const char* known : {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".heic", ".heif", ".hif", ".avif", ".tif", ".tiff"})
     if (ext == known) return true;
   return false;
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+// A probe's message without the path it starts with (the name is given).
+std::string reason_of(const std::string& message, const fs::path& path) {
+  const std::string full = path.string() + ": ";
+  return message.rfind(full, 0) == 0 ? message.substr(full.size()) : message;
+}
+
+// "a.mov, b.mov and 3 more".
+std::string some_names(const std::vector<std::string>& names) {
+  std::string text;
+  const size_t shown = std::min<size_t>(names.size(), 3);
+  for (size_t i = 0; i < shown; ++i) text += (i ? ", " : "") + names[i];
+  if (names.size() > shown) text += " and " + std::to_string(names.size() - shown) + " more";
+  return text;
+}
+
+// Each slide holds its transitions: where a short clip cannot, both are
+// shortened to half of it.
+void fit_transitions(std::vector<Slide>& slides) {
+  for (size_t i = 0; i < slides.size(); ++i) {
+    const double half = slides[i].duration / 2;
+    Transition* into = i > 0 ? &slides[i - 1].transition : nullptr;
+    Transition* out = i + 1 < slides.size() ? &slides[i].transition : nullptr;
+    const double in_d = into ? into->duration : 0, out_d = out ? out->duration : 0;
+    if (in_d + out_d <= slides[i].duration) continue;
+    for (Transition* t : {into, out})
+      if (t) {
+        t->duration = std::min(t->duration, half);
+        if (t->duration <= 0) *t = Transition{TransitionType::k_cut, 0};
+      }
+  }
 }
 
 Caption photo_caption(std::string text) {
@@ -90,10 +129,25 @@ bool parse_folder_captions(const std::string& text, FolderCaptions* out) {
   return false;
 }
 
+const char* to_string(LivePhotos live) { return live == LivePhotos::k_video ? "video" : "photo"; }
+
+bool parse_live_photos(const std::string& text, LivePhotos* out) {
+  for (LivePhotos l : {LivePhotos::k_photo, LivePhotos::k_video})
+    if (text == to_string(l)) {
+      *out = l;
+      return true;
+    }
+  return false;
+}
+
 Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderOptions& options) {
   std::error_code ec;
-  std::vector<std::string> names;
-  std::map<std::string, std::string> dates;  // name -> "YYYY-MM-DD"
+  struct Found {
+    std::string name;
+    std::optional<ClipInfo> clip;  ///< a video's probe; none for a photo
+    std::string date;              ///< "YYYY-MM-DD" or empty
+  };
+  std::vector<Found> found;
   Timeline timeline;
   // Every file is either a slide or left out with its reason; hidden files
   // (".DS_Store", "._IMG_1.JPG") and folders are not part of the show.
@@ -107,26 +161,67 @@ Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderO
       timeline.left_out.push_back(escape_non_utf8(name) + ": its name is not UTF-8 (rename it to show it)");
       continue;
     }
+    if (has_video_extension(name)) {
+      auto probed = probe_clip(entry.path().string());
+      if (!probed) {
+        timeline.left_out.push_back(name + ": " + reason_of(probed.error().message, entry.path()));
+        continue;
+      }
+      found.push_back({name, probed.value(), probed.value().date_taken});
+      continue;
+    }
     if (!is_picture(entry.path())) {
-      timeline.left_out.push_back(name + ": not a photo chunkreel reads (JPEG, PNG, WebP, HEIC/HEIF, AVIF, TIFF)");
+      timeline.left_out.push_back(name + ": neither a photo nor a video chunkreel reads (JPEG, PNG, WebP, "
+                                         "HEIC/HEIF, AVIF, TIFF; MP4, MOV, M4V, 3GP, AVI, MKV, WebM, MTS)");
       continue;
     }
     auto probed = probe_image(entry.path().string());
     if (!probed) {
-      const std::string why = probed.error().message;
-      const std::string full = entry.path().string() + ": ";
-      timeline.left_out.push_back(name + ": " + (why.rfind(full, 0) == 0 ? why.substr(full.size()) : why));
+      timeline.left_out.push_back(name + ": " + reason_of(probed.error().message, entry.path()));
       continue;
     }
-    names.push_back(name);
-    dates[name] = probed.value().date_taken;
+    found.push_back({name, std::nullopt, probed.value().date_taken});
   }
   if (ec) return Error{folder + ": cannot list the folder: " + ec.message()};
+
+  // Live Photos: a photo and a short video of one stem, whatever the case.
+  std::map<std::string, size_t> photo_of_stem;
+  for (size_t i = 0; i < found.size(); ++i)
+    if (!found[i].clip) photo_of_stem[lower(fs::path(found[i].name).stem().string())] = i;
+  std::vector<bool> dropped(found.size(), false);
+  std::vector<std::string> motions, stills;
+  for (size_t i = 0; i < found.size(); ++i) {
+    if (!found[i].clip || found[i].clip->duration > k_live_photo_max_seconds) continue;
+    auto photo = photo_of_stem.find(lower(fs::path(found[i].name).stem().string()));
+    if (photo == photo_of_stem.end()) continue;
+    if (options.live_photos == LivePhotos::k_video) {
+      dropped[photo->second] = true;
+      stills.push_back(found[photo->second].name);
+      // The motion has no date of its own in some exports; the still has.
+      if (found[i].date.empty()) found[i].date = found[photo->second].date;
+    } else {
+      dropped[i] = true;
+      motions.push_back(found[i].name);
+    }
+  }
+  std::sort(motions.begin(), motions.end(), natural_less);
+  std::sort(stills.begin(), stills.end(), natural_less);
   std::sort(timeline.left_out.begin(), timeline.left_out.end(), natural_less);
-  if (names.empty())
-    return Error{folder + ": holds no photo chunkreel can use" +
+  if (!motions.empty())
+    timeline.left_out.push_back(some_names(motions) + ": the motion of " + std::to_string(motions.size()) +
+                                " Live Photo" + (motions.size() > 1 ? "s" : "") +
+                                ", whose photos show (--live-photos video plays the motion instead)");
+  if (!stills.empty())
+    timeline.left_out.push_back(some_names(stills) + ": the photo of " + std::to_string(stills.size()) +
+                                " Live Photo" + (stills.size() > 1 ? "s" : "") +
+                                ", whose motion plays (--live-photos video)");
+  std::vector<Found> shown;
+  for (size_t i = 0; i < found.size(); ++i)
+    if (!dropped[i]) shown.push_back(std::move(found[i]));
+  if (shown.empty())
+    return Error{folder + ": holds no photo or video chunkreel can use" +
                  (timeline.left_out.empty() ? std::string() : " (" + timeline.left_out.front() + (timeline.left_out.size() > 1 ? ", ..." : "") + ")")};
-  std::sort(names.begin(), names.end(), natural_less);
+  std::sort(shown.begin(), shown.end(), [](const Found& a, const Found& b) { return natural_less(a.name, b.name); });
 
   timeline.project_path = (fs::absolute(folder) / "(folder show)").string();
   timeline.output.width = options.width;
@@ -147,20 +242,35 @@ Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderO
     card.caption = title;
     timeline.slides.push_back(card);
   }
-  for (const std::string& name : names) {
+  const double frame_aspect = double(options.width) / options.height;
+  for (const Found& file : shown) {
     Slide slide;
-    slide.image = (fs::absolute(folder) / name).lexically_normal().string();
-    slide.duration = options.seconds_per_slide;
-    slide.auto_motion = true;
+    const std::string path = (fs::absolute(folder) / file.name).lexically_normal().string();
     slide.transition = {options.transition, transition};
+    if (file.clip) {
+      Clip clip;
+      clip.file = path;
+      slide.duration = std::min(file.clip->duration, options.max_clip_seconds);
+      if (file.clip->duration > options.max_clip_seconds) clip.out = options.max_clip_seconds;
+      slide.clip = clip;
+      // A clip of another shape (a portrait phone video) is shown whole on
+      // its own blurred copy rather than cropped to a band.
+      const double aspect = double(file.clip->display_width) / file.clip->display_height;
+      slide.fit = std::abs(aspect / frame_aspect - 1) > 0.1 ? Fit::k_contain_blur : Fit::k_cover;
+    } else {
+      slide.image = path;
+      slide.duration = options.seconds_per_slide;
+      slide.auto_motion = true;
+    }
     if (options.captions == FolderCaptions::k_name)
-      slide.caption = photo_caption(fs::path(name).stem().string());
-    // A photo that does not say when it was taken gets no caption.
-    const std::string date = long_date(dates[name]);
+      slide.caption = photo_caption(fs::path(file.name).stem().string());
+    // A file that does not say when it was taken gets no caption.
+    const std::string date = long_date(file.date);
     if (options.captions == FolderCaptions::k_date && !date.empty())
       slide.caption = photo_caption(date);
     timeline.slides.push_back(slide);
   }
+  fit_transitions(timeline.slides);
   if (!options.music.empty()) {
     AudioTrack track;
     track.file = fs::absolute(options.music).lexically_normal().string();
@@ -174,8 +284,10 @@ Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderO
 
 std::string timeline_as_project(Timeline timeline, const std::string& project_folder) {
   const fs::path base = fs::absolute(project_folder);
-  for (Slide& slide : timeline.slides)
-    if (!slide.card) slide.image = fs::path(slide.image).lexically_relative(base).string();
+  for (Slide& slide : timeline.slides) {
+    if (slide.clip) slide.clip->file = fs::path(slide.clip->file).lexically_relative(base).string();
+    else if (!slide.card) slide.image = fs::path(slide.image).lexically_relative(base).string();
+  }
   for (AudioTrack& track : timeline.audio) track.file = fs::path(track.file).lexically_relative(base).string();
   return timeline_to_json(timeline);
 }

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
-// A show made straight from a folder of photos: the images in natural name
-// order (photo2 before photo10), auto motion, one transition throughout and
-// optional looping music with gentle fades. Optionally a caption under each
-// photo (its file name, or the date it was taken) and a title card first.
+// A show made straight from a folder of photos and videos: the files in
+// natural name order (photo2 before photo10), photos with auto motion,
+// videos whole (up to a length) with their sound, one transition throughout
+// and optional looping music with gentle fades, ducked under the videos'
+// sound. Optionally a caption under each slide (its file name, or the date
+// it was taken) and a title card first.
+//
+// A Live Photo is a photo and a short video of the same name (IMG_1234.HEIC
+// and IMG_1234.MOV): the photo shows, or with LivePhotos::k_video the
+// motion plays instead.
 
 #include <string>
 
@@ -19,6 +25,15 @@ enum class FolderCaptions { k_none, k_name, k_date };
 const char* to_string(FolderCaptions captions);
 bool parse_folder_captions(const std::string& text, FolderCaptions* out);
 
+/// Which half of a Live Photo a folder show uses.
+enum class LivePhotos { k_photo, k_video };
+const char* to_string(LivePhotos live);
+bool parse_live_photos(const std::string& text, LivePhotos* out);
+
+/// A video at most this long beside a photo of the same name is the
+/// photo's Live Photo motion.
+constexpr double k_live_photo_max_seconds = 4.0;
+
 struct FolderOptions {
   std::string music;              ///< empty: silent
   double seconds_per_slide = 5.0;
@@ -28,6 +43,8 @@ struct FolderOptions {
   Rational fps{30, 1};
   FolderCaptions captions = FolderCaptions::k_none;
   std::string title;  ///< non-empty: a title card first
+  double max_clip_seconds = 30;  ///< a longer video plays its first this many seconds
+  LivePhotos live_photos = LivePhotos::k_photo;
 };
 
 Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderOptions& options);

@@ -33,7 +33,9 @@ json config_to_json(const RenderConfig& c) {
               {"height", f.height},
               {"fps", f.fps.to_string()},
               {"captions", to_string(f.captions)},
-              {"title", f.title}}}}},
+              {"title", f.title},
+              {"max_clip_seconds", f.max_clip_seconds},
+              {"live_photos", to_string(f.live_photos)}}}}},
           {"output", c.output},
           {"report", c.report},
           {"work_dir", c.work_dir},
@@ -77,6 +79,9 @@ Expected<RenderConfig> config_from_json(const json& root) {
   if (!parse_folder_captions(folder.at("captions").get<std::string>(), &f.captions))
     return Error{"config.project.folder.captions: unknown"};
   f.title = folder.at("title").get<std::string>();
+  f.max_clip_seconds = folder.at("max_clip_seconds").get<double>();
+  if (!parse_live_photos(folder.at("live_photos").get<std::string>(), &f.live_photos))
+    return Error{"config.project.folder.live_photos: unknown"};
   c.output = root.at("output").get<std::string>();
   c.report = root.at("report").get<std::string>();
   c.work_dir = root.at("work_dir").get<std::string>();

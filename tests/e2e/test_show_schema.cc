@@ -7,7 +7,7 @@
 //
 // The two must agree, with one kind of exception in one direction: a rule
 // that compares two values (a slide's length with its transitions, a
-// caption's start with its end or its slide, a ratio's value) is beyond what a schema can say, so chunkreel
+// caption's start with its end or its slide, a clip's out with its in, a ratio's value) is beyond what a schema can say, so chunkreel
 // may refuse a show the schema takes, but only with one of those messages.
 // A show the schema refuses, chunkreel always refuses.
 
@@ -60,7 +60,7 @@ Verdict chunkreel_verdict(const json& show) {
 // The rules that compare two values, which no JSON Schema can state.
 bool beyond_a_schema(const std::string& message) {
   for (const char* rule : {"the transitions into and out of", "not inside the slide's", "after the slide's",
-                           "must be later than start"})
+                           "must be later than start", "must be after in"})
     if (message.find(rule) != std::string::npos) return true;
   const bool ratio = message.find(": output.fps: ") != std::string::npos;
   return ratio && (message.find("must be positive") != std::string::npos ||
@@ -292,6 +292,13 @@ TEST_CASE("every example in the README and docs/ renders, with stand-in photos a
         if (slide.contains("image")) {
           fs::create_directories(fs::path(dir / slide["image"].get<std::string>()).parent_path());
           test::make_photo(dir / slide["image"].get<std::string>(), "640x480");
+        } else if (slide.contains("video")) {
+          const std::string clip = dir / slide["video"].get<std::string>();
+          fs::create_directories(fs::path(clip).parent_path());
+          REQUIRE(test::run("ffmpeg -v error -f lavfi -i testsrc2=s=320x240:r=30:d=20 -f lavfi -i "
+                            "sine=frequency=660:duration=20 -c:v libx264 -pix_fmt yuv420p -c:a aac -y " +
+                            test::quote(clip))
+                      .exit_code == 0);
         }
       for (const json& track : show.value("audio", json::array())) {
         const std::string music = dir / track["file"].get<std::string>();
