@@ -72,13 +72,15 @@ Expected<ChunkStats> render_chunk(const ChunkJob& job, const ProgressFn& progres
   stats.bytes = static_cast<int64_t>(std::filesystem::file_size(job.chunk_path, ec));
   stats.wall_s = seconds_since(start);
   stats.decode_cpu_s = images.decode_cpu_seconds();
-  stats.render_cpu_s = render_cpu.seconds();
+  stats.clip_cpu_s = images.clip_cpu_seconds();
+  stats.render_cpu_s = std::max(0.0, render_cpu.seconds() - stats.clip_cpu_s);
+  stats.clip_frames_decoded = images.clip_frames_decoded();
   stats.photos_loaded = images.photos_loaded();
   stats.pictures_shared = images.pictures_shared();
   stats.other_cpu_s = std::max(0.0, thread_cpu_seconds() - main_cpu_start - render_cpu.seconds() -
                                         encode_main_cpu.seconds());
   stats.encode_cpu_s = std::max(0.0, process_cpu_seconds() - process_cpu_start - stats.decode_cpu_s -
-                                         stats.render_cpu_s - stats.other_cpu_s);
+                                         stats.clip_cpu_s - stats.render_cpu_s - stats.other_cpu_s);
   return stats;
 }
 

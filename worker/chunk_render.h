@@ -16,10 +16,14 @@ struct ChunkStats {
   double startup_s = 0;  ///< from start until the first frame was rendered
   double wall_s = 0;
   /// Where the process's CPU time went. decode: loading photos (prefetch
-  /// threads); render: drawing frames; other: the main thread's remaining
-  /// work (job, encoder and file set-up, muxing); encode: the rest, which is
-  /// libx264 on the main thread and on any threads of its own.
+  /// threads); clip: reading, decoding and shaping clips' frames (on the
+  /// main thread; a decoder's own threads, when it has more than one, count
+  /// as encode); render: drawing frames, less clip; other: the main
+  /// thread's remaining work (job, encoder and file set-up, muxing);
+  /// encode: the rest, which is libx264 on the main thread and on any
+  /// threads of its own.
   double decode_cpu_s = 0;
+  double clip_cpu_s = 0;
   double render_cpu_s = 0;
   double encode_cpu_s = 0;
   double other_cpu_s = 0;
@@ -27,6 +31,7 @@ struct ChunkStats {
   /// shared file instead (JobSlide::shared_picture).
   int photos_loaded = 0;
   int pictures_shared = 0;
+  int64_t clip_frames_decoded = 0;  ///< clip frames decoded, shown or not
 };
 
 /// Called after each frame with the number of frames done so far.

@@ -8,6 +8,10 @@
 
 #include "common/error.h"
 
+extern "C" {
+#include <libavutil/pixdesc.h>
+}
+
 namespace chunkreel {
 namespace {
 
@@ -16,81 +20,112 @@ namespace {
 // a show frame's time must show on it.
 constexpr double k_same_time = 1e-6;
 
-// The matrix the stream's samples are in, as libswscale names it. A stream
-// that does not say is BT.709 from 720 lines up and BT.601 below, as
-// players assume.
-const char* matrix_of(const JobClip& clip, int coded_height) {
+// The matrix the stream's samples are in, as zscale names it, or "" for
+// BT.709. A stream that does not say is BT.709 from 720 lines up and
+// BT.601 below, as players assume.
+std::string matrix_of(const JobClip& clip, int coded_height) {
   const std::string& m = clip.matrix;
-  if (m == "bt709") return "bt709";
-  if (m == "bt470bg" || m == "smpte170m" || m == "bt601") return "bt601";
-  if (m == "smpte240m") return "smpte240m";
-  if (m == "fcc") return "fcc";
-  if (m == "bt2020nc" || m == "bt2020c") return "bt2020";
-  return coded_height >= 720 ? "bt709" : "bt601";
+  if (m == "bt709") return "";
+  if (m == "bt470bg" || m == "smpte170m" || m == "fcc") return "470bg";
+  if (m == "smpte240m") return "240m";
+  if (m == "bt2020nc") return "2020_ncl";
+  if (m == "bt2020c") return "2020_cl";
+  return coded_height >= 720 ? "" : "470bg";
 }
 
-// The shaping chain for one frame: HDR to SDR BT.709, the prefiltered size
-// in stored orientation, 16-bit R'G'B', then the display rotation.
-std::string shape_description(const JobClip& clip, int coded_height, int width, int height) {
+// The shaping chain for one frame, and what comes out of it: Y'CbCr 4:2:0
+// in BT.709's matrix at the prefiltered size, upright. HDR is tone-mapped
+// first and another matrix converted by zscale, both to 16-bit full range;
+// BT.709 is only scaled (by swscale, which does not convert between
+// matrices), and keeps its range and depth: the samples become the
+// renderer's codes in one pass (to_blocked), which costs less than
+// swscale's conversion. At the clip's own size, nothing is resampled.
+ShapeChain shape_of(const JobClip& clip, const AVFrame& frame, int width, int height) {
   const bool turned = clip.quarter_turns % 2 == 1;
   const int stored_w = turned ? height : width;
   const int stored_h = turned ? width : height;
+  const auto format = static_cast<AVPixelFormat>(frame.format);
+  const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format);
+  const bool jpeg_range = format == AV_PIX_FMT_YUVJ420P || format == AV_PIX_FMT_YUVJ422P ||
+                          format == AV_PIX_FMT_YUVJ444P || format == AV_PIX_FMT_YUVJ440P ||
+                          format == AV_PIX_FMT_YUVJ411P;
+  const bool full = clip.full_range || jpeg_range;
+  ShapeChain shape;
   std::string chain;
-  std::string matrix = matrix_of(clip, coded_height);
-  std::string range = clip.full_range ? "full" : "limited";
+  const std::string matrix = matrix_of(clip, frame.height);
   if (clip.transfer != ClipTransfer::k_sdr) {
     // Linear light, BT.709 primaries, Hable's curve, then BT.709's transfer.
-    chain += "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,"
-             "zscale=t=bt709:m=bt709:r=limited,format=yuv444p16le,";
-    matrix = "bt709";
-    range = "limited";
+    chain = fmt::format(
+        "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,"
+        "zscale=t=bt709:m=709:r=full:w={}:h={}:filter=lanczos,format=yuv420p16le",
+        stored_w, stored_h);
+    shape.full_range = true;
+    shape.depth = 16;
+  } else if (!matrix.empty()) {
+    chain = fmt::format("zscale=min={}:m=709:rin={}:r=full:w={}:h={}:filter=lanczos,format=yuv420p16le", matrix,
+                        full ? "full" : "limited", stored_w, stored_h);
+    shape.full_range = true;
+    shape.depth = 16;
+  } else {
+    const int depth = desc ? desc->comp[0].depth : 8;
+    // JPEG-range formats stay so: swscale would move them to limited range.
+    const char* out = jpeg_range ? "yuvj420p" : depth <= 8 ? "yuv420p" : depth <= 10 ? "yuv420p10le" : "yuv420p16le";
+    shape.depth = jpeg_range || depth <= 8 ? 8 : depth <= 10 ? 10 : 16;
+    shape.full_range = full;
+    if (stored_w != frame.width || stored_h != frame.height)
+      chain = fmt::format("scale=w={}:h={}:flags=lanczos+accurate_rnd+bitexact,", stored_w, stored_h);
+    if (chain.empty() && av_get_pix_fmt(out) == format) chain = "null,";
+    chain += std::string("format=") + out;
   }
-  chain += fmt::format(
-      "scale=w={}:h={}:flags=lanczos+accurate_rnd+full_chroma_int+full_chroma_inp+bitexact:"
-      "in_color_matrix={}:in_range={},format=gbrp16le",
-      stored_w, stored_h, matrix, range);
   switch (clip.quarter_turns) {
     case 1: chain += ",transpose=clock"; break;
     case 2: chain += ",hflip,vflip"; break;
     case 3: chain += ",transpose=cclock"; break;
     default: break;
   }
-  return chain;
+  shape.description = chain;
+  return shape;
 }
 
-// 16-bit planar R'G'B' (G, B, R planes) to the renderer's Y'CbCr, chroma
-// averaged over each 2x2 block, as photos are.
-void to_picture(const AVFrame& rgb, Picture* out) {
-  const int w = rgb.width, h = rgb.height;
-  out->resize(w, h);
-  std::fill(out->cb.data.begin(), out->cb.data.end(), 0.0f);
-  std::fill(out->cr.data.begin(), out->cr.data.end(), 0.0f);
-  constexpr float k_unit = 1.0f / 65535.0f;
-  for (int y = 0; y < h; ++y) {
-    const auto* g = reinterpret_cast<const uint16_t*>(rgb.data[0] + static_cast<ptrdiff_t>(y) * rgb.linesize[0]);
-    const auto* b = reinterpret_cast<const uint16_t*>(rgb.data[1] + static_cast<ptrdiff_t>(y) * rgb.linesize[1]);
-    const auto* r = reinterpret_cast<const uint16_t*>(rgb.data[2] + static_cast<ptrdiff_t>(y) * rgb.linesize[2]);
-    float* luma = out->y.row(y);
-    float* cb = out->cb.row(y / 2);
-    float* cr = out->cr.row(y / 2);
-    for (int x = 0; x < w; ++x) {
-      float yv, cbv, crv;
-      bt709_from_rgb(r[x] * k_unit, g[x] * k_unit, b[x] * k_unit, &yv, &cbv, &crv);
-      luma[x] = yv;
-      cb[x / 2] += cbv;
-      cr[x / 2] += crv;
+// A plane of `depth`-bit samples into a BlockedPlane of luma (0..1) or
+// chroma (-0.5..0.5) values, through a table from each code to the plane's
+// own 16-bit code. Rows past the bottom repeat the last one.
+template <class Sample>
+void to_blocked(const uint8_t* data, int stride, int width, int height, bool chroma, const std::vector<int16_t>& table,
+                BlockedPlane* out) {
+  const float low = chroma ? -0.5f : 0.0f, high = chroma ? 0.5f : 1.0f;
+  if (out->width != width || out->height != height || out->data.empty()) out->allocate(width, height, low, high);
+  const size_t top = table.size() - 1;
+  for (int y = 0; y < out->blocks() * BlockedPlane::k_rows; ++y) {
+    const auto* row = reinterpret_cast<const Sample*>(data + static_cast<ptrdiff_t>(std::min(y, height - 1)) * stride);
+    // Column x of this row is at pair x / 2, place 2 * (y % 8) + x % 2.
+    int16_t* out_row = out->data.data() + out->index(0, y);
+    int x = 0;
+    for (; x + 1 < width; x += 2, out_row += BlockedPlane::k_pair) {
+      out_row[0] = table[std::min<size_t>(row[x], top)];
+      out_row[1] = table[std::min<size_t>(row[x + 1], top)];
     }
+    if (x < width) out_row[0] = table[std::min<size_t>(row[x], top)];
   }
-  // Each chroma sample is the mean of the pixels its block holds (fewer at
-  // an odd edge).
-  for (int cy = 0; cy < out->cb.height; ++cy) {
-    const int rows = std::min(2, h - 2 * cy);
-    for (int cx = 0; cx < out->cb.width; ++cx) {
-      const float n = static_cast<float>(rows * std::min(2, w - 2 * cx));
-      out->cb.row(cy)[cx] /= n;
-      out->cr.row(cy)[cx] /= n;
-    }
+}
+
+// Each code of a `depth`-bit luma or chroma plane of the given range, as
+// the BlockedPlane code of its value (Y' 0..1, C' -0.5..0.5: limited range
+// puts 16..235 and 16..240 there, scaled to the depth; full range 0..max,
+// chroma centred on half of 2^depth).
+std::vector<int16_t> code_table(int depth, bool full_range, bool chroma) {
+  const double unit = double(1 << (depth - 8));
+  const double max = double((1 << depth) - 1);
+  std::vector<int16_t> table(size_t{1} << depth);
+  BlockedPlane plane;
+  plane.allocate(1, 1, chroma ? -0.5f : 0.0f, chroma ? 0.5f : 1.0f);
+  for (size_t code = 0; code < table.size(); ++code) {
+    double v;
+    if (chroma) v = full_range ? (code - (1 << (depth - 1))) / max : (code - 128 * unit) / (224 * unit);
+    else v = full_range ? code / max : (code - 16 * unit) / (219 * unit);
+    table[code] = plane.code(static_cast<float>(v));
   }
+  return table;
 }
 
 }  // namespace
@@ -259,17 +294,28 @@ Expected<void> ClipFrames::convert(const AVFrame& frame, SourcePicture* picture)
   // Every filter of the chain maps one frame to one frame with no memory of
   // the ones before, so a shown frame comes out the same whatever was shown
   // before it; the chain is kept only to save setting it up each time.
-  if (!m_shape)
-    m_shape = std::make_unique<FilterChain>(shape_description(m_clip, frame.height, m_width, m_height),
-                                            m_time_base);
+  if (!m_shape) {
+    m_shape_of = shape_of(m_clip, frame, m_width, m_height);
+    m_shape = std::make_unique<FilterChain>(m_shape_of.description, m_time_base);
+    m_luma_codes = code_table(m_shape_of.depth, m_shape_of.full_range, false);
+    m_chroma_codes = code_table(m_shape_of.depth, m_shape_of.full_range, true);
+  }
   Expected<void> pushed = m_shape->push(&frame);
   if (!pushed) return pushed;
-  FramePtr rgb = make_frame();
-  Expected<bool> got = m_shape->pull(rgb.get());
+  FramePtr shaped = make_frame();
+  Expected<bool> got = m_shape->pull(shaped.get());
   if (!got) return got.error();
   if (!got.value()) return Error{"the clip's frame did not come out of its filters"};
-  to_picture(*rgb, &m_float);
-  *picture = SourcePicture::from(m_float);
+  const int cw = (shaped->width + 1) / 2, ch = (shaped->height + 1) / 2;
+  auto planes = [&](auto sample) {
+    using Sample = decltype(sample);
+    to_blocked<Sample>(shaped->data[0], shaped->linesize[0], shaped->width, shaped->height, false, m_luma_codes,
+                       &picture->y);
+    to_blocked<Sample>(shaped->data[1], shaped->linesize[1], cw, ch, true, m_chroma_codes, &picture->cb);
+    to_blocked<Sample>(shaped->data[2], shaped->linesize[2], cw, ch, true, m_chroma_codes, &picture->cr);
+  };
+  if (m_shape_of.depth == 8) planes(uint8_t{});
+  else planes(uint16_t{});
   return {};
 }
 

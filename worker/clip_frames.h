@@ -20,14 +20,16 @@
 // clip's start is the same in every chunk, so its first frame is shown.
 //
 // Each frame shown goes through one stateless chain: tone mapping for HLG
-// and PQ (zscale, tonemap), scaling to the slide's prefiltered size in the
-// stream's own matrix and range (which also squares anamorphic pixels), and
-// the display rotation, to 16-bit R'G'B'. It then becomes BT.709 Y'CbCr as
-// photos do.
+// and PQ (zscale, tonemap), conversion to BT.709's matrix, scaling to the
+// slide's prefiltered size (which also squares anamorphic pixels), and the
+// display rotation, into Y'CbCr 4:2:0; its samples then become the
+// renderer's 16-bit codes through a table.
 
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "common/av_ptr.h"
 #include "common/chunk_job.h"
@@ -35,6 +37,13 @@
 #include "worker/picture.h"
 
 namespace chunkreel {
+
+/// The filters a clip's shown frames go through, and what they give.
+struct ShapeChain {
+  std::string description;
+  int depth = 8;           ///< bits a sample: 8, 10 or 16
+  bool full_range = false;
+};
 
 class ClipFrames {
  public:
@@ -75,7 +84,8 @@ class ClipFrames {
   FramePtr m_decoded_frame;
   std::unique_ptr<FilterChain> m_deinterlace;
   std::unique_ptr<FilterChain> m_shape;  ///< tone map, scale, rotate: one frame in, one out
-  Picture m_float;                       ///< the shown frame in float, before it is blocked
+  ShapeChain m_shape_of;
+  std::vector<int16_t> m_luma_codes, m_chroma_codes;  ///< sample -> BlockedPlane code
   bool m_input_done = false;
   bool m_decoder_done = false;
   /// Set by seek(): the keyframe's timestamp (clip time) and whether the

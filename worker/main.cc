@@ -60,11 +60,13 @@ int run(int argc, char** argv) {
         {"kernel_s", chunkreel::process_kernel_seconds()},
         {"cpu_split",
          {{"decode_s", stats.value().decode_cpu_s},
+          {"clip_s", stats.value().clip_cpu_s},
           {"render_s", stats.value().render_cpu_s},
           {"encode_s", stats.value().encode_cpu_s},
           {"other_s", stats.value().other_cpu_s}}},
         {"photos_loaded", stats.value().photos_loaded},
         {"pictures_shared", stats.value().pictures_shared},
+        {"clip_frames_decoded", stats.value().clip_frames_decoded},
         {"peak_rss_bytes", static_cast<int64_t>(usage.ru_maxrss) * 1024}});
   return 0;
 }

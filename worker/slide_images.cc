@@ -63,7 +63,7 @@ std::shared_ptr<PreparedSlide> prepare(const JobSlide& slide, const OutputSettin
   prepared->scale_x = static_cast<double>(request.target_width) / slide.image_width;
   prepared->scale_y = static_cast<double>(request.target_height) / slide.image_height;
   if (slide.fit == Fit::k_contain_blur)
-    prepared->backdrop = make_blur_backdrop(prepared->picture, output.width, output.height);
+    make_blur_backdrop(prepared->picture, output.width, output.height, &prepared->backdrop);
   return prepared;
 }
 
@@ -85,7 +85,7 @@ void box_blur(Plane& plane, int radius) {
 
 }  // namespace
 
-Picture make_blur_backdrop(const SourcePicture& picture, int output_width, int output_height) {
+void make_blur_backdrop(const SourcePicture& picture, int output_width, int output_height, Picture* backdrop) {
   // Cover-fit the picture into a tiny frame (1/16 of the output), blur it
   // there, darken it, and scale it back up: cheap, and smooth at any size.
   const int small_w = std::max(8, output_width / 16) & ~1;
@@ -107,11 +107,8 @@ Picture make_blur_backdrop(const SourcePicture& picture, int output_width, int o
     for (float& v : plane.data) v *= k_darken;
   }
   blurred = SourcePicture::from(small);
-  Picture backdrop;
-  backdrop.resize(output_width, output_height);
-  resample_picture(blurred, 0, 0, small_w, small_h, EdgeMode::k_clamp, black, nullptr, &filters,
-                   &backdrop);
-  return backdrop;
+  backdrop->resize(output_width, output_height);
+  resample_picture(blurred, 0, 0, small_w, small_h, EdgeMode::k_clamp, black, nullptr, &filters, backdrop);
 }
 
 void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* width,
@@ -204,7 +201,7 @@ const PreparedSlide& SlideImages::clip_at(int position, double t) {
   // through its incoming transition).
   const double c = slide.clip->in + (t - slide.span.start) * slide.clip->speed;
   if (clip->frames->picture_at(c, &clip->prepared.picture) && slide.fit == Fit::k_contain_blur)
-    clip->prepared.backdrop = make_blur_backdrop(clip->prepared.picture, m_output.width, m_output.height);
+    make_blur_backdrop(clip->prepared.picture, m_output.width, m_output.height, &clip->prepared.backdrop);
   return clip->prepared;
 }
 

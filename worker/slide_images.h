@@ -40,8 +40,9 @@ struct PreparedSlide {
   Picture backdrop;
 };
 
-/// The contain-blur backdrop of `picture` at the output size.
-Picture make_blur_backdrop(const SourcePicture& picture, int output_width, int output_height);
+/// The contain-blur backdrop of `picture` at the output size, into
+/// `*backdrop` (whose memory is reused).
+void make_blur_backdrop(const SourcePicture& picture, int output_width, int output_height, Picture* backdrop);
 
 /// The prefiltered size of a slide's picture (display orientation).
 void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* width,

@@ -28,8 +28,9 @@ struct ParallelFigures {
 };
 
 struct CpuFigures {
-  double workers_s = 0, decode_s = 0, render_s = 0, encode_s = 0, other_s = 0, kernel_s = 0;
+  double workers_s = 0, decode_s = 0, clip_s = 0, render_s = 0, encode_s = 0, other_s = 0, kernel_s = 0;
   int photos_loaded = 0, pictures_shared = 0;
+  int64_t clip_frames = 0;
 };
 
 CpuFigures cpu_figures(const RunFacts& f) {
@@ -39,6 +40,8 @@ CpuFigures cpu_figures(const RunFacts& f) {
     c.workers_s += run.stats.cpu_s;
     c.kernel_s += run.stats.kernel_s;
     c.decode_s += run.stats.decode_cpu_s;
+    c.clip_s += run.stats.clip_cpu_s;
+    c.clip_frames += run.stats.clip_frames_decoded;
     c.render_s += run.stats.render_cpu_s;
     c.encode_s += run.stats.encode_cpu_s;
     c.other_s += run.stats.other_cpu_s;
@@ -181,6 +184,7 @@ nlohmann::json build_report(const RunFacts& f) {
       entry["kernel_s"] = r.stats.kernel_s;
       entry["startup_s"] = r.stats.startup_s;
       entry["cpu_split"] = {{"decode_s", r.stats.decode_cpu_s},
+                            {"clip_s", r.stats.clip_cpu_s},
                             {"render_s", r.stats.render_cpu_s},
                             {"encode_s", r.stats.encode_cpu_s},
                             {"other_s", r.stats.other_cpu_s}};
@@ -244,6 +248,8 @@ nlohmann::json build_report(const RunFacts& f) {
       {"cpu",
        {{"workers_s", cpu.workers_s},
         {"decode_s", cpu.decode_s},
+        {"clip_s", cpu.clip_s},
+        {"clip_frames_decoded", cpu.clip_frames},
         {"render_s", cpu.render_s},
         {"encode_s", cpu.encode_s},
         {"other_s", cpu.other_s},

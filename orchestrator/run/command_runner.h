@@ -33,12 +33,14 @@ struct WorkerStats {
   /// The worker's CPU split (see worker/chunk_render.h); zero when the
   /// worker did not report one.
   double decode_cpu_s = 0;
+  double clip_cpu_s = 0;
   double render_cpu_s = 0;
   double encode_cpu_s = 0;
   double other_cpu_s = 0;
   int64_t peak_rss_bytes = 0;
   int photos_loaded = 0;    ///< photos the worker decoded
   int pictures_shared = 0;  ///< slides it read from a neighbour's shared picture instead
+  int64_t clip_frames_decoded = 0;  ///< clip frames it decoded, shown or not
   // On a farm only:
   std::string node;          ///< where it ran
   std::string slurm_job;     ///< JOBID_INDEX

@@ -28,8 +28,10 @@ WorkerMessage parse_worker_line(const std::string& line) {
     m.stats.peak_rss_bytes = message.value("peak_rss_bytes", int64_t{0});
     m.stats.photos_loaded = message.value("photos_loaded", 0);
     m.stats.pictures_shared = message.value("pictures_shared", 0);
+    m.stats.clip_frames_decoded = message.value("clip_frames_decoded", int64_t{0});
     if (auto split = message.find("cpu_split"); split != message.end() && split->is_object()) {
       m.stats.decode_cpu_s = split->value("decode_s", 0.0);
+      m.stats.clip_cpu_s = split->value("clip_s", 0.0);
       m.stats.render_cpu_s = split->value("render_s", 0.0);
       m.stats.encode_cpu_s = split->value("encode_s", 0.0);
       m.stats.other_cpu_s = split->value("other_s", 0.0);
