@@ -14,6 +14,7 @@
 
 extern "C" {
 #include <libavutil/display.h>
+#include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
 }
 
@@ -146,6 +147,9 @@ Expected<ClipInfo> probe_clip(const std::string& path) {
   const auto format = static_cast<AVPixelFormat>(par->format);
   const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format);
   info.pixel_format = desc ? desc->name : "unknown";
+  info.reorder_frames = std::max(0, par->video_delay);
+  const int frame_bytes = av_image_get_buffer_size(format, par->width, par->height, 1);
+  info.frame_bytes = frame_bytes > 0 ? frame_bytes : int64_t{par->width} * par->height * 3 / 2;
   info.bit_depth = desc ? desc->comp[0].depth : 8;
   info.coded_width = par->width;
   info.coded_height = par->height;

@@ -36,6 +36,11 @@ struct ClipInfo {
   double frame_rate = 0;    ///< the stream's average, for planning only
   double keyframe_interval = 0;  ///< the longest gap between keyframes the index shows, or 0
   bool interlaced = false;
+  /// Frames the decoder holds back to put B-frames in order (the stream's
+  /// reorder delay), for the memory estimate.
+  int reorder_frames = 0;
+  /// Bytes of one decoded frame, as the decoder delivers it.
+  int64_t frame_bytes = 0;
   ClipTransfer transfer = ClipTransfer::k_sdr;
   std::string matrix;       ///< "bt709", "bt470bg", "bt2020nc"... ("" when the stream does not say)
   bool full_range = false;

@@ -68,6 +68,43 @@ double load_bytes(const SlideMemory& s) {
   return std::max(decoding + file, decoded + std::max(file, 4.0 * loaded_pixels(s)));
 }
 
+// A clip's decoder: its fixed part (demuxer, decoder state, filters, with
+// nothing decoded) and the decoded frames held at once, the player's two
+// (the frame shown and the next) included. Measured on single-threaded
+// decodes of 720p to 2160p clips, 8 and 10 bits, each alone in a worker
+// (tests/e2e/test_clips.cc holds the estimates to the peaks): a stream
+// that reorders B-frames holds more frames for each frame of delay (the
+// references a B-pyramid keeps); VP9 and AV1 keep their reference slots
+// filled.
+struct DecoderMemory {
+  double fixed_mib;
+  double frames;
+  double frames_per_reorder;
+};
+
+DecoderMemory decoder_memory(const std::string& codec) {
+  if (codec == "hevc") return {24.6, 4.0, 1.95};
+  if (codec == "vp9" || codec == "libvpx-vp9") return {13.5, 6.8, 0};
+  if (codec == "libdav1d" || codec == "av1" || codec == "libaom-av1") return {13.5, 11.6, 0};
+  if (codec == "mjpeg") return {13.5, 6.3, 0};
+  if (codec == "mpeg4" || codec == "h263" || codec == "mpeg2video") return {13.5, 4.5, 3.7};
+  return {13.5, 2.4, 3.7};  // H.264 and the rest
+}
+
+// What a playing clip holds: its decoder, the shaped frame and the picture
+// (16-bit 4:2:0) at the prefiltered size, and for HDR the tone mapper's
+// three float R'G'B' frames at the stored size (linear light, BT.709
+// primaries, tone-mapped).
+double clip_bytes(const SlideMemory& s) {
+  const ClipInfo& clip = *s.clip;
+  const DecoderMemory decoder = decoder_memory(clip.codec);
+  const double frames = decoder.frames + decoder.frames_per_reorder * clip.reorder_frames;
+  const double target = loaded_pixels(s);
+  const double shaped = target * (clip.bit_depth > 8 ? 3.0 : 1.5);
+  const double tone_map = clip.transfer != ClipTransfer::k_sdr ? 3 * 12.0 * clip.coded_width * clip.coded_height : 0;
+  return decoder.fixed_mib * k_mib + frames * double(clip.frame_bytes) + shaped + 3.0 * target + tone_map;
+}
+
 }  // namespace
 
 int64_t smallest_worker_peak() {
@@ -90,13 +127,16 @@ int64_t estimate_chunk_peak(const ChunkMemoryInput& in) {
   double held_max = 0, held_second = 0, early_load = 0, late_load = 0;
   for (size_t i = 0; i < in.slides.size(); ++i) {
     const SlideMemory& s = in.slides[i];
-    const double held = 3.0 * loaded_pixels(s);
+    // A contain-blur backdrop is float Y'CbCr 4:2:0 at the output size.
+    const double backdrop = s.blur_backdrop ? 6.0 * out.width * out.height : 0;
+    const double held = (s.clip ? clip_bytes(s) : 3.0 * loaded_pixels(s)) + backdrop;
     if (held > held_max) {
       held_second = held_max;
       held_max = held;
     } else {
       held_second = std::max(held_second, held);
     }
+    if (s.clip) continue;  // decoded as it plays: held, never loaded
     double& load = i < 2 ? early_load : late_load;
     load = std::max(load, load_bytes(s));
   }

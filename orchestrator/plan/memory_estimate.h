@@ -12,7 +12,12 @@
 //     the packet and libavcodec's unescaped copy), its decoded pixels and
 //     the picture being built (4 bytes a pixel) exist at once; a slide
 //     read from a neighbour's shared picture is read straight into the
-//     picture it becomes, so it adds nothing while it loads.
+//     picture it becomes, so it adds nothing while it loads;
+//   - clips: while a clip plays, its demuxer and decoder (a measured fixed
+//     part, and decoded frames by codec and reorder delay), the shaped
+//     frame, its picture, a blurred backdrop for contain-blur, and for HDR
+//     the tone mapper's float frames; held for the whole slide, so counted
+//     as a held slide, never as a load.
 // A chunk's first two slides load while libx264 is still growing (its
 // frames are allocated over the first frames), so those loads do not add
 // to a full encoder; from the third slide on, every load does.
@@ -21,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clip_probe.h"
 #include "common/error.h"
 #include "common/image_probe.h"
 #include "common/timeline.h"
@@ -36,6 +42,10 @@ struct SlideMemory {
   int64_t caption_pixels = 0;
   /// Read from a neighbour's shared picture instead of decoded.
   bool shared_read = false;
+  /// A clip's probe (its decoder's frames), or null for a photo or card.
+  const ClipInfo* clip = nullptr;
+  /// Its picture has a contain-blur backdrop at the output size.
+  bool blur_backdrop = false;
 };
 
 struct ChunkMemoryInput {

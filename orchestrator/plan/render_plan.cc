@@ -45,6 +45,8 @@ int64_t chunk_peak_estimate(const Project& project, const ChunkPlan& chunk, int 
     if (static_cast<size_t>(i) < project.captions.size() && project.captions[i])
       s.caption_pixels = caption_region(*project.captions[i], output.width, output.height).area();
     s.shared_read = shared_reads.count(i) > 0;
+    s.clip = clip_of(project, i);
+    s.blur_backdrop = slide.fit == Fit::k_contain_blur;
     input.slides.push_back(s);
   }
   return estimate_chunk_peak(input);

@@ -63,6 +63,8 @@ json clip_to_json(const ClipInfo& c) {
           {"frame_rate", c.frame_rate},
           {"keyframe_interval", c.keyframe_interval},
           {"interlaced", c.interlaced},
+          {"reorder_frames", c.reorder_frames},
+          {"frame_bytes", c.frame_bytes},
           {"transfer", to_string(c.transfer)},
           {"matrix", c.matrix},
           {"full_range", c.full_range},
@@ -90,6 +92,8 @@ ClipInfo clip_from_json(const json& v) {
   c.frame_rate = v.at("frame_rate").get<double>();
   c.keyframe_interval = v.at("keyframe_interval").get<double>();
   c.interlaced = v.at("interlaced").get<bool>();
+  c.reorder_frames = v.at("reorder_frames").get<int>();
+  c.frame_bytes = v.at("frame_bytes").get<int64_t>();
   const std::string transfer = v.at("transfer").get<std::string>();
   for (ClipTransfer t : k_transfers)
     if (transfer == to_string(t)) c.transfer = t;
