@@ -53,17 +53,21 @@ ShapeChain shape_of(const JobClip& clip, const AVFrame& frame, int width, int he
   ShapeChain shape;
   std::string chain;
   const std::string matrix = matrix_of(clip, frame.height);
+  // zscale converts at the stored size into 4:4:4 (it refuses 4:2:0 of an
+  // odd size, which a prefiltered size may be); swscale then scales.
+  const std::string scale =
+      fmt::format("scale=w={}:h={}:flags=lanczos+accurate_rnd+bitexact:in_range=full:out_range=full,"
+                  "format=yuv420p16le",
+                  stored_w, stored_h);
   if (clip.transfer != ClipTransfer::k_sdr) {
     // Linear light, BT.709 primaries, Hable's curve, then BT.709's transfer.
-    chain = fmt::format(
-        "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,"
-        "zscale=t=bt709:m=709:r=full:w={}:h={}:filter=lanczos,format=yuv420p16le",
-        stored_w, stored_h);
+    chain = "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,"
+            "zscale=t=bt709:m=709:r=full,format=yuv444p16le," + scale;
     shape.full_range = true;
     shape.depth = 16;
   } else if (!matrix.empty()) {
-    chain = fmt::format("zscale=min={}:m=709:rin={}:r=full:w={}:h={}:filter=lanczos,format=yuv420p16le", matrix,
-                        full ? "full" : "limited", stored_w, stored_h);
+    chain = fmt::format("zscale=min={}:m=709:rin={}:r=full,format=yuv444p16le,", matrix, full ? "full" : "limited") +
+            scale;
     shape.full_range = true;
     shape.depth = 16;
   } else {
@@ -121,8 +125,8 @@ std::vector<int16_t> code_table(int depth, bool full_range, bool chroma) {
   plane.allocate(1, 1, chroma ? -0.5f : 0.0f, chroma ? 0.5f : 1.0f);
   for (size_t code = 0; code < table.size(); ++code) {
     double v;
-    if (chroma) v = full_range ? (code - (1 << (depth - 1))) / max : (code - 128 * unit) / (224 * unit);
-    else v = full_range ? code / max : (code - 16 * unit) / (219 * unit);
+    if (chroma) v = full_range ? (double(code) - (1 << (depth - 1))) / max : (double(code) - 128 * unit) / (224 * unit);
+    else v = full_range ? double(code) / max : (double(code) - 16 * unit) / (219 * unit);
     table[code] = plane.code(static_cast<float>(v));
   }
   return table;

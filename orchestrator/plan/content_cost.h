@@ -6,7 +6,10 @@
 // the seconds themselves (another CPU scales them all alike).
 //
 // A chunk's cost is a worker's start, one load of each photo it shows, and
-// its frames. A frame costs what libx264 spends on it, which grows with the
+// its frames. A clip's frames add their decoding (by codec, per decoded
+// pixel; at speed 2 or from a 60 fps clip, more than one a show frame) and
+// their shaping, and its "load" is the pre-roll a chunk starting inside it
+// decodes from the keyframe before (half the keyframe interval on average). A frame costs what libx264 spends on it, which grows with the
 // output's pixels, the preset and the photo's detail, plus the renderer's
 // share, which grows with the pixels only; a transition frame costs the mean
 // of its two slides plus a second slide's rendering and the mix. Detail is
@@ -24,6 +27,7 @@
 
 #include <vector>
 
+#include "common/clip_probe.h"
 #include "common/image_probe.h"
 #include "common/timeline.h"
 
@@ -44,9 +48,17 @@ struct CostModel {
   double start_s = 0;             ///< a worker's start: process, job, encoder
 };
 
+/// What the model needs of a clip slide: its probe and how fast it plays.
+struct ClipCost {
+  const ClipInfo* clip = nullptr;
+  double speed = 1;
+  int target_pixels = 0;  ///< the prefiltered size's pixels
+};
+
 /// The model for a show: `images` has one entry per slide (a title card's
-/// is the frame's size) and `is_card` says which slides are cards.
+/// is the frame's size), `is_card` says which slides are cards, and
+/// `clips` (empty, or one per slide) gives the clip slides.
 CostModel make_cost_model(const OutputSettings& output, const std::vector<ImageInfo>& images,
-                          const std::vector<bool>& is_card);
+                          const std::vector<bool>& is_card, const std::vector<ClipCost>& clips = {});
 
 }  // namespace chunkreel

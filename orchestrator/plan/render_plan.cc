@@ -83,8 +83,22 @@ Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings
   // automatic lengths the last ones, one per worker, are half as long, so
   // the workers finish close together.
   std::vector<bool> is_card;
-  for (const Slide& slide : project.timeline.slides) is_card.push_back(slide.card.has_value());
-  const CostModel costs = make_cost_model(project.timeline.output, project.images, is_card);
+  std::vector<ClipCost> clips;
+  for (size_t i = 0; i < project.timeline.slides.size(); ++i) {
+    const Slide& slide = project.timeline.slides[i];
+    is_card.push_back(slide.card.has_value());
+    ClipCost clip;
+    if ((clip.clip = clip_of(project, i))) {
+      const OutputSettings& out = project.timeline.output;
+      int w = 0, h = 0;
+      prefiltered_size(project.images[i].width(), project.images[i].height(), slide.fit, slide.motion, out.width,
+                       out.height, &w, &h);
+      clip.speed = slide.clip->speed;
+      clip.target_pixels = w * h;
+    }
+    clips.push_back(clip);
+  }
+  const CostModel costs = make_cost_model(project.timeline.output, project.images, is_card, clips);
   const int tail = options.chunk_seconds > 0 ? 0 : wanted_workers;
   plan.chunks = split_into_chunks(project.timing, project.timeline.output.fps, target_frames, tail, &costs,
                                   min_chunk_frames(project.timeline.output.video));

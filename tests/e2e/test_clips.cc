@@ -372,7 +372,7 @@ TEST_CASE("a folder's videos play between its photos, with Live Photos and long 
   ffmpeg_make("-f lavfi -i testsrc2=s=320x240:r=30:d=2 -c:v libx264 -pix_fmt yuv420p", folder + "/img_0002.MOV");
   // A 5 s clip with sound, and a portrait one.
   ffmpeg_make("-f lavfi -i testsrc2=s=320x180:r=30:d=5 -f lavfi -i sine=duration=5 -c:v libx264 -pix_fmt yuv420p "
-              "-c:a aac",
+              "-c:a aac -metadata creation_time=2024-07-14T10:31:02.000000Z",
               folder + "/IMG_0003.mp4");
   // A portrait clip of 1 s, too short for two transitions of 2/3 s.
   ffmpeg_make("-f lavfi -i testsrc2=s=180x320:r=30:d=1 -c:v libx264 -pix_fmt yuv420p", folder + "/IMG_0003A.Mkv");
@@ -405,6 +405,12 @@ TEST_CASE("a folder's videos play between its photos, with Live Photos and long 
   render(folder, dir / "roll.mp4", "--size 320x180 --max-clip-seconds 3 --seconds-per-slide 2 --music " +
                                        test::quote(dir / "music.mp3"));
   CHECK(test::ffprobe("-show_entries stream=codec_type -of csv=p=0", dir / "roll.mp4").find("audio") != std::string::npos);
+
+  // A clip's date is its container's creation time.
+  r = run_chunkreel("init " + test::quote(folder) + " -o " + test::quote(dir / "dated.json") + " --captions date");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(json::parse(test::read_text(dir / "dated.json"))["slides"][2].dump().find("14 July 2024") != std::string::npos);
 
   // --live-photos video plays the motion and leaves the still out.
   r = run_chunkreel("init " + test::quote(folder) + " -o " + test::quote(dir / "live.json") +
@@ -451,5 +457,69 @@ TEST_CASE("bad clips are refused before any work, naming the field") {
     CHECK(r.output.find(c.words) != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "out.mp4"));
     CHECK_FALSE(fs::exists(dir / "out.mp4.parts"));
+  }
+}
+
+TEST_CASE("the memory estimate holds for H.264 1080p, 10-bit HEVC 2160p, MJPEG and HLG clips beside photos") {
+  test::TempDir dir;
+  ffmpeg_make("-f lavfi -i testsrc2=s=1920x1080:r=30:d=1.5 -c:v libx264 -preset veryfast -pix_fmt yuv420p", dir / "h264.mp4");
+  ffmpeg_make("-f lavfi -i testsrc2=s=3840x2160:r=30:d=1 -c:v libx265 -preset ultrafast -pix_fmt yuv420p10le "
+              "-x265-params log-level=error",
+              dir / "hevc.mp4");
+  ffmpeg_make("-f lavfi -i testsrc2=s=1920x1080:r=30:d=1.5 -c:v mjpeg -q:v 3 -pix_fmt yuvj420p", dir / "mjpeg.avi");
+  ffmpeg_make("-f lavfi -i testsrc2=s=1920x1080:r=30:d=1 -c:v libx265 -preset ultrafast -pix_fmt yuv420p10le "
+              "-color_primaries bt2020 -color_trc arib-std-b67 -colorspace bt2020nc -x265-params log-level=error",
+              dir / "hlg.mp4");
+  test::make_photo(dir / "photo.jpg", "3000x2000");
+  json show = {{"version", 1},
+               {"output", {{"width", 640}, {"height", 360}, {"fps", 30}}},
+               {"defaults", {{"transition", {{"type", "crossfade"}, {"duration", 0.3}}}}},
+               {"slides", json::array({{{"video", "h264.mp4"}},
+                                       {{"image", "photo.jpg"}, {"duration", 1}},
+                                       {{"video", "hevc.mp4"}, {"fit", "contain-blur"}},
+                                       {{"video", "mjpeg.avi"}},
+                                       {{"video", "hlg.mp4"}}})}};
+  test::write_text(dir / "show.json", show.dump());
+  render(dir / "show.json", dir / "out.mp4", "--workers 1 --chunk-seconds 1 --report " + test::quote(dir / "r.json"));
+  const json report = json::parse(test::read_text(dir / "r.json"));
+  REQUIRE(report["chunks"].size() >= 5);
+  for (const json& c : report["chunks"]) {
+    const double estimate = c["estimated_peak_bytes"].get<double>();
+    const double measured = c["peak_rss_bytes"].get<double>();
+    INFO("chunk " << c["index"] << " showing slides " << c["slides"].dump() << ": estimate " << estimate / (1 << 20)
+                  << " MiB, measured " << measured / (1 << 20) << " MiB");
+    CHECK(estimate >= 0.85 * measured);
+    CHECK(estimate <= 1.15 * measured);
+  }
+}
+
+TEST_CASE("clips in BT.601, BT.709 and full range keep their colours as ffmpeg reads them") {
+  test::TempDir dir;
+  struct Source {
+    const char* name;
+    const char* options;
+  };
+  const Source sources[] = {
+      {"bt601.mp4", "-pix_fmt yuv420p -colorspace bt470bg -color_primaries bt470bg -color_trc smpte170m"},
+      {"untagged-sd.mp4", "-pix_fmt yuv420p"},  // under 720 lines and untagged: BT.601, as players take it
+      {"bt709.mp4", "-pix_fmt yuv420p -colorspace bt709 -color_primaries bt709 -color_trc bt709"},
+      {"full.mp4", "-pix_fmt yuvj420p -colorspace bt709"},
+  };
+  for (const Source& source : sources) {
+    ffmpeg_make(std::string("-f lavfi -i color=0x2f7fc8:s=320x240:d=1 -c:v libx264 -crf 0 ") + source.options,
+                dir / source.name);
+    // ffmpeg's own R'G'B' of the clip's middle, as the judge.
+    ffmpeg_make("-i " + test::quote(dir / source.name) + " -frames:v 1 -f rawvideo -pix_fmt rgb24", dir / "judge.rgb");
+    const std::string rgb = test::read_text(dir / "judge.rgb");
+    const size_t middle = (120 * 320 + 160) * 3;
+    json show = test::lossless_project(json::array({{{"video", source.name}}}), "#000000", 25);
+    show["output"]["width"] = 320;
+    show["output"]["height"] = 240;
+    test::write_text(dir / "show.json", show.dump());
+    render(dir / "show.json", dir / "out.mp4", "-y");
+    const test::YuvVideo v = test::decode_yuv(dir / "out.mp4", 320, 240);
+    INFO(source.name);
+    test::check_colour(test::mean_ycbcr(v, 3, 160, 120, 8), uint8_t(rgb[middle]), uint8_t(rgb[middle + 1]),
+                       uint8_t(rgb[middle + 2]), 2.5);
   }
 }

@@ -225,3 +225,41 @@ TEST_CASE("no chunk is shorter than the encoder's delay allows, short ones merge
   REQUIRE(one.size() == 1);
   CHECK(one[0].frame_count == 2);
 }
+
+TEST_CASE("the cost model prices a clip's decoding by codec, size and speed, and its pre-roll by keyframe gap") {
+  OutputSettings hd;
+  hd.width = 1920;
+  hd.height = 1080;
+  ClipInfo h264;
+  h264.codec = "h264";
+  h264.coded_width = 1920;
+  h264.coded_height = 1080;
+  h264.frame_rate = 30;
+  h264.keyframe_interval = 1;
+  ClipInfo hevc = h264;
+  hevc.codec = "hevc";
+  hevc.coded_width = 3840;
+  hevc.coded_height = 2160;
+  ClipInfo hlg = hevc;
+  hlg.transfer = ClipTransfer::k_hlg;
+  ClipInfo sparse = h264;
+  sparse.keyframe_interval = 8;
+  ImageInfo shown;  // what the planner gives a clip slide: its display size
+  shown.stored_width = 1920;
+  shown.stored_height = 1080;
+  shown.decoded_bytes_per_pixel = 0;
+  const int target = 1920 * 1080;
+  const CostModel model = make_cost_model(
+      hd, {shown, shown, shown, shown, shown}, {false, false, false, false, false},
+      {{&h264, 1, target}, {&h264, 2, target}, {&hevc, 1, target}, {&hlg, 1, target}, {&sparse, 1, target}});
+  const CostModel photo = make_cost_model(hd, {shown}, {false});
+  // Decoding adds to a frame's price; twice as fast decodes twice the frames.
+  CHECK(model.slides[0].frame_s > photo.slides[0].frame_s);
+  CHECK(model.slides[1].frame_s - photo.slides[0].frame_s ==
+        Approx(2 * (model.slides[0].frame_s - photo.slides[0].frame_s)).epsilon(0.35));
+  // Four times the pixels of a dearer codec, then tone mapping on top.
+  CHECK(model.slides[2].frame_s > model.slides[0].frame_s + 4 * (model.slides[0].frame_s - photo.slides[0].frame_s) / 2);
+  CHECK(model.slides[3].frame_s > 2 * model.slides[2].frame_s);
+  // A chunk starting inside a clip decodes from the keyframe before.
+  CHECK(model.slides[4].load_s > 4 * model.slides[0].load_s);
+}
