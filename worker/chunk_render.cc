@@ -28,10 +28,7 @@ Expected<ChunkStats> render_chunk(const ChunkJob& job, const ProgressFn& progres
   ChunkStats stats;
   // The first photo starts decoding before the encoder is set up, so the
   // two overlap.
-  // A clip decodes on one thread: its memory is then the stream's own (a
-  // frame thread holds a whole decoder state more), its CPU is counted
-  // exactly, and the parallelism comes from the chunks, as for photos.
-  SlideImages images(job.slides, job.output, job.chunk_index, 1);
+  SlideImages images(job.slides, job.output, job.chunk_index);
   FrameRenderer renderer(job.slides, job.output, &images);
   if (job.frame_count > 0) renderer.prefetch_for(job.first_frame);
 

@@ -16,9 +16,9 @@ struct ChunkStats {
   double startup_s = 0;  ///< from start until the first frame was rendered
   double wall_s = 0;
   /// Where the process's CPU time went. decode: loading photos (prefetch
-  /// threads); clip: reading, decoding and shaping clips' frames (on the
-  /// main thread; a decoder's own threads, when it has more than one, count
-  /// as encode); render: drawing frames, less clip; other: the main
+  /// threads); clip: reading, decoding and shaping clips' frames (all on
+  /// the main thread: a clip decodes on one); render: drawing frames, less
+  /// clip; other: the main
   /// thread's remaining work (job, encoder and file set-up, muxing);
   /// encode: the rest, which is libx264 on the main thread and on any
   /// threads of its own.

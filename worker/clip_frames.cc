@@ -134,8 +134,8 @@ std::vector<int16_t> code_table(int depth, bool full_range, bool chroma) {
 
 }  // namespace
 
-ClipFrames::ClipFrames(const JobClip& clip, int width, int height, int threads)
-    : m_clip(clip), m_width(width), m_height(height), m_threads(std::max(1, threads)) {}
+ClipFrames::ClipFrames(const JobClip& clip, int width, int height)
+    : m_clip(clip), m_width(width), m_height(height) {}
 
 ClipFrames::~ClipFrames() = default;
 
@@ -157,8 +157,7 @@ Expected<void> ClipFrames::open() {
   if (!codec) return Error{m_clip.file + ": no decoder for its video"};
   m_decoder.reset(avcodec_alloc_context3(codec));
   avcodec_parameters_to_context(m_decoder.get(), stream->codecpar);
-  m_decoder->thread_count = m_threads;
-  m_decoder->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+  m_decoder->thread_count = 1;
   m_decoder->pkt_timebase = stream->time_base;
   rc = avcodec_open2(m_decoder.get(), codec, nullptr);
   if (rc < 0) return Error{m_clip.file + ": cannot decode its video: " + av_error_text(rc)};

@@ -19,6 +19,11 @@
 // container whose index is coarse), it seeks further back. A seek to the
 // clip's start is the same in every chunk, so its first frame is shown.
 //
+// A clip decodes on one thread, the renderer's: its memory is then its
+// stream's own (a frame thread holds a whole decoder state more), its CPU
+// is counted exactly, and the parallelism comes from the chunks, as for
+// photos.
+//
 // Each frame shown goes through one stateless chain: tone mapping for HLG
 // and PQ (zscale, tonemap), conversion to BT.709's matrix, scaling to the
 // slide's prefiltered size (which also squares anamorphic pixels), and the
@@ -48,8 +53,7 @@ struct ShapeChain {
 class ClipFrames {
  public:
   /// `width` x `height`: the picture size wanted (display orientation).
-  /// `threads`: the decoder's share of the worker's threads.
-  ClipFrames(const JobClip& clip, int width, int height, int threads);
+  ClipFrames(const JobClip& clip, int width, int height);
   ~ClipFrames();
 
   /// Makes `*picture` the frame that shows at clip time `c`, unless it
@@ -75,7 +79,7 @@ class ClipFrames {
   Expected<void> convert(const AVFrame& frame, SourcePicture* picture);
 
   JobClip m_clip;
-  int m_width, m_height, m_threads;
+  int m_width, m_height;
   InputFormatPtr m_input;
   CodecContextPtr m_decoder;
   int m_stream = -1;

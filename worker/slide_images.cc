@@ -117,15 +117,13 @@ void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* 
                               output.width, output.height, width, height);
 }
 
-SlideImages::SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output, int chunk,
-                         int clip_threads)
+SlideImages::SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output, int chunk)
     : m_slides(slides),
       m_output(output),
       m_chunk(chunk),
       m_pending(slides.size()),
       m_ready(slides.size()),
-      m_clips(slides.size()),
-      m_clip_threads(clip_threads) {
+      m_clips(slides.size()) {
   for (const JobSlide& slide : slides)
     m_read_shared.push_back(!slide.shared_picture.empty() && ::access(slide.shared_picture.c_str(), F_OK) == 0);
 }
@@ -193,7 +191,7 @@ const PreparedSlide& SlideImages::clip_at(int position, double t) {
     clip = std::make_unique<ClipSlide>();
     int width = 0, height = 0;
     prefiltered_size(slide, m_output, &width, &height);
-    clip->frames = std::make_unique<ClipFrames>(*slide.clip, width, height, m_clip_threads);
+    clip->frames = std::make_unique<ClipFrames>(*slide.clip, width, height);
     clip->prepared.scale_x = static_cast<double>(width) / slide.image_width;
     clip->prepared.scale_y = static_cast<double>(height) / slide.image_height;
   }

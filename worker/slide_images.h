@@ -51,9 +51,7 @@ void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* 
 class SlideImages {
  public:
   /// `chunk`: the chunk's index, which names its temporary files.
-  /// `clip_threads`: a clip decoder's share of the worker's threads.
-  SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output, int chunk,
-              int clip_threads = 1);
+  SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output, int chunk);
   ~SlideImages();
 
   /// The picture of slides[position], a photo or a card; throws Fatal if it
@@ -96,7 +94,6 @@ class SlideImages {
     PreparedSlide prepared;
   };
   std::vector<std::unique_ptr<ClipSlide>> m_clips;  ///< per slide, while it plays
-  const int m_clip_threads;
   CpuTotal m_clip_cpu;
   int64_t m_clip_frames_done = 0;  ///< decoded by clips already released
   CpuTotal m_decode_cpu;

@@ -45,15 +45,21 @@ struct VoiceState {
   bool finished = false;
 };
 
-// The voice's weight at a timeline sample: its transitions' linear weights
-// (those of a crossfade's pictures) times its volume.
-double gain_at(const VoiceState& s, int64_t timeline_sample) {
-  double gain = s.voice->volume;
-  const int64_t since_start = timeline_sample - s.start;
-  if (s.fade_in > 0 && since_start < s.fade_in) gain *= double(since_start) / s.fade_in;
-  const int64_t until_end = s.slide_end - timeline_sample;
-  if (s.fade_out > 0 && until_end < s.fade_out) gain *= std::max(0.0, double(until_end) / s.fade_out);
+// `volume` under linear fades: in over `fade_in` samples from `start`, out
+// over `fade_out` samples before `end`.
+double faded(double volume, int64_t sample, int64_t start, int64_t fade_in, int64_t end, int64_t fade_out) {
+  double gain = volume;
+  const int64_t since_start = sample - start;
+  if (fade_in > 0 && since_start < fade_in) gain *= double(since_start) / fade_in;
+  const int64_t until_end = end - sample;
+  if (fade_out > 0 && until_end < fade_out) gain *= std::max(0.0, double(until_end) / fade_out);
   return gain;
+}
+
+// A voice fades with its slide's transitions: the linear weights a
+// crossfade gives its pictures.
+double gain_at(const VoiceState& s, int64_t timeline_sample) {
+  return faded(s.voice->volume, timeline_sample, s.start, s.fade_in, s.slide_end, s.fade_out);
 }
 
 Expected<void> mix_voice(VoiceState& s, int64_t block_start, int frames, float* mix, std::vector<float>& scratch) {
@@ -76,12 +82,7 @@ Expected<void> mix_voice(VoiceState& s, int64_t block_start, int frames, float* 
 }
 
 double gain_at(const TrackState& s, int64_t timeline_sample) {
-  double gain = s.track->volume;
-  const int64_t since_start = timeline_sample - s.start;
-  if (s.fade_in > 0 && since_start < s.fade_in) gain *= double(since_start) / s.fade_in;
-  const int64_t until_end = s.end - timeline_sample;
-  if (s.fade_out > 0 && until_end < s.fade_out) gain *= std::max(0.0, double(until_end) / s.fade_out);
-  return gain;
+  return faded(s.track->volume, timeline_sample, s.start, s.fade_in, s.end, s.fade_out);
 }
 
 // Adds up to `frames` samples of the track into `mix`, reopening it to loop;

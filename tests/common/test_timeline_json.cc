@@ -225,3 +225,62 @@ TEST_CASE("a caption's opacity follows its window and fades linearly") {
   CHECK(caption_opacity(s, 2.75, 4.0) == Approx(0.5));
   CHECK(caption_opacity(s, 3.0, 4.0) == 0.0);
 }
+
+TEST_CASE("a video slide's length is its clip's unless it says, and it moves only when it says") {
+  auto t = parse(R"({"version": 1,
+    "defaults": {"duration": 4, "motion": "auto", "fit": "contain-blur"},
+    "slides": [{"video": "clips/a.mov"},
+               {"video": "b.mp4", "in": 1, "out": 7, "speed": 2, "volume": 0.5},
+               {"video": "c.mkv", "duration": 3, "motion": "auto"},
+               {"image": "d.jpg"}]})");
+  REQUIRE(t.ok());
+  const auto& s = t.value().slides;
+  REQUIRE(s[0].clip);
+  CHECK(s[0].clip->file == "/shows/clips/a.mov");
+  CHECK(s[0].clip->duration_from_clip);  // known once the clip is probed
+  CHECK(s[0].fit == Fit::k_contain_blur);
+  CHECK_FALSE(s[0].auto_motion);
+  CHECK(s[0].motion == Motion{});
+  CHECK(s[1].duration == Approx(3));  // (7 - 1) / 2
+  CHECK_FALSE(s[1].clip->duration_from_clip);
+  CHECK(s[1].clip->volume == 0.5);
+  CHECK(s[2].duration == 3);
+  CHECK(s[2].auto_motion);
+  CHECK(s[3].duration == 4);
+  CHECK(s[3].auto_motion);
+  CHECK(s[3].image == "/shows/d.jpg");
+  // Written and read again, with its durations resolved and the music's ducking.
+  Timeline resolved = t.value();
+  resolved.slides[0].duration = 12;
+  resolved.slides[0].clip->duration_from_clip = false;
+  AudioTrack music;
+  music.file = "/shows/m.mp3";
+  music.duck = Ducking{-18, 0.5, 1.5};
+  resolved.audio = {music, music};
+  resolved.audio[1].duck.reset();
+  auto again = parse(timeline_to_json(resolved));
+  REQUIRE(again.ok());
+  CHECK(again.value().slides[0].duration == 12);
+  CHECK(again.value().slides[0].clip == resolved.slides[0].clip);
+  CHECK(again.value().slides[1].clip == resolved.slides[1].clip);
+  CHECK(again.value().audio[0].duck == resolved.audio[0].duck);
+  CHECK_FALSE(again.value().audio[1].duck);
+}
+
+TEST_CASE("clip fields are checked and named") {
+  CHECK(error_of(R"({"version": 1, "slides": [{"video": "a.mp4", "in": 3, "out": 2}]})") ==
+        "show.json: slides[0].out: must be after in (3 s)");
+  CHECK(error_of(R"({"version": 1, "slides": [{"video": "a.mp4", "speed": 0.1}]})") ==
+        "show.json: slides[0].speed: must be from 0.25 to 4");
+  CHECK(error_of(R"({"version": 1, "slides": [{"video": "a.mp4", "in": -1}]})") ==
+        "show.json: slides[0].in: must be from 0 to 86400 seconds");
+  CHECK(error_of(R"({"version": 1, "slides": [{"image": "a.jpg", "volume": 1}]})") ==
+        "show.json: slides[0].volume: belongs to a video slide only");
+  CHECK(error_of(R"({"version": 1, "slides": [{"video": "a.mp4", "color": "#000000"}]})") ==
+        "show.json: slides[0].video: a slide has one of image, color or video");
+  CHECK(error_of(R"({"version": 1, "slides": [{"video": ""}]})") == "show.json: slides[0].video: must name a video file");
+  CHECK(error_of(R"({"version": 1, "slides": [{"image": "a.jpg"}], "audio": [{"file": "m.mp3", "duck": {"gain_db": 6}}]})") ==
+        "show.json: audio[0].duck.gain_db: must be from -60 to 0 dB");
+  CHECK(error_of(R"({"version": 1, "slides": [{"image": "a.jpg"}], "audio": [{"file": "m.mp3", "duck": {"hold": 1}}]})")
+            .find("audio[0].duck.hold") != std::string::npos);
+}
