@@ -357,7 +357,7 @@ TEST_CASE("a folder show takes every format in any case and names what it leaves
                      test::quote(dir / "r.json"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.output, Catch::Matchers::Contains("warning: left out notes.txt: not a photo"));
+  CHECK_THAT(r.output, Catch::Matchers::Contains("warning: left out notes.txt: neither a photo nor a video"));
   CHECK_THAT(r.output, Catch::Matchers::Contains("warning: left out broken.jpg: "));
   CHECK(r.output.find(".DS_Store") == std::string::npos);
   const json report = json::parse(test::read_text(dir / "r.json"));
@@ -370,7 +370,7 @@ TEST_CASE("a folder show takes every format in any case and names what it leaves
   auto none = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(photos) + " -o " +
                         test::quote(dir / "none.mp4"));
   CHECK(none.exit_code == 2);
-  CHECK_THAT(none.output, Catch::Matchers::Contains("holds no photo chunkreel can use"));
+  CHECK_THAT(none.output, Catch::Matchers::Contains("holds no photo or video chunkreel can use"));
 }
 
 TEST_CASE("a TIFF's orientation tag is applied, and a HEIC tagged Display P3 by nclx is converted") {

@@ -232,13 +232,19 @@ TEST_CASE("a farm render resumed after an interrupt submits only the missing chu
   CHECK(test::frame_md5s(out) == show.reference);
 }
 
-TEST_CASE("a detached folder render with dated captions and a title joins once, to the frames of a local render") {
+TEST_CASE("a detached folder render with a clip, dated captions and a title joins once, to the frames of a local render") {
   LocalSlurm slurm;
   test::TempDir dir;
   test::make_sample(dir / "show", "--slides 6 --size 320x180 --photo 640x480 --seconds 2");
   int day = 10;
   for (const auto& entry : fs::directory_iterator(dir / "show/photos"))
     test::add_exif_date(entry.path().string(), "2024:08:" + std::to_string(day++) + " 12:00:00", true);
+  // A phone clip among the photos, with its sound and its own date: farm
+  // tasks decode it from the shared folder, the join job mixes its sound.
+  REQUIRE(test::run("ffmpeg -v error -f lavfi -i testsrc2=s=320x240:r=30:d=2.5 -f lavfi -i sine=duration=2.5 "
+                    "-c:v libx264 -g 20 -pix_fmt yuv420p -c:a aac -metadata creation_time=2024-08-30T18:00:00Z " +
+                    test::quote(dir / "show/photos/zz-clip.MOV"))
+              .exit_code == 0);
   // The automatic plan (no --chunk-seconds); the same workers and threads,
   // so the farm's chunks are the local render's.
   const std::string folder_args = test::quote(dir / "show/photos") +
@@ -260,6 +266,7 @@ TEST_CASE("a detached folder render with dated captions and a title joins once, 
   const auto reference = test::frame_md5s(dir / "local.mp4");
   CHECK(reference.size() > 0);
   CHECK(test::frame_md5s(out) == reference);
+  CHECK(test::ffprobe("-show_entries stream=codec_type -of csv=p=0", out).find("audio") != std::string::npos);
 
   // Rendered once: every chunk by the one array, none resubmitted.
   const json report = json::parse(test::read_text(dir / "farm.json"));
