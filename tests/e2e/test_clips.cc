@@ -523,3 +523,21 @@ TEST_CASE("clips in BT.601, BT.709 and full range keep their colours as ffmpeg r
                        uint8_t(rgb[middle + 2]), 2.5);
   }
 }
+
+TEST_CASE("an old phone's 3GP (H.263, 8 kHz mono sound) plays with its sound at 48 kHz stereo") {
+  test::TempDir dir;
+  ffmpeg_make("-f lavfi -i testsrc2=s=176x144:r=15:d=2 -f lavfi -i sine=frequency=600:sample_rate=8000:duration=2 "
+              "-c:v h263 -c:a aac -ac 1 -ar 8000",
+              dir / "old.3gp");
+  json show = test::lossless_project(json::array({{{"video", "old.3gp"}, {"fit", "contain"}}}), "#000000", 25);
+  test::write_text(dir / "show.json", show.dump());
+  render(dir / "show.json", dir / "out.mp4", "");
+  CHECK(test::ffprobe("-select_streams a -show_entries stream=sample_rate,channels -of csv=p=0", dir / "out.mp4")
+            .find("48000,2") != std::string::npos);
+  CHECK(std::stod(test::ffprobe("-show_entries format=duration -of csv=p=0", dir / "out.mp4")) == Approx(2).margin(0.1));
+  const std::vector<float> s = mono_samples(dir / "out.mp4");
+  CHECK(amplitude_at(s, 600, 0.5, 1.5) > 0.05);
+  // testsrc2's picture, contained: the frame's middle is not the background.
+  const test::YuvVideo v = test::decode_yuv(dir / "out.mp4", 320, 180);
+  CHECK(test::mean_ycbcr(v, 10, 160, 90, 20)[0] > 20);
+}
