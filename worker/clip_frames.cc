@@ -100,16 +100,24 @@ void to_blocked(const uint8_t* data, int stride, int width, int height, bool chr
   const float low = chroma ? -0.5f : 0.0f, high = chroma ? 0.5f : 1.0f;
   if (out->width != width || out->height != height || out->data.empty()) out->allocate(width, height, low, high);
   const size_t top = table.size() - 1;
-  for (int y = 0; y < out->blocks() * BlockedPlane::k_rows; ++y) {
-    const auto* row = reinterpret_cast<const Sample*>(data + static_cast<ptrdiff_t>(std::min(y, height - 1)) * stride);
-    // Column x of this row is at pair x / 2, place 2 * (y % 8) + x % 2.
-    int16_t* out_row = out->data.data() + out->index(0, y);
+  const int16_t* codes = table.data();
+  auto code = [&](Sample s) { return codes[std::min<size_t>(s, top)]; };
+  constexpr int k_rows = BlockedPlane::k_rows;
+  // A block at a time, so each pair of columns' 16 samples (8 rows of 2)
+  // are written in one run; rows past the bottom repeat the last one.
+  for (int b = 0; b < out->blocks(); ++b) {
+    const Sample* rows[k_rows];
+    for (int r = 0; r < k_rows; ++r)
+      rows[r] = reinterpret_cast<const Sample*>(data + static_cast<ptrdiff_t>(std::min(b * k_rows + r, height - 1)) * stride);
+    int16_t* pair = out->data.data() + static_cast<size_t>(b) * out->block_samples();
     int x = 0;
-    for (; x + 1 < width; x += 2, out_row += BlockedPlane::k_pair) {
-      out_row[0] = table[std::min<size_t>(row[x], top)];
-      out_row[1] = table[std::min<size_t>(row[x + 1], top)];
-    }
-    if (x < width) out_row[0] = table[std::min<size_t>(row[x], top)];
+    for (; x + 1 < width; x += 2, pair += BlockedPlane::k_pair)
+      for (int r = 0; r < k_rows; ++r) {
+        pair[2 * r] = code(rows[r][x]);
+        pair[2 * r + 1] = code(rows[r][x + 1]);
+      }
+    if (x < width)
+      for (int r = 0; r < k_rows; ++r) pair[2 * r] = code(rows[r][x]);
   }
 }
 
