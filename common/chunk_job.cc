@@ -25,6 +25,7 @@ T required(std::optional<T> value, FieldReader& r, const char* key) {
 JobClip read_job_clip(FieldReader r) {
   JobClip clip;
   clip.file = required(r.string("file"), r, "file");
+  clip.stream = static_cast<int>(required(r.integer("stream"), r, "stream"));
   clip.in = required(r.number("in"), r, "in");
   clip.out = required(r.number("out"), r, "out");
   clip.speed = required(r.number("speed"), r, "speed");
@@ -139,6 +140,7 @@ std::string chunk_job_to_json(const ChunkJob& job) {
     if (s.card) slide["card"] = to_string(*s.card);
     if (s.clip)
       slide["clip"] = {{"file", s.clip->file},
+                       {"stream", s.clip->stream},
                        {"in", s.clip->in},
                        {"out", s.clip->out},
                        {"speed", s.clip->speed},

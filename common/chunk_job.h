@@ -24,6 +24,7 @@ constexpr int k_chunk_job_version = 1;
 /// probed facts it decodes by (recorded once, in the plan).
 struct JobClip {
   std::string file;
+  int stream = 0;      ///< the video stream the probe chose
   double in = 0;       ///< clip seconds shown at the slide's start
   double out = 0;      ///< clip seconds where it stops (its last frame holds after)
   double speed = 1;

@@ -132,7 +132,15 @@ Expected<ClipInfo> probe_clip(const std::string& path) {
   if (rc < 0) return Error{path + ": cannot be read: " + av_error_text(rc)};
   int index = av_find_best_stream(raw, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   // A cover picture is a still, not the clip's video.
-  if (index >= 0 && (raw->streams[index]->disposition & AV_DISPOSITION_ATTACHED_PIC)) index = -1;
+  auto is_video = [&](unsigned i) {
+    return raw->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
+           !(raw->streams[i]->disposition & AV_DISPOSITION_ATTACHED_PIC);
+  };
+  if (index >= 0 && !is_video(static_cast<unsigned>(index))) {
+    index = -1;
+    for (unsigned i = 0; i < raw->nb_streams && index < 0; ++i)
+      if (is_video(i)) index = static_cast<int>(i);
+  }
   if (index < 0) return Error{path + ": holds no video stream"};
   const AVStream* stream = raw->streams[index];
   const AVCodecParameters* par = stream->codecpar;
@@ -143,6 +151,7 @@ Expected<ClipInfo> probe_clip(const std::string& path) {
   if (par->width <= 0 || par->height <= 0) return Error{path + ": its video has no frame size"};
 
   ClipInfo info;
+  info.stream = index;
   info.codec = codec->name;
   const auto format = static_cast<AVPixelFormat>(par->format);
   const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format);

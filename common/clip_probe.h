@@ -19,6 +19,7 @@ namespace chunkreel {
 enum class ClipTransfer { k_sdr, k_hlg, k_pq };
 
 struct ClipInfo {
+  int stream = 0;           ///< the video stream's index in the file
   std::string codec;        ///< the decoder's name, e.g. "h264", "hevc"
   std::string pixel_format;  ///< as decoded, e.g. "yuv420p10le"
   int bit_depth = 8;

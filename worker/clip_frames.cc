@@ -154,8 +154,12 @@ Expected<void> ClipFrames::open() {
   m_input.reset(raw);
   rc = avformat_find_stream_info(raw, nullptr);
   if (rc < 0) return Error{m_clip.file + ": cannot be read: " + av_error_text(rc)};
-  m_stream = av_find_best_stream(raw, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  if (m_stream < 0) return Error{m_clip.file + ": holds no video stream"};
+  // The stream the probe chose: the file has not changed since (the chunk's
+  // content key covers it).
+  m_stream = m_clip.stream;
+  if (m_stream < 0 || m_stream >= static_cast<int>(raw->nb_streams) ||
+      raw->streams[m_stream]->codecpar->codec_type != AVMEDIA_TYPE_VIDEO)
+    return Error{m_clip.file + ": its video stream is not where it was when the show was planned"};
   const AVStream* stream = raw->streams[m_stream];
   // Only the video stream's packets are needed.
   for (unsigned i = 0; i < raw->nb_streams; ++i)

@@ -52,6 +52,7 @@ ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const Ch
     if (const ClipInfo* info = clip_of(project, i)) {
       JobClip clip;
       clip.file = slide.clip->file;
+      clip.stream = info->stream;
       clip.in = slide.clip->in;
       clip.out = slide.clip->out ? std::min(*slide.clip->out, info->duration) : info->duration;
       clip.speed = slide.clip->speed;

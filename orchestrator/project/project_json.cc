@@ -49,7 +49,8 @@ ImageInfo image_from_json(const json& value) {
 constexpr ClipTransfer k_transfers[] = {ClipTransfer::k_sdr, ClipTransfer::k_hlg, ClipTransfer::k_pq};
 
 json clip_to_json(const ClipInfo& c) {
-  return {{"codec", c.codec},
+  return {{"stream", c.stream},
+          {"codec", c.codec},
           {"pixel_format", c.pixel_format},
           {"bit_depth", c.bit_depth},
           {"coded_width", c.coded_width},
@@ -77,6 +78,7 @@ json clip_to_json(const ClipInfo& c) {
 
 ClipInfo clip_from_json(const json& v) {
   ClipInfo c;
+  c.stream = v.at("stream").get<int>();
   c.codec = v.at("codec").get<std::string>();
   c.pixel_format = v.at("pixel_format").get<std::string>();
   c.bit_depth = v.at("bit_depth").get<int>();
