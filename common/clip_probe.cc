@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -35,18 +36,23 @@ int quarter_turns_of(const AVStream* stream) {
   return static_cast<int>(((turns % 4) + 4) % 4);
 }
 
-// The longest gap between keyframes in the container's index (MP4 and MOV
-// carry one for the whole file; others fill it while reading).
-double longest_keyframe_gap(const AVStream* stream) {
+// The keyframes in the container's index (MP4 and MOV carry one for the
+// whole file; others fill it while reading), as clip times. An index holds
+// decoding times, which run behind presentation by the reorder delay: the
+// first keyframe is the clip's first frame, at clip time 0, and the others
+// are taken at the same offset.
+std::vector<double> indexed_keyframes(const AVStream* stream) {
+  std::vector<double> keyframes;
   const int count = avformat_index_get_entries_count(stream);
-  int64_t previous = AV_NOPTS_VALUE, longest = 0;
+  int64_t first = AV_NOPTS_VALUE;
   for (int i = 0; i < count; ++i) {
     const AVIndexEntry* entry = avformat_index_get_entry(const_cast<AVStream*>(stream), i);
-    if (!entry || !(entry->flags & AVINDEX_KEYFRAME)) continue;
-    if (previous != AV_NOPTS_VALUE) longest = std::max(longest, entry->timestamp - previous);
-    previous = entry->timestamp;
+    if (!entry || !(entry->flags & AVINDEX_KEYFRAME) || entry->timestamp == AV_NOPTS_VALUE) continue;
+    if (first == AV_NOPTS_VALUE) first = entry->timestamp;
+    const double time = seconds(entry->timestamp - first, stream->time_base);
+    if (keyframes.empty() || time > keyframes.back()) keyframes.push_back(time);
   }
-  return seconds(longest, stream->time_base);
+  return keyframes;
 }
 
 std::string date_of(const AVDictionary* metadata) {
@@ -181,7 +187,9 @@ Expected<ClipInfo> probe_clip(const std::string& path) {
     info.duration = raw->duration / double(AV_TIME_BASE) - std::max(0.0, info.start - seconds(raw->start_time, AV_TIME_BASE_Q));
   if (stream->avg_frame_rate.num > 0 && stream->avg_frame_rate.den > 0) info.frame_rate = av_q2d(stream->avg_frame_rate);
   else if (stream->r_frame_rate.num > 0 && stream->r_frame_rate.den > 0) info.frame_rate = av_q2d(stream->r_frame_rate);
-  info.keyframe_interval = longest_keyframe_gap(stream);
+  info.keyframes = indexed_keyframes(stream);
+  for (size_t i = 1; i < info.keyframes.size(); ++i)
+    info.keyframe_interval = std::max(info.keyframe_interval, info.keyframes[i] - info.keyframes[i - 1]);
   info.interlaced = par->field_order == AV_FIELD_TT || par->field_order == AV_FIELD_BB ||
                     par->field_order == AV_FIELD_TB || par->field_order == AV_FIELD_BT;
   if (par->color_trc == AVCOL_TRC_ARIB_STD_B67) info.transfer = ClipTransfer::k_hlg;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/error.h"
 
@@ -36,6 +37,9 @@ struct ClipInfo {
   double duration = 0;      ///< seconds of video
   double frame_rate = 0;    ///< the stream's average, for planning only
   double keyframe_interval = 0;  ///< the longest gap between keyframes the index shows, or 0
+  /// Clip times of the keyframes the container's index lists (MP4 and MOV
+  /// list them all; empty when it lists none), for chunk boundaries.
+  std::vector<double> keyframes;
   bool interlaced = false;
   /// Frames the decoder holds back to put B-frames in order (the stream's
   /// reorder delay), for the memory estimate.

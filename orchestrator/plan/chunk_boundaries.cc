@@ -79,9 +79,27 @@ std::vector<int64_t> slide_boundaries(const ShowTiming& timing, Rational fps) {
   return boundaries;
 }
 
+std::vector<int64_t> keyframe_starts(const ShowTiming& timing, Rational fps, int slide, double in, double speed,
+                                     const std::vector<double>& keyframes) {
+  const SlideSpan& span = timing.spans[slide];
+  const double solo_start = span.start + span.in_transition;
+  const double solo_end = span.start + span.duration - span.out_transition;
+  std::vector<int64_t> frames;
+  for (double key : keyframes) {
+    const double t = span.start + (key - in) / speed;
+    if (t < solo_start || t >= solo_end) continue;
+    const int64_t frame = first_frame_at_or_after(t, fps);
+    if (frame <= 0 || frame >= timing.frames || frame_in_transition(timing, fps, frame)) continue;
+    if (!frames.empty() && frames.back() >= frame) continue;
+    frames.push_back(frame);
+  }
+  return frames;
+}
+
 std::vector<ChunkPlan> split_into_chunks(const ShowTiming& timing, Rational fps,
                                          int64_t target_frames, int tail_chunks,
-                                         const CostModel* costs, int64_t min_frames) {
+                                         const CostModel* costs, int64_t min_frames,
+                                         const std::vector<int64_t>& keyframe_frames) {
   const int64_t total = timing.frames;
   target_frames = std::max<int64_t>(1, target_frames);
   // The lengths aimed at: whole chunks, then `tail_chunks` of half length,
@@ -93,7 +111,10 @@ std::vector<ChunkPlan> split_into_chunks(const ShowTiming& timing, Rational fps,
   lengths.insert(lengths.end(), tail, 0.5);
   double sum = 0;
   for (double l : lengths) sum += l;
-  const std::vector<int64_t> boundaries = slide_boundaries(timing, fps);
+  std::vector<int64_t> boundaries = slide_boundaries(timing, fps);
+  boundaries.insert(boundaries.end(), keyframe_frames.begin(), keyframe_frames.end());
+  std::sort(boundaries.begin(), boundaries.end());
+  boundaries.erase(std::unique(boundaries.begin(), boundaries.end()), boundaries.end());
 
   std::vector<int64_t> starts{0};
   double reached = 0;

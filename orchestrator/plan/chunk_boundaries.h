@@ -10,7 +10,10 @@
 // frame nearest the ideal. Short slides are thereby grouped and long slides
 // split, with chunks near the requested length. The tail's chunks can be
 // made shorter, which evens out the workers' finishing times; their starts
-// do not snap, so they keep the lengths that do that.
+// do not snap, so they keep the lengths that do that. Inside a clip, the
+// frames where a chunk's decode starts right at a keyframe are boundaries
+// as good as a slide's (keyframe_starts), since a chunk that starts
+// anywhere else first decodes the frames since the keyframe before.
 
 #include <cstdint>
 #include <string>
@@ -39,11 +42,21 @@ struct ChunkPlan {
 /// chunk but a show's only one has fewer than `min_frames` frames (see
 /// min_chunk_frames): a shorter one runs on into the next, and a short last
 /// one joins the chunk before it.
+/// `keyframe_frames` (sorted) are more candidate boundaries, from
+/// keyframe_starts().
 std::vector<ChunkPlan> split_into_chunks(const ShowTiming& timing, Rational fps,
                                          int64_t target_frames, int tail_chunks = 0,
-                                         const CostModel* costs = nullptr, int64_t min_frames = 1);
+                                         const CostModel* costs = nullptr, int64_t min_frames = 1,
+                                         const std::vector<int64_t>& keyframe_frames = {});
 
 /// The frames at which a slide's solo part begins (candidate boundaries).
 std::vector<int64_t> slide_boundaries(const ShowTiming& timing, Rational fps);
+
+/// For clip slide `slide`, playing from clip time `in` at `speed`, with
+/// keyframes at clip times `keyframes`: the first frame at or after each
+/// keyframe's show time, where it lies in the slide's solo part. A chunk
+/// starting there decodes from that keyframe with nothing before it.
+std::vector<int64_t> keyframe_starts(const ShowTiming& timing, Rational fps, int slide, double in, double speed,
+                                     const std::vector<double>& keyframes);
 
 }  // namespace chunkreel

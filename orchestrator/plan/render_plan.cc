@@ -84,11 +84,16 @@ Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings
   // the workers finish close together.
   std::vector<bool> is_card;
   std::vector<ClipCost> clips;
+  std::vector<int64_t> keyframe_frames;
   for (size_t i = 0; i < project.timeline.slides.size(); ++i) {
     const Slide& slide = project.timeline.slides[i];
     is_card.push_back(slide.card.has_value());
     ClipCost clip;
     if ((clip.clip = clip_of(project, i))) {
+      const std::vector<int64_t> starts = keyframe_starts(project.timing, project.timeline.output.fps,
+                                                          static_cast<int>(i), slide.clip->in, slide.clip->speed,
+                                                          clip.clip->keyframes);
+      keyframe_frames.insert(keyframe_frames.end(), starts.begin(), starts.end());
       const OutputSettings& out = project.timeline.output;
       int w = 0, h = 0;
       prefiltered_size(project.images[i].width(), project.images[i].height(), slide.fit, slide.motion, out.width,
@@ -101,7 +106,7 @@ Expected<RenderPlan> make_render_plan(const Project& project, const PlanSettings
   const CostModel costs = make_cost_model(project.timeline.output, project.images, is_card, clips);
   const int tail = options.chunk_seconds > 0 ? 0 : wanted_workers;
   plan.chunks = split_into_chunks(project.timing, project.timeline.output.fps, target_frames, tail, &costs,
-                                  min_chunk_frames(project.timeline.output.video));
+                                  min_chunk_frames(project.timeline.output.video), keyframe_frames);
 
   // Memory: a budget from the user, or most of what the machine has free.
   plan.budget_given = options.memory_budget > 0;

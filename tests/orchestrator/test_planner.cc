@@ -263,3 +263,41 @@ TEST_CASE("the cost model prices a clip's decoding by codec, size and speed, and
   // A chunk starting inside a clip decodes from the keyframe before.
   CHECK(model.slides[4].load_s > 4 * model.slides[0].load_s);
 }
+
+TEST_CASE("a long clip is split where a chunk's decode starts at one of its keyframes") {
+  const Rational fps{30, 1};
+  // A photo, a 60 s clip played from 3 s at speed 1.5 (so 40 s), a photo;
+  // 1 s crossfades. Keyframes every 2.4 s of the clip, from 0.
+  ShowTiming t = timing_of({{5, 1}, {40, 1}, {5, 0}}, fps);
+  std::vector<double> keyframes;
+  for (double k = 0; k < 60; k += 2.4) keyframes.push_back(k);
+  const std::vector<int64_t> starts = keyframe_starts(t, fps, 1, 3.0, 1.5, keyframes);
+  REQUIRE(starts.size() > 10);
+  auto clip_time = [&](int64_t frame) { return 3.0 + (double(frame) / 30 - t.spans[1].start) * 1.5; };
+  for (int64_t frame : starts) {
+    INFO("frame " << frame);
+    CHECK_FALSE(frame_in_transition(t, fps, frame));
+    // The frame shows a keyframe, or a moment less than a frame after one.
+    double nearest = 1e9;
+    for (double k : keyframes)
+      if (k <= clip_time(frame) + 1e-9) nearest = std::min(nearest, clip_time(frame) - k);
+    CHECK(nearest < 1.5 / 30 + 1e-9);
+  }
+  // Chunks of about 7 s: every start inside the clip lands on one of them.
+  auto chunks = split_into_chunks(t, fps, 210, 0, nullptr, 1, starts);
+  check_partition(t, fps, chunks);
+  int inside = 0;
+  for (const ChunkPlan& c : chunks) {
+    if (c.first_frame <= first_frame_at_or_after(t.spans[1].start + 1, fps) ||
+        c.first_frame >= first_frame_at_or_after(t.spans[2].start, fps))
+      continue;
+    ++inside;
+    CHECK(std::find(starts.begin(), starts.end(), c.first_frame) != starts.end());
+  }
+  CHECK(inside >= 4);
+  // Without them, the same plan starts chunks wherever the frame count says.
+  auto plain = split_into_chunks(t, fps, 210);
+  int on_keyframes = 0;
+  for (const ChunkPlan& c : plain) on_keyframes += std::find(starts.begin(), starts.end(), c.first_frame) != starts.end();
+  CHECK(on_keyframes < inside);
+}
