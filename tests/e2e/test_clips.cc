@@ -262,7 +262,7 @@ TEST_CASE("a clip's display rotation, its pixel aspect and its interlacing are a
   CHECK(test::frame_md5s(dir / "moving.mp4") == test::frame_md5s(dir / "chunked.mp4"));
 }
 
-TEST_CASE("an HLG clip is tone-mapped to SDR with one warning, and a clip without sound plays silent") {
+TEST_CASE("HLG and PQ clips are tone-mapped to SDR with one warning, and a clip without sound plays silent") {
   test::TempDir dir;
   // 10-bit BT.2020 HLG, a grey ramp.
   ffmpeg_make("-f lavfi -i \"gradients=s=160x90:c0=0x202020:c1=0xe0e0e0:x0=0:y0=0:x1=159:y1=0:d=1\" "
@@ -295,6 +295,32 @@ TEST_CASE("an HLG clip is tone-mapped to SDR with one warning, and a clip withou
   }
   // No sound in the clip and no music: a silent show has no audio stream.
   CHECK(test::ffprobe("-select_streams a -show_entries stream=index -of csv=p=0", dir / "out.mp4").empty());
+
+  // PQ (HDR10, as some Android phones record) takes the same way.
+  ffmpeg_make("-f lavfi -i \"gradients=s=160x90:c0=0x202020:c1=0xe0e0e0:x0=0:y0=0:x1=159:y1=0:d=1\" "
+              "-pix_fmt yuv420p10le -c:v libx264 -crf 12 -color_primaries bt2020 -color_trc smpte2084 "
+              "-colorspace bt2020nc",
+              dir / "pq.mp4");
+  show["slides"] = json::array({{{"video", "pq.mp4"}}});
+  test::write_text(dir / "pq.json", show.dump());
+  r = run_chunkreel("render " + test::quote(dir / "pq.json") + " -o " + test::quote(dir / "pq-out.mp4"));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("HDR video (PQ)") != std::string::npos);
+  ffmpeg_make("-i " + test::quote(dir / "pq.mp4") +
+                  " -frames:v 1 -vf zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:"
+                  "desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p -f rawvideo",
+              dir / "pq-judge.yuv");
+  const std::string pq_judge = test::read_text(dir / "pq-judge.yuv");
+  const test::YuvVideo pq = test::decode_yuv(dir / "pq-out.mp4", 160, 90);
+  // ffmpeg's limited-range output keeps what the curve leaves above white
+  // (up to 254); chunkreel's frames stop at white (235), as a BT.709
+  // display does.
+  for (int x : {20, 80, 140}) {
+    const double judged = std::min(235, int(uint8_t(pq_judge[45 * 160 + x])));
+    INFO("PQ, x " << x << ": ours " << test::mean_ycbcr(pq, 0, x, 45, 2)[0] << ", ffmpeg " << judged);
+    CHECK(std::abs(test::mean_ycbcr(pq, 0, x, 45, 2)[0] - judged) < 3);
+  }
 }
 
 TEST_CASE("a clip's sound starts with its slide, fades with its transitions, and the music ducks under it") {
