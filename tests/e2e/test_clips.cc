@@ -386,6 +386,8 @@ TEST_CASE("a clip at half speed keeps its sound's pitch and plays twice as long"
   const double at_pitch = amplitude_at(s, 800, 1, 3);
   CHECK(at_pitch > 0.05);
   CHECK(amplitude_at(s, 400, 1, 3) < at_pitch * 0.1);
+  // Stretched, not cut: the 2 s of sound last the slide's 4 s.
+  CHECK(amplitude_at(s, 800, 3, 3.8) == Approx(at_pitch).epsilon(0.2));
 }
 
 TEST_CASE("a folder's videos play between its photos, with Live Photos and long clips handled") {
