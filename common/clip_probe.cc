@@ -118,6 +118,12 @@ const char* to_string(ClipTransfer transfer) {
   }
 }
 
+double longest_keyframe_gap(const ClipInfo& clip) {
+  double longest = 0;
+  for (size_t i = 1; i < clip.keyframes.size(); ++i) longest = std::max(longest, clip.keyframes[i] - clip.keyframes[i - 1]);
+  return longest;
+}
+
 bool has_video_extension(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -188,8 +194,6 @@ Expected<ClipInfo> probe_clip(const std::string& path) {
   if (stream->avg_frame_rate.num > 0 && stream->avg_frame_rate.den > 0) info.frame_rate = av_q2d(stream->avg_frame_rate);
   else if (stream->r_frame_rate.num > 0 && stream->r_frame_rate.den > 0) info.frame_rate = av_q2d(stream->r_frame_rate);
   info.keyframes = indexed_keyframes(stream);
-  for (size_t i = 1; i < info.keyframes.size(); ++i)
-    info.keyframe_interval = std::max(info.keyframe_interval, info.keyframes[i] - info.keyframes[i - 1]);
   info.interlaced = par->field_order == AV_FIELD_TT || par->field_order == AV_FIELD_BB ||
                     par->field_order == AV_FIELD_TB || par->field_order == AV_FIELD_BT;
   if (par->color_trc == AVCOL_TRC_ARIB_STD_B67) info.transfer = ClipTransfer::k_hlg;

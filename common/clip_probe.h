@@ -36,7 +36,6 @@ struct ClipInfo {
   double start = 0;         ///< the video stream's start time: clip time 0, in seconds of its timestamps
   double duration = 0;      ///< seconds of video
   double frame_rate = 0;    ///< the stream's average, for planning only
-  double keyframe_interval = 0;  ///< the longest gap between keyframes the index shows, or 0
   /// Clip times of the keyframes the container's index lists (MP4 and MOV
   /// list them all; empty when it lists none), for chunk boundaries.
   std::vector<double> keyframes;
@@ -59,6 +58,10 @@ struct ClipInfo {
 };
 
 const char* to_string(ClipTransfer transfer);
+
+/// The longest gap between `clip`'s indexed keyframes, or 0 when its index
+/// lists fewer than two.
+double longest_keyframe_gap(const ClipInfo& clip);
 
 /// Probes `path` and decodes its first frame. Errors name the file and
 /// what is wrong: no video stream, a codec no decoder handles, no frame.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "worker/filter_chain.h"
 
+#include "common/filter_graph.h"
+
 #include <fmt/format.h>
 
 extern "C" {
@@ -21,27 +23,7 @@ Expected<void> FilterChain::configure(const AVFrame& first) {
   const std::string args = fmt::format("video_size={}x{}:pix_fmt={}:time_base={}/{}:pixel_aspect={}/{}",
                                        first.width, first.height, first.format, m_time_base.num,
                                        m_time_base.den, sar.num, sar.den);
-  int rc = avfilter_graph_create_filter(&m_source, avfilter_get_by_name("buffer"), "in", args.c_str(), nullptr,
-                                        m_graph.get());
-  if (rc < 0) return Error{"cannot make a filter source: " + av_error_text(rc)};
-  rc = avfilter_graph_create_filter(&m_sink, avfilter_get_by_name("buffersink"), "out", nullptr, nullptr,
-                                    m_graph.get());
-  if (rc < 0) return Error{"cannot make a filter sink: " + av_error_text(rc)};
-  FilterInOutPtr outputs(avfilter_inout_alloc());
-  FilterInOutPtr inputs(avfilter_inout_alloc());
-  if (!outputs || !inputs) return Error{"out of memory for a filter graph"};
-  outputs->name = av_strdup("in");
-  outputs->filter_ctx = m_source;
-  inputs->name = av_strdup("out");
-  inputs->filter_ctx = m_sink;
-  AVFilterInOut* out_list = outputs.release();
-  AVFilterInOut* in_list = inputs.release();
-  rc = avfilter_graph_parse_ptr(m_graph.get(), m_description.c_str(), &in_list, &out_list, nullptr);
-  FilterInOutPtr left_in(in_list), left_out(out_list);
-  if (rc < 0) return Error{"cannot build the filters '" + m_description + "': " + av_error_text(rc)};
-  rc = avfilter_graph_config(m_graph.get(), nullptr);
-  if (rc < 0) return Error{"cannot set up the filters '" + m_description + "': " + av_error_text(rc)};
-  return {};
+  return build_linear_graph(m_graph.get(), "buffer", args, m_description, "buffersink", &m_source, &m_sink);
 }
 
 Expected<void> FilterChain::push(const AVFrame* frame) {

@@ -160,12 +160,8 @@ class AacWriter {
     AVFrame* frame = nullptr;
     if (interleaved) {
       av_frame_unref(m_frame.get());
-      m_frame->nb_samples = frames;
-      m_frame->format = AV_SAMPLE_FMT_FLTP;
-      m_frame->sample_rate = k_audio_rate;
-      AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
-      av_channel_layout_copy(&m_frame->ch_layout, &stereo);
-      if (av_frame_get_buffer(m_frame.get(), 0) < 0) return Error{"out of memory for audio"};
+      Expected<void> allocated = allocate_stereo_frame(m_frame.get(), frames, AV_SAMPLE_FMT_FLTP);
+      if (!allocated) return allocated;
       auto* left = reinterpret_cast<float*>(m_frame->data[0]);
       auto* right = reinterpret_cast<float*>(m_frame->data[1]);
       for (int i = 0; i < frames; ++i) {

@@ -118,6 +118,16 @@ Expected<int> AudioSource::read(float* out, int frames) {
   return done;
 }
 
+Expected<void> allocate_stereo_frame(AVFrame* frame, int samples, AVSampleFormat format) {
+  frame->nb_samples = samples;
+  frame->format = format;
+  frame->sample_rate = k_audio_rate;
+  AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
+  av_channel_layout_copy(&frame->ch_layout, &stereo);
+  if (av_frame_get_buffer(frame, 0) < 0) return Error{"out of memory for audio"};
+  return {};
+}
+
 Expected<void> check_audio_file(const std::string& path) {
   auto source = AudioSource::open(path);
   if (!source) return source.error();

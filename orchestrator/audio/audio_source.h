@@ -43,6 +43,10 @@ class AudioSource {
   size_t m_pending_pos = 0;
 };
 
+/// Gives an unused `frame` buffers for `samples` 48 kHz stereo samples in
+/// `format`.
+Expected<void> allocate_stereo_frame(AVFrame* frame, int samples, AVSampleFormat format);
+
 /// Opens `path` and decodes its first samples; errors say why it is unusable.
 Expected<void> check_audio_file(const std::string& path);
 

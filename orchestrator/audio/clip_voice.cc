@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "orchestrator/audio/clip_voice.h"
 
+#include "common/filter_graph.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -58,27 +60,13 @@ Expected<std::unique_ptr<ClipVoiceReader>> ClipVoiceReader::open(const ClipVoice
     graph->nb_threads = 1;
     const std::string args =
         fmt::format("time_base=1/{0}:sample_rate={0}:sample_fmt=flt:channel_layout=stereo", k_audio_rate);
-    int rc = avfilter_graph_create_filter(&reader->m_tempo_in, avfilter_get_by_name("abuffer"), "in",
-                                          args.c_str(), nullptr, graph);
-    if (rc >= 0)
-      rc = avfilter_graph_create_filter(&reader->m_tempo_out, avfilter_get_by_name("abuffersink"), "out",
-                                        nullptr, nullptr, graph);
-    if (rc < 0) return Error{voice.file + ": cannot set up the tempo change: " + av_error_text(rc)};
-    FilterInOutPtr outputs(avfilter_inout_alloc()), inputs(avfilter_inout_alloc());
-    outputs->name = av_strdup("in");
-    outputs->filter_ctx = reader->m_tempo_in;
-    inputs->name = av_strdup("out");
-    inputs->filter_ctx = reader->m_tempo_out;
-    AVFilterInOut* in_list = inputs.release();
-    AVFilterInOut* out_list = outputs.release();
     // Back to interleaved float stereo at 48 kHz, whatever atempo hands on.
     const std::string chain =
         tempo_chain(voice.speed) + fmt::format(",aformat=sample_fmts=flt:sample_rates={}:channel_layouts=stereo",
                                                k_audio_rate);
-    rc = avfilter_graph_parse_ptr(graph, chain.c_str(), &in_list, &out_list, nullptr);
-    FilterInOutPtr left_in(in_list), left_out(out_list);
-    if (rc >= 0) rc = avfilter_graph_config(graph, nullptr);
-    if (rc < 0) return Error{voice.file + ": cannot set up the tempo change: " + av_error_text(rc)};
+    Expected<void> built =
+        build_linear_graph(graph, "abuffer", args, chain, "abuffersink", &reader->m_tempo_in, &reader->m_tempo_out);
+    if (!built) return Error{voice.file + ": cannot set up the tempo change: " + built.error().message};
   }
   return reader;
 }
@@ -95,12 +83,8 @@ Expected<int> ClipVoiceReader::read_source(float* out, int frames) {
 
 Expected<void> ClipVoiceReader::push_to_tempo(int frames) {
   FramePtr frame = make_frame();
-  frame->nb_samples = frames;
-  frame->format = AV_SAMPLE_FMT_FLT;
-  frame->sample_rate = k_audio_rate;
-  AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
-  av_channel_layout_copy(&frame->ch_layout, &stereo);
-  if (av_frame_get_buffer(frame.get(), 0) < 0) return Error{"out of memory for audio"};
+  Expected<void> allocated = allocate_stereo_frame(frame.get(), frames, AV_SAMPLE_FMT_FLT);
+  if (!allocated) return allocated;
   auto got = read_source(reinterpret_cast<float*>(frame->data[0]), frames);
   if (!got) return got.error();
   int rc = 0;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "orchestrator/plan/chunk_jobs.h"
 
-#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -54,7 +53,7 @@ ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const Ch
       clip.file = slide.clip->file;
       clip.stream = info->stream;
       clip.in = slide.clip->in;
-      clip.out = slide.clip->out ? std::min(*slide.clip->out, info->duration) : info->duration;
+      clip.out = clip_end(slide, *info);
       clip.speed = slide.clip->speed;
       clip.start = info->start;
       clip.quarter_turns = info->quarter_turns;

@@ -116,7 +116,8 @@ CostModel make_cost_model(const OutputSettings& output, const std::vector<ImageI
       const double decoded_per_frame = clips[i].speed * source_fps / output.fps.to_double();
       slide.frame_s = encode_s + render_s + decoded_per_frame * decode_s +
                       std::min(1.0, decoded_per_frame) * clip_shape_s(clip, clips[i].target_pixels);
-      const double keyframe_gap = clip.keyframe_interval > 0 ? clip.keyframe_interval : 2.0;
+      const double gap = longest_keyframe_gap(clip);
+      const double keyframe_gap = gap > 0 ? gap : 2.0;
       slide.load_s = 0.01 + keyframe_gap / 2 * source_fps * decode_s;
     }
     model.slides.push_back(slide);

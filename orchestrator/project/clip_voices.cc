@@ -12,7 +12,7 @@ std::vector<ClipVoice> clip_voices(const Project& project) {
     const Slide& slide = project.timeline.slides[i];
     if (!info || !info->has_audio || slide.clip->volume <= 0) continue;
     const SlideSpan& span = project.timing.spans[i];
-    const double clip_end = slide.clip->out ? std::min(*slide.clip->out, info->duration) : info->duration;
+    const double end = clip_end(slide, *info);
     ClipVoice voice;
     voice.file = slide.clip->file;
     voice.in = slide.clip->in;
@@ -22,7 +22,7 @@ std::vector<ClipVoice> clip_voices(const Project& project) {
     voice.start = span.start;
     voice.slide_end = span.start + span.duration;
     // The sound stops where the clip does; its last frame may hold longer.
-    voice.end = std::min(voice.slide_end, span.start + (clip_end - voice.in) / voice.speed);
+    voice.end = std::min(voice.slide_end, span.start + (end - voice.in) / voice.speed);
     voice.fade_in = span.in_transition;
     voice.fade_out = span.out_transition;
     voices.push_back(voice);

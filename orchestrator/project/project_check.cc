@@ -16,11 +16,18 @@
 namespace chunkreel {
 namespace {
 
+// A clip file as probed, with why its sound cannot be decoded (empty when
+// it can, or it has none): both checked once per file.
+struct ProbedClip {
+  ClipInfo info;
+  std::string sound_problem;
+};
+
 // Probes a video slide's clip (once per file), checks its times against the
 // clip, resolves its duration and auto motion, and records the clip in
 // `project`. Returns the slide's picture size for the planner.
 Expected<ImageInfo> check_clip(Slide& slide, size_t i, const std::string& name, const CheckOptions& options,
-                               std::unordered_map<std::string, ClipInfo>* probed, Project* project) {
+                               std::unordered_map<std::string, ProbedClip>* probed, Project* project) {
   Clip& clip = *slide.clip;
   auto field = [&](const char* key) { return fmt::format("{}: slides[{}].{}", name, i, key); };
   auto found = probed->find(clip.file);
@@ -37,9 +44,12 @@ Expected<ImageInfo> check_clip(Slide& slide, size_t i, const std::string& name, 
     if (c.transfer != ClipTransfer::k_sdr)
       project->warnings.push_back(fmt::format("{}: HDR video ({}); it is tone-mapped to SDR BT.709", clip.file,
                                               c.transfer == ClipTransfer::k_hlg ? "HLG" : "PQ"));
-    found = probed->emplace(clip.file, c).first;
+    ProbedClip entry{c, ""};
+    if (c.has_audio)
+      if (Expected<void> sound = check_audio_file(clip.file); !sound) entry.sound_problem = sound.error().message;
+    found = probed->emplace(clip.file, entry).first;
   }
-  const ClipInfo& info = found->second;
+  const ClipInfo& info = found->second.info;
   // One frame's leeway: containers round a stream's duration.
   const double slack = info.frame_rate > 0 ? 1.0 / info.frame_rate : 0.05;
   if (clip.in >= info.duration)
@@ -52,12 +62,9 @@ Expected<ImageInfo> check_clip(Slide& slide, size_t i, const std::string& name, 
     slide.duration = (info.duration - clip.in) / clip.speed;
     clip.duration_from_clip = false;
   }
-  if (info.has_audio && clip.volume > 0) {
-    Expected<void> audio = check_audio_file(clip.file);
-    if (!audio)
-      return Error{fmt::format("{}: its sound: {} (\"volume\": 0 leaves it out)", field("video"),
-                               audio.error().message)};
-  }
+  if (!found->second.sound_problem.empty() && clip.volume > 0)
+    return Error{fmt::format("{}: its sound: {} (\"volume\": 0 leaves it out)", field("video"),
+                             found->second.sound_problem)};
   if (slide.auto_motion)
     slide.motion = auto_motion(static_cast<int>(i), clip.file, info.display_width, info.display_height);
   project->clips.push_back(info);
@@ -74,7 +81,7 @@ Expected<Project> check_project(Timeline timeline, const CheckOptions& options) 
   const std::string name = std::filesystem::path(timeline.project_path).filename().string();
   Project project;
   std::unordered_map<std::string, ImageInfo> probed;
-  std::unordered_map<std::string, ClipInfo> clips;
+  std::unordered_map<std::string, ProbedClip> clips;
   project.images.reserve(timeline.slides.size());
   std::unique_ptr<FontMatcher> fonts;  // fontconfig loads only for shows with captions
   for (size_t i = 0; i < timeline.slides.size(); ++i) {

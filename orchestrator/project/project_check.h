@@ -9,6 +9,7 @@
 // font that does not exist or a caption that does not fit is refused before
 // any work, and every chunk gets the same glyphs.
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -46,6 +47,12 @@ struct Project {
 /// Slide `slide`'s clip, or null when it shows no clip.
 inline const ClipInfo* clip_of(const Project& project, size_t slide) {
   return slide < project.clips.size() && project.clips[slide] ? &*project.clips[slide] : nullptr;
+}
+
+/// Where clip slide `slide` of a checked show stops, in clip seconds: its
+/// `out`, or the clip's end.
+inline double clip_end(const Slide& slide, const ClipInfo& clip) {
+  return slide.clip->out ? std::min(*slide.clip->out, clip.duration) : clip.duration;
 }
 
 Expected<Project> check_project(Timeline timeline, const CheckOptions& options);

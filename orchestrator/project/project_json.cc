@@ -62,7 +62,6 @@ json clip_to_json(const ClipInfo& c) {
           {"start", c.start},
           {"duration", c.duration},
           {"frame_rate", c.frame_rate},
-          {"keyframe_interval", c.keyframe_interval},
           {"keyframes", c.keyframes},
           {"interlaced", c.interlaced},
           {"reorder_frames", c.reorder_frames},
@@ -93,7 +92,6 @@ ClipInfo clip_from_json(const json& v) {
   c.start = v.at("start").get<double>();
   c.duration = v.at("duration").get<double>();
   c.frame_rate = v.at("frame_rate").get<double>();
-  c.keyframe_interval = v.at("keyframe_interval").get<double>();
   c.keyframes = v.at("keyframes").get<std::vector<double>>();
   c.interlaced = v.at("interlaced").get<bool>();
   c.reorder_frames = v.at("reorder_frames").get<int>();

@@ -262,65 +262,57 @@ TEST_CASE("a clip's display rotation, its pixel aspect and its interlacing are a
   CHECK(test::frame_md5s(dir / "moving.mp4") == test::frame_md5s(dir / "chunked.mp4"));
 }
 
-TEST_CASE("HLG and PQ clips are tone-mapped to SDR with one warning, and a clip without sound plays silent") {
-  test::TempDir dir;
-  // 10-bit BT.2020 HLG, a grey ramp.
-  ffmpeg_make("-f lavfi -i \"gradients=s=160x90:c0=0x202020:c1=0xe0e0e0:x0=0:y0=0:x1=159:y1=0:d=1\" "
-              "-pix_fmt yuv420p10le -c:v libx264 -crf 12 -color_primaries bt2020 -color_trc arib-std-b67 "
-              "-colorspace bt2020nc",
-              dir / "hlg.mp4");
-  json show = test::lossless_project(json::array(), "#000000", 25);
+namespace {
+
+// Renders a 160x90 show of a 10-bit BT.2020 grey ramp with transfer `trc`
+// ("arib-std-b67", "smpte2084"), checks one warning naming the clip, and
+// compares the frame with ffmpeg's own zscale and tonemap within 3 levels,
+// ffmpeg's values taken at most at `white`. Returns the render's path.
+std::string check_tone_mapped(const test::TempDir& dir, const std::string& name, const char* trc,
+                              const std::string& warning, int white) {
+  ffmpeg_make(std::string("-f lavfi -i \"gradients=s=160x90:c0=0x202020:c1=0xe0e0e0:x0=0:y0=0:x1=159:y1=0:d=1\" "
+                          "-pix_fmt yuv420p10le -c:v libx264 -crf 12 -color_primaries bt2020 -color_trc ") +
+                  trc + " -colorspace bt2020nc",
+              dir / name);
+  json show = test::lossless_project(json::array({{{"video", name}}}), "#000000", 25);
   show["output"]["width"] = 160;
   show["output"]["height"] = 90;
-  show["slides"] = json::array({{{"video", "hlg.mp4"}}});
-  test::write_text(dir / "show.json", show.dump());
-  auto r = run_chunkreel("render " + test::quote(dir / "show.json") + " -o " + test::quote(dir / "out.mp4"));
+  test::write_text(dir / (name + ".json"), show.dump());
+  const std::string out = dir / (name + "-out.mp4");
+  auto r = run_chunkreel("render " + test::quote(dir / (name + ".json")) + " -o " + test::quote(out));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   size_t warnings = 0;
-  for (size_t at = r.output.find("HDR video (HLG)"); at != std::string::npos; at = r.output.find("HDR video (HLG)", at + 1))
-    ++warnings;
+  for (size_t at = r.output.find(warning); at != std::string::npos; at = r.output.find(warning, at + 1)) ++warnings;
   CHECK(warnings == 1);
-  CHECK(r.output.find("hlg.mp4") != std::string::npos);
+  CHECK(r.output.find(name) != std::string::npos);
   // The same frame through ffmpeg's own zscale and tonemap, as the judge.
-  ffmpeg_make("-i " + test::quote(dir / "hlg.mp4") +
+  ffmpeg_make("-i " + test::quote(dir / name) +
                   " -frames:v 1 -vf zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:"
                   "desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p -f rawvideo",
-              dir / "judge.yuv");
-  const std::string judge = test::read_text(dir / "judge.yuv");
-  const test::YuvVideo v = test::decode_yuv(dir / "out.mp4", 160, 90);
+              dir / (name + ".yuv"));
+  const std::string judge = test::read_text(dir / (name + ".yuv"));
+  const test::YuvVideo v = test::decode_yuv(out, 160, 90);
   for (int x : {20, 80, 140}) {
-    INFO("x " << x);
-    CHECK(std::abs(test::mean_ycbcr(v, 0, x, 45, 2)[0] - uint8_t(judge[45 * 160 + x])) < 3);
+    const double judged = std::min(white, int(uint8_t(judge[45 * 160 + x])));
+    INFO(name << ", x " << x << ": ours " << test::mean_ycbcr(v, 0, x, 45, 2)[0] << ", ffmpeg " << judged);
+    CHECK(std::abs(test::mean_ycbcr(v, 0, x, 45, 2)[0] - judged) < 3);
   }
-  // No sound in the clip and no music: a silent show has no audio stream.
-  CHECK(test::ffprobe("-select_streams a -show_entries stream=index -of csv=p=0", dir / "out.mp4").empty());
+  return out;
+}
 
-  // PQ (HDR10, as some Android phones record) takes the same way.
-  ffmpeg_make("-f lavfi -i \"gradients=s=160x90:c0=0x202020:c1=0xe0e0e0:x0=0:y0=0:x1=159:y1=0:d=1\" "
-              "-pix_fmt yuv420p10le -c:v libx264 -crf 12 -color_primaries bt2020 -color_trc smpte2084 "
-              "-colorspace bt2020nc",
-              dir / "pq.mp4");
-  show["slides"] = json::array({{{"video", "pq.mp4"}}});
-  test::write_text(dir / "pq.json", show.dump());
-  r = run_chunkreel("render " + test::quote(dir / "pq.json") + " -o " + test::quote(dir / "pq-out.mp4"));
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  CHECK(r.output.find("HDR video (PQ)") != std::string::npos);
-  ffmpeg_make("-i " + test::quote(dir / "pq.mp4") +
-                  " -frames:v 1 -vf zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:"
-                  "desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p -f rawvideo",
-              dir / "pq-judge.yuv");
-  const std::string pq_judge = test::read_text(dir / "pq-judge.yuv");
-  const test::YuvVideo pq = test::decode_yuv(dir / "pq-out.mp4", 160, 90);
-  // ffmpeg's limited-range output keeps what the curve leaves above white
-  // (up to 254); chunkreel's frames stop at white (235), as a BT.709
-  // display does.
-  for (int x : {20, 80, 140}) {
-    const double judged = std::min(235, int(uint8_t(pq_judge[45 * 160 + x])));
-    INFO("PQ, x " << x << ": ours " << test::mean_ycbcr(pq, 0, x, 45, 2)[0] << ", ffmpeg " << judged);
-    CHECK(std::abs(test::mean_ycbcr(pq, 0, x, 45, 2)[0] - judged) < 3);
-  }
+}  // namespace
+
+TEST_CASE("HLG and PQ clips are tone-mapped to SDR with one warning, and a clip without sound plays silent") {
+  test::TempDir dir;
+  // 10-bit BT.2020 HLG, a grey ramp.
+  const std::string out = check_tone_mapped(dir, "hlg.mp4", "arib-std-b67", "HDR video (HLG)", 255);
+  // No sound in the clip and no music: a silent show has no audio stream.
+  CHECK(test::ffprobe("-select_streams a -show_entries stream=index -of csv=p=0", out).empty());
+  // PQ (HDR10, as some Android phones record) takes the same way. ffmpeg's
+  // limited-range output keeps what the curve leaves above white (up to
+  // 254); chunkreel's frames stop at white (235), as a BT.709 display does.
+  check_tone_mapped(dir, "pq.mp4", "smpte2084", "HDR video (PQ)", 235);
 }
 
 TEST_CASE("a clip's sound starts with its slide, fades with its transitions, and the music ducks under it") {

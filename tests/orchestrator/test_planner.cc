@@ -235,7 +235,7 @@ TEST_CASE("the cost model prices a clip's decoding by codec, size and speed, and
   h264.coded_width = 1920;
   h264.coded_height = 1080;
   h264.frame_rate = 30;
-  h264.keyframe_interval = 1;
+  h264.keyframes = {0, 1, 2};
   ClipInfo hevc = h264;
   hevc.codec = "hevc";
   hevc.coded_width = 3840;
@@ -243,7 +243,7 @@ TEST_CASE("the cost model prices a clip's decoding by codec, size and speed, and
   ClipInfo hlg = hevc;
   hlg.transfer = ClipTransfer::k_hlg;
   ClipInfo sparse = h264;
-  sparse.keyframe_interval = 8;
+  sparse.keyframes = {0, 8};
   ImageInfo shown;  // what the planner gives a clip slide: its display size
   shown.stored_width = 1920;
   shown.stored_height = 1080;
