@@ -9,8 +9,19 @@
 
 namespace chunkreel {
 
+/// What auto motion draws from a hash of the slide's index and the image's
+/// name and size.
+struct AutoMotionDraw {
+  double zoom = 1;   ///< of the close view: 1.12 .. 1.24
+  double angle = 0;  ///< of the pan, radians
+  double reach = 0;  ///< the share of the room to pan used: 0.5 .. 0.9
+};
+
+AutoMotionDraw auto_motion_draw(int slide_index, const std::string& image_path, int image_width,
+                                int image_height);
+
 /// Even slides zoom in and odd slides zoom out; the zoom amount and the pan
-/// direction come from a hash of the index and the image's name and size.
+/// direction come from auto_motion_draw().
 Motion auto_motion(int slide_index, const std::string& image_path, int image_width,
                    int image_height);
 

@@ -89,6 +89,13 @@ ChunkJob read_job(const json& root) {
     if (auto clip = s.object("clip")) slide.clip = read_job_clip(*clip);
     if (auto caption = s.object("caption")) slide.caption = read_laid_out_caption(*caption);
     if (auto shared = s.string("shared_picture")) slide.shared_picture = *shared;
+    if (const json* subjects = s.raw("subjects")) {
+      try {
+        slide.subjects = subjects_from_json(*subjects);
+      } catch (const json::exception& e) {
+        s.fail("subjects", e.what());
+      }
+    }
     slide.image_width = static_cast<int>(required(s.integer("image_width"), s, "image_width"));
     slide.image_height = static_cast<int>(required(s.integer("image_height"), s, "image_height"));
     slide.orientation = static_cast<int>(required(s.integer("orientation"), s, "orientation"));
@@ -152,6 +159,7 @@ std::string chunk_job_to_json(const ChunkJob& job) {
                        {"full_range", s.clip->full_range}};
     if (s.caption) slide["caption"] = laid_out_caption_to_json(*s.caption);
     if (!s.shared_picture.empty()) slide["shared_picture"] = s.shared_picture;
+    if (!s.subjects.empty()) slide["subjects"] = subjects_to_json(s.subjects);
     slides.push_back(slide);
   }
   json root = {

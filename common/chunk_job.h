@@ -14,6 +14,7 @@
 #include "common/clip_probe.h"
 #include "common/error.h"
 #include "common/show_timing.h"
+#include "common/subjects.h"
 #include "common/timeline.h"
 
 namespace chunkreel {
@@ -49,6 +50,10 @@ struct JobSlide {
   Motion motion;
   TransitionType out_transition = TransitionType::k_cut;
   std::optional<LaidOutCaption> caption;
+  /// What the photo shows, as found when the show was planned; `motion` was
+  /// framed by it. Carried with the job so that no node looks again; the
+  /// renderer reads only the motion.
+  Subjects subjects;
   /// Where this slide's prepared picture is shared with the other chunks
   /// that show it (a file of the work folder); empty when no other chunk
   /// shows it. The first chunk to load the photo writes it there, through

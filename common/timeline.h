@@ -11,6 +11,7 @@
 
 #include "common/caption.h"
 #include "common/rational.h"
+#include "common/subjects.h"
 
 namespace chunkreel {
 
@@ -97,6 +98,8 @@ struct Slide {
   Fit fit = Fit::k_cover;
   Motion motion;
   bool auto_motion = false;  ///< motion is chosen by resolve_auto_motion()
+  /// What framing keeps in view (common/subject_framing.h).
+  Focus focus;
   Transition transition;     ///< into the next slide; ignored on the last
   std::optional<Caption> caption;
 };

@@ -78,6 +78,57 @@ void read_motion(FieldReader& parent, Motion fallback, bool fallback_auto, Motio
   reader.finish();
 }
 
+// "focus": "auto", "none", [x, y] or {"box": [x, y, width, height]}, in
+// normalised coordinates of the upright photo.
+Focus read_focus(FieldReader& parent, const Focus& fallback) {
+  const json* value = parent.raw("focus");
+  if (!value) return fallback;
+  const char* expected = "must be \"auto\", \"none\", a point [x, y] or {\"box\": [x, y, width, height]}";
+  Focus focus;
+  auto coordinates = [&](const json& list, size_t count, const std::string& key) {
+    if (!list.is_array() || list.size() != count) parent.fail(key, expected);
+    std::vector<double> numbers;
+    for (const json& n : list) {
+      if (!n.is_number()) parent.fail(key, expected);
+      const double v = n.get<double>();
+      if (!(v >= 0 && v <= 1)) parent.fail(key, "takes coordinates from 0 to 1 (fractions of the photo's width and height)");
+      numbers.push_back(v);
+    }
+    return numbers;
+  };
+  if (value->is_string()) {
+    const std::string text = value->get<std::string>();
+    if (text == "none") focus.kind = Focus::Kind::k_none;
+    else if (text != "auto") parent.fail("focus", expected);
+  } else if (value->is_array()) {
+    const std::vector<double> p = coordinates(*value, 2, "focus");
+    focus.kind = Focus::Kind::k_point;
+    focus.box = Box{p[0], p[1], 0, 0};
+  } else if (value->is_object()) {
+    FieldReader reader(*value, parent.path_of("focus"));
+    const json* box = reader.raw("box");
+    if (!box) reader.fail("box", "is required: [x, y, width, height]");
+    const std::vector<double> b = coordinates(*box, 4, "focus.box");
+    if (b[2] <= 0 || b[3] <= 0) reader.fail("box", "must have a width and a height above 0");
+    if (b[0] + b[2] > 1 + 1e-9 || b[1] + b[3] > 1 + 1e-9) reader.fail("box", "must lie inside the photo (x + width and y + height at most 1)");
+    reader.finish();
+    focus.kind = Focus::Kind::k_box;
+    focus.box = Box{b[0], b[1], b[2], b[3]};
+  } else {
+    parent.fail("focus", expected);
+  }
+  return focus;
+}
+
+json focus_to_json(const Focus& focus) {
+  switch (focus.kind) {
+    case Focus::Kind::k_none: return "none";
+    case Focus::Kind::k_point: return json::array({focus.box.x, focus.box.y});
+    case Focus::Kind::k_box: return {{"box", box_to_json(focus.box)}};
+    default: return "auto";
+  }
+}
+
 // Reads the slide fields shared by `defaults` and each slide.
 void read_slide_fields(FieldReader& reader, const Slide& fallback, Slide* slide) {
   if (auto d = reader.number("duration")) {
@@ -94,6 +145,7 @@ void read_slide_fields(FieldReader& reader, const Slide& fallback, Slide* slide)
   }
   read_motion(reader, fallback.motion, fallback.auto_motion, &slide->motion,
               &slide->auto_motion);
+  slide->focus = read_focus(reader, fallback.focus);
   slide->transition = fallback.transition;
   if (auto t = reader.object("transition"))
     slide->transition = read_transition(*t, fallback.transition);
@@ -318,6 +370,7 @@ Timeline read_timeline(const json& root, const std::string& path) {
     } else if (card) {
       Colour colour;
       if (!parse_colour(*card, &colour)) slide_reader.fail("color", "must be a colour written #rrggbb");
+      if (slide_reader.has("focus")) slide_reader.fail("focus", "belongs to a photo or video slide, not a title card");
       slide.card = colour;
     } else {
       if (!image || image->empty())
@@ -427,6 +480,7 @@ std::string timeline_to_json(const Timeline& timeline) {
     } else {
       slide["image"] = s.image;
     }
+    if (s.focus.kind != Focus::Kind::k_found) slide["focus"] = focus_to_json(s.focus);
     if (s.caption) slide["caption"] = caption_to_json(*s.caption);
     slides.push_back(slide);
   }

@@ -2,7 +2,7 @@
 #include "worker/frame_renderer.h"
 
 #include "worker/transitions.h"
-#include "worker/view_window.h"
+#include "common/view_window.h"
 
 namespace chunkreel {
 

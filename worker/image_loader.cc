@@ -9,7 +9,7 @@
 #include "common/av_ptr.h"
 #include "common/image_probe.h"
 #include "worker/colour_transform.h"
-#include "worker/image_decoder.h"
+#include "common/image_decoder.h"
 #include "worker/paged_buffer.h"
 #include "worker/ring_mapping.h"
 

@@ -12,7 +12,7 @@
 #include "worker/image_loader.h"
 #include "worker/picture_file.h"
 #include "worker/resampler.h"
-#include "worker/view_window.h"
+#include "common/view_window.h"
 
 namespace chunkreel {
 namespace {

@@ -46,6 +46,7 @@ ChunkJob make_chunk_job(const Project& project, const RenderPlan& plan, const Ch
     js.orientation = project.images[i].orientation;
     js.fit = slide.fit;
     js.motion = slide.motion;
+    if (static_cast<size_t>(i) < project.subjects.size()) js.subjects = project.subjects[i];
     js.out_transition = slide.transition.type;
     js.card = slide.card;
     if (const ClipInfo* info = clip_of(project, i)) {

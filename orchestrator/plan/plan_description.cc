@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/units.h"
+#include "common/view_window.h"
 #include "orchestrator/plan/plan_json.h"
 
 namespace chunkreel {
@@ -35,10 +36,54 @@ std::string describe_plan(const Project& project, const RenderPlan& plan) {
   return text;
 }
 
+namespace {
+
+nlohmann::json pixel_box(const Box& box, int width, int height) {
+  return {box.x * width, box.y * height, box.width * width, box.height * height};
+}
+
+nlohmann::json window_json(const Window& w) { return {w.x, w.y, w.width, w.height}; }
+
+// Each slide's subjects (pixel boxes [x, y, width, height] in the upright
+// photo) and the view windows its motion starts and ends at.
+nlohmann::json slides_json(const Project& project) {
+  nlohmann::json slides = nlohmann::json::array();
+  const OutputSettings& out = project.timeline.output;
+  for (size_t i = 0; i < project.timeline.slides.size(); ++i) {
+    const Slide& slide = project.timeline.slides[i];
+    const int w = project.images[i].width(), h = project.images[i].height();
+    nlohmann::json entry = {{"index", i}};
+    if (slide.card) {
+      entry["color"] = to_string(*slide.card);
+    } else {
+      entry[slide.clip ? "video" : "image"] = slide.clip ? slide.clip->file : slide.image;
+      entry["size"] = {w, h};
+      const Subjects none;
+      const Subjects& subjects = i < project.subjects.size() ? project.subjects[i] : none;
+      nlohmann::json faces = nlohmann::json::array();
+      for (const Box& face : subjects.faces) faces.push_back(pixel_box(face, w, h));
+      entry["faces"] = faces;
+      entry["salient"] = subjects.salient ? pixel_box(*subjects.salient, w, h) : nlohmann::json(nullptr);
+      entry["from"] = window_json(view_window(w, h, slide.fit, slide.motion.from, out.width, out.height));
+      entry["to"] = window_json(view_window(w, h, slide.fit, slide.motion.to, out.width, out.height));
+    }
+    slides.push_back(entry);
+  }
+  return slides;
+}
+
+}  // namespace
+
 nlohmann::json plan_json(const Project& project, const RenderPlan& plan) {
   nlohmann::json json = render_plan_to_json(plan);
   json["frames"] = project.timing.frames;
   json["duration_s"] = project.timing.duration;
+  json["slides"] = slides_json(project);
+  const SubjectSearchSummary& search = project.subject_search;
+  json["subject_search"] = {{"photos", search.photos},
+                            {"found", search.found},
+                            {"from_cache", search.from_cache},
+                            {"seconds", search.seconds}};
   return json;
 }
 

@@ -3,14 +3,17 @@
 
 #include <filesystem>
 #include <memory>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "common/auto_motion.h"
 #include "common/colour_profile.h"
+#include "common/subject_framing.h"
 #include "common/timeline_json.h"
 #include "orchestrator/audio/audio_source.h"
+#include "orchestrator/subjects/subject_search.h"
 #include "orchestrator/text/caption_layout.h"
 
 namespace chunkreel {
@@ -73,6 +76,56 @@ Expected<ImageInfo> check_clip(Slide& slide, size_t i, const std::string& name, 
   picture.stored_height = info.display_height;
   picture.decoded_bytes_per_pixel = 0;
   return picture;
+}
+
+FramingRequest framing_request(const Slide& slide, size_t i, const ImageInfo& picture, const OutputSettings& out) {
+  FramingRequest r;
+  r.slide_index = static_cast<int>(i);
+  r.image_path = slide.clip ? slide.clip->file : slide.image;
+  r.image_width = picture.width();
+  r.image_height = picture.height();
+  r.fit = slide.fit;
+  r.output_width = out.width;
+  r.output_height = out.height;
+  r.auto_motion = slide.auto_motion;
+  r.motion = slide.motion;
+  return r;
+}
+
+// Finds the subjects of every photo whose framing they could steer (once
+// per file, from the cache where it can), and frames each slide by them or
+// by its own focus.
+Expected<void> frame_slides(Timeline& timeline, const CheckOptions& options, Project* project) {
+  std::vector<PhotoToSearch> photos;
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < timeline.slides.size(); ++i) {
+    const Slide& slide = timeline.slides[i];
+    if (!slide.image.empty() && slide.focus.kind == Focus::Kind::k_found &&
+        framing_applies(framing_request(slide, i, project->images[i], timeline.output)) &&
+        index.emplace(slide.image, photos.size()).second)
+      photos.push_back({slide.image, project->images[i]});
+  }
+  const std::optional<SubjectCache> cache = SubjectCache::from_environment();
+  const int threads = options.search_threads > 0 ? options.search_threads
+                                                 : std::max(1u, std::thread::hardware_concurrency());
+  Expected<SubjectSearch> search = search_subjects(photos, threads, cache);
+  if (!search) return search.error();
+  if (!photos.empty() && !cache)
+    project->warnings.push_back("the cache of faces found is not kept: neither XDG_CACHE_HOME nor HOME is set");
+  for (const std::string& warning : search.value().warnings) project->warnings.push_back(warning);
+  project->subject_search = {static_cast<int>(photos.size()), search.value().found, search.value().from_cache,
+                             search.value().seconds};
+  project->subjects.assign(timeline.slides.size(), Subjects{});
+  for (size_t i = 0; i < timeline.slides.size(); ++i) {
+    Slide& slide = timeline.slides[i];
+    if (slide.card) continue;
+    if (auto found = index.find(slide.image); !slide.image.empty() && found != index.end())
+      project->subjects[i] = search.value().subjects[found->second];
+    const auto framed = framed_motion(framing_request(slide, i, project->images[i], timeline.output),
+                                      project->subjects[i], slide.focus);
+    if (framed) slide.motion = *framed;
+  }
+  return {};
 }
 
 }  // namespace
@@ -151,6 +204,9 @@ Expected<Project> check_project(Timeline timeline, const CheckOptions& options) 
     Expected<void> audio = check_audio_file(timeline.audio[i].file);
     if (!audio) return Error{fmt::format("{}: audio[{}].file: {}", name, i, audio.error().message)};
   }
+
+  Expected<void> framed = frame_slides(timeline, options, &project);
+  if (!framed) return Error{fmt::format("{}: {}", name, framed.error().message)};
 
   // Clips without a duration have one now.
   Expected<void> times = check_slide_times(timeline);

@@ -19,12 +19,23 @@
 #include "common/error.h"
 #include "common/image_probe.h"
 #include "common/show_timing.h"
+#include "common/subjects.h"
 #include "common/timeline.h"
 
 namespace chunkreel {
 
 struct CheckOptions {
   int64_t max_pixels = 100'000'000;  ///< images above this are refused from the header
+  /// Photos looked at side by side when their subjects are found.
+  int search_threads = 0;  ///< 0: one per core
+};
+
+/// How a show's photos were searched for subjects (orchestrator/subjects).
+struct SubjectSearchSummary {
+  int photos = 0;      ///< distinct photos whose framing subjects could steer
+  int found = 0;       ///< of them, looked at now
+  int from_cache = 0;  ///< of them, answered by the cache
+  double seconds = 0;
 };
 
 struct Project {
@@ -36,6 +47,10 @@ struct Project {
   /// One per slide (or empty, for a project with no clips built by hand):
   /// a clip's probe, none for a photo or a card.
   std::vector<std::optional<ClipInfo>> clips;
+  /// One per slide (or empty, for a project built by hand): what its photo
+  /// shows, as found before planning (empty where nothing was looked for).
+  std::vector<Subjects> subjects;
+  SubjectSearchSummary subject_search;
   /// One per slide (or empty, for a project with no captions built by
   /// hand): its caption laid out for the output frame.
   std::vector<std::optional<LaidOutCaption>> captions;

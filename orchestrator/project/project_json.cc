@@ -134,6 +134,16 @@ json project_to_json(const Project& project) {
           {"images", images},
           {"clips", clips},
           {"captions", captions},
+          {"subjects", [&] {
+             json list = json::array();
+             for (const Subjects& subjects : project.subjects) list.push_back(subjects_to_json(subjects));
+             return list;
+           }()},
+          {"subject_search",
+           {{"photos", project.subject_search.photos},
+            {"found", project.subject_search.found},
+            {"from_cache", project.subject_search.from_cache},
+            {"seconds", project.subject_search.seconds}}},
           {"warnings", project.warnings}};
 }
 
@@ -160,6 +170,10 @@ Expected<Project> project_from_json(const json& value) {
       }
       project.captions.push_back(read_laid_out_caption(FieldReader(caption, "captions")));
     }
+    for (const json& subjects : value.at("subjects")) project.subjects.push_back(subjects_from_json(subjects));
+    const json& search = value.at("subject_search");
+    project.subject_search = {search.at("photos").get<int>(), search.at("found").get<int>(),
+                              search.at("from_cache").get<int>(), search.at("seconds").get<double>()};
     project.warnings = value.at("warnings").get<std::vector<std::string>>();
   } catch (const json::exception& e) {
     return Error{std::string("the recorded show: ") + e.what()};

@@ -17,7 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr int k_record_version = 4;
+constexpr int k_record_version = 5;
 
 json config_to_json(const RenderConfig& c) {
   const FolderOptions& f = c.project.folder;

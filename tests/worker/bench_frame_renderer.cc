@@ -22,7 +22,7 @@
 #include "worker/colour_convert.h"
 #include "worker/encoder.h"
 #include "worker/frame_renderer.h"
-#include "worker/image_decoder.h"
+#include "common/image_decoder.h"
 #include "worker/image_loader.h"
 #include "worker/slide_images.h"
 #include "orchestrator/text/caption_layout.h"

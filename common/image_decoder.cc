@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "worker/image_decoder.h"
+#include "common/image_decoder.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -21,9 +21,15 @@ namespace {
 // inverse DCTs) lose it even then (tests/worker/test_image_loader.cc).
 int lowres_for(AVCodecID codec, const ImageInfo& image, const DecodeHint& hint) {
   if (hint.min_width <= 0 || hint.min_height <= 0 || codec != AV_CODEC_ID_MJPEG) return 0;
-  const bool halve = (image.stored_width + 1) / 2 >= 2 * hint.min_width &&
-                     (image.stored_height + 1) / 2 >= 2 * hint.min_height;
-  return halve ? 1 : 0;
+  int lowres = 0;
+  while (lowres < hint.max_lowres) {
+    const int scale = 2 << lowres;  // the next one down
+    if ((image.stored_width + scale - 1) / scale < 2 * hint.min_width ||
+        (image.stored_height + scale - 1) / scale < 2 * hint.min_height)
+      break;
+    ++lowres;
+  }
+  return lowres;
 }
 
 // The whole file in one packet, as an image decoder takes it.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "worker/view_window.h"
+#include "common/view_window.h"
 
 #include <algorithm>
 #include <cmath>

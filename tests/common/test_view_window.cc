@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "worker/view_window.h"
+#include "common/view_window.h"
 
 using namespace chunkreel;
 

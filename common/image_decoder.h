@@ -18,14 +18,18 @@ struct DecodedImage {
   HeifImagePtr heif;
 };
 
-/// The least size (as stored) the decoded pixels are needed at. A JPEG at
-/// least four times as large in both directions is decoded at half scale
-/// (libavcodec's `lowres`, which scales in the inverse DCT), so the Lanczos
-/// reduction that follows starts from a quarter of the pixels. 0 x 0:
-/// always full size.
+/// The least size (as stored) the decoded pixels are needed at. A JPEG is
+/// decoded at 1/2, 1/4 or 1/8 scale (libavcodec's `lowres`, which scales in
+/// the inverse DCT) when it stays at least twice that size in both
+/// directions, so the Lanczos reduction that follows starts from fewer
+/// pixels; never below 1/2^max_lowres. 0 x 0: always full size.
 struct DecodeHint {
   int min_width = 0;
   int min_height = 0;
+  /// The renderer keeps to half scale, since the 1/4 and 1/8 inverse DCTs
+  /// lose detail a later reduction would keep; finding subjects on a small
+  /// copy can go to 3.
+  int max_lowres = 1;
 };
 
 /// `image` is the file's probe (format and stored size).

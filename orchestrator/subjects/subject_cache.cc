@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "orchestrator/subjects/subject_cache.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "common/atomic_file.h"
+#include "common/content_key.h"
+#include "common/unique_fd.h"
+#include "orchestrator/subjects/subject_finder.h"
+
+namespace chunkreel {
+
+namespace fs = std::filesystem;
+
+std::optional<SubjectCache> SubjectCache::from_environment() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  // The XDG base directory rules ignore a relative path.
+  if (xdg && xdg[0] == '/') return SubjectCache((fs::path(xdg) / "chunkreel" / "subjects").string());
+  const char* home = std::getenv("HOME");
+  if (home && home[0] == '/') return SubjectCache((fs::path(home) / ".cache" / "chunkreel" / "subjects").string());
+  return std::nullopt;
+}
+
+Expected<std::string> SubjectCache::key_of(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return Error{path + ": cannot open: " + std::strerror(errno)};
+  static const std::string version = subject_finder_version();
+  uint64_t hash = fnv1a64(version.data(), version.size());
+  uint64_t size = 0;
+  std::vector<char> block(1 << 20);
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), block.data(), block.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error{path + ": cannot read: " + std::strerror(errno)};
+    if (n == 0) break;
+    hash = fnv1a64(block.data(), static_cast<size_t>(n), hash);
+    size += static_cast<uint64_t>(n);
+  }
+  return fmt::format("{:016x}-{:x}", hash, size);
+}
+
+std::optional<Subjects> SubjectCache::read(const std::string& key) const {
+  std::ifstream in(fs::path(m_folder) / (key + ".json"));
+  if (!in) return std::nullopt;
+  try {
+    return subjects_from_json(nlohmann::json::parse(in));
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // a damaged entry is found again and rewritten
+  }
+}
+
+Expected<void> SubjectCache::write(const std::string& key, const Subjects& subjects) const {
+  std::error_code ec;
+  fs::create_directories(m_folder, ec);
+  if (ec) return Error{fmt::format("cannot make {}: {}", m_folder, ec.message())};
+  // The entry is chunkreel's own, so an older one may be replaced.
+  return write_file_atomically((fs::path(m_folder) / (key + ".json")).string(), subjects_to_json(subjects).dump(),
+                               Replace::k_allowed);
+}
+
+}  // namespace chunkreel

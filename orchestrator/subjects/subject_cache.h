@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+// The subjects found in photos, kept between runs, so a second render (or
+// `init`) of the same folder finds nothing again. One small JSON file per
+// photo under `$XDG_CACHE_HOME/chunkreel/subjects` (else
+// `~/.cache/chunkreel/subjects`), named by the photo's identity: a hash of
+// its whole content and its size, with the finder's version, so a changed
+// photo or a changed finder is never answered from an old entry, while a
+// photo copied or moved elsewhere still is. chunkreel owns that folder; it
+// writes each entry through a temporary name and a rename.
+
+#include <optional>
+#include <string>
+
+#include "common/error.h"
+#include "common/subjects.h"
+
+namespace chunkreel {
+
+class SubjectCache {
+ public:
+  /// The folder from XDG_CACHE_HOME or HOME; none when neither is set.
+  static std::optional<SubjectCache> from_environment();
+  explicit SubjectCache(std::string folder) : m_folder(std::move(folder)) {}
+
+  const std::string& folder() const { return m_folder; }
+
+  /// The entry's name for the photo at `path` (it is read whole).
+  static Expected<std::string> key_of(const std::string& path);
+
+  /// The entry for `key`, when there is a readable one.
+  std::optional<Subjects> read(const std::string& key) const;
+  /// Keeps `subjects` under `key`; an error says why it could not.
+  Expected<void> write(const std::string& key, const Subjects& subjects) const;
+
+ private:
+  std::string m_folder;
+};
+
+}  // namespace chunkreel
