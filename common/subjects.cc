@@ -1,9 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "common/subjects.h"
 
+#include <algorithm>
+
 namespace chunkreel {
 
 using nlohmann::json;
+
+std::optional<Box> found_region(const Subjects& subjects) {
+  if (subjects.faces.empty()) return subjects.salient;
+  double left = 1, top = 1, right = 0, bottom = 0;
+  for (const Box& face : subjects.faces) {
+    left = std::min(left, face.x);
+    top = std::min(top, face.y);
+    right = std::max(right, face.right());
+    bottom = std::max(bottom, face.bottom());
+  }
+  return Box{left, top, right - left, bottom - top};
+}
 
 json box_to_json(const Box& box) { return json::array({box.x, box.y, box.width, box.height}); }
 

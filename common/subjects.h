@@ -42,6 +42,10 @@ struct Focus {
   bool operator==(const Focus&) const = default;
 };
 
+/// The region the subjects cover: the box around all the faces, or the
+/// salient region; none when nothing was found.
+std::optional<Box> found_region(const Subjects& subjects);
+
 nlohmann::json box_to_json(const Box& box);
 /// Throws nlohmann::json's exceptions on a value that is not four numbers.
 Box box_from_json(const nlohmann::json& value);

@@ -141,6 +141,8 @@ int run_plan(const Command& command) {
   if (!project) throw Fatal(ExitCode::k_invalid_input, project.error().message);
   auto plan = make_render_plan(project.value(), command.render.plan, machine_for(command.render));
   if (!plan) throw Fatal(ExitCode::k_invalid_input, plan.error().message);
+  // What a render would go ahead despite, told now too.
+  for (const std::string& line : project.value().warnings) std::fprintf(stderr, "chunkreel: warning: %s\n", line.c_str());
   if (command.json)
     std::printf("%s\n", plan_json(project.value(), plan.value()).dump(2).c_str());
   else
@@ -155,6 +157,21 @@ int run_init(const RenderConfig& config) {
   const Replace replace = config.overwrite ? Replace::k_allowed : Replace::k_never;
   Expected<void> safe = check_outputs({{"-o", config.output, replace}}, inputs_of(timeline.value(), "the show"));
   if (!safe) throw Fatal(ExitCode::k_invalid_input, safe.error().message);
+  // The show is checked as a render would check it, so the file written
+  // carries what framing found: each slide it steers gets its resolved
+  // motion and the region found as its focus, for the user to edit.
+  CheckOptions check;
+  check.max_pixels = config.project.max_pixels;
+  Expected<Project> checked = check_project(timeline.value(), check);
+  if (!checked) throw Fatal(ExitCode::k_invalid_input, checked.error().message);
+  for (size_t i = 0; i < timeline.value().slides.size(); ++i) {
+    const std::optional<Box> found = found_region(checked.value().subjects[i]);
+    if (!found) continue;
+    Slide& slide = timeline.value().slides[i];
+    slide.motion = checked.value().timeline.slides[i].motion;
+    slide.auto_motion = false;
+    slide.focus = Focus{Focus::Kind::k_box, *found};
+  }
   const fs::path project = fs::absolute(config.output);
   if (!config.quiet)
     for (const std::string& line : timeline.value().left_out)

@@ -119,10 +119,13 @@ Expected<void> frame_slides(Timeline& timeline, const CheckOptions& options, Pro
   for (size_t i = 0; i < timeline.slides.size(); ++i) {
     Slide& slide = timeline.slides[i];
     if (slide.card) continue;
-    if (auto found = index.find(slide.image); !slide.image.empty() && found != index.end())
+    const FramingRequest request = framing_request(slide, i, project->images[i], timeline.output);
+    // A slide records only what steers it (not what another slide of the
+    // same photo, framed otherwise, was given).
+    if (auto found = index.find(slide.image); !slide.image.empty() && found != index.end() &&
+        slide.focus.kind == Focus::Kind::k_found && framing_applies(request))
       project->subjects[i] = search.value().subjects[found->second];
-    const auto framed = framed_motion(framing_request(slide, i, project->images[i], timeline.output),
-                                      project->subjects[i], slide.focus);
+    const auto framed = framed_motion(request, project->subjects[i], slide.focus);
     if (framed) slide.motion = *framed;
   }
   return {};

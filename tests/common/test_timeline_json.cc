@@ -284,3 +284,44 @@ TEST_CASE("clip fields are checked and named") {
   CHECK(error_of(R"({"version": 1, "slides": [{"image": "a.jpg"}], "audio": [{"file": "m.mp3", "duck": {"hold": 1}}]})")
             .find("audio[0].duck.hold") != std::string::npos);
 }
+
+TEST_CASE("focus is read, written back, and refused when out of bounds") {
+  auto focus_of = [](const std::string& value) {
+    auto t = parse_timeline(R"({"version": 1, "slides": [{"image": "a.jpg", "focus": )" + value + "}]}",
+                            "/shows/show.json");
+    REQUIRE(t.ok());
+    return t.value().slides[0].focus;
+  };
+  CHECK(focus_of(R"("auto")").kind == Focus::Kind::k_found);
+  CHECK(focus_of(R"("none")").kind == Focus::Kind::k_none);
+  CHECK(focus_of("[0.25, 0.75]") == Focus{Focus::Kind::k_point, Box{0.25, 0.75, 0, 0}});
+  CHECK(focus_of(R"({"box": [0.1, 0.2, 0.3, 0.4]})") == Focus{Focus::Kind::k_box, Box{0.1, 0.2, 0.3, 0.4}});
+  // defaults.focus reaches every slide; a slide's own wins.
+  auto t = parse_timeline(
+      R"({"version": 1, "defaults": {"focus": "none"}, "slides": [{"image": "a.jpg"}, {"image": "b.jpg", "focus": [0.5, 0.5]}]})",
+      "/shows/show.json");
+  REQUIRE(t.ok());
+  CHECK(t.value().slides[0].focus.kind == Focus::Kind::k_none);
+  CHECK(t.value().slides[1].focus.kind == Focus::Kind::k_point);
+  // Written and read again, unchanged.
+  auto again = parse_timeline(timeline_to_json(t.value()), "/shows/show.json");
+  REQUIRE(again.ok());
+  CHECK(again.value().slides[0].focus == t.value().slides[0].focus);
+  CHECK(again.value().slides[1].focus == t.value().slides[1].focus);
+
+  auto refused = [](const std::string& value) {
+    return error_of(R"({"version": 1, "slides": [{"image": "a.jpg", "focus": )" + value + "}]}");
+  };
+  CHECK(refused("[1.5, 0.5]") ==
+        "show.json: slides[0].focus: takes coordinates from 0 to 1 (fractions of the photo's width and height)");
+  CHECK(refused("[0.5]") ==
+        "show.json: slides[0].focus: must be \"auto\", \"none\", a point [x, y] or {\"box\": [x, y, width, height]}");
+  CHECK(refused(R"("faces")") ==
+        "show.json: slides[0].focus: must be \"auto\", \"none\", a point [x, y] or {\"box\": [x, y, width, height]}");
+  CHECK(refused(R"({"box": [0.1, 0.1, 0, 0.2]})") == "show.json: slides[0].focus.box: must have a width and a height above 0");
+  CHECK(refused(R"({"box": [0.6, 0.1, 0.5, 0.2]})") ==
+        "show.json: slides[0].focus.box: must lie inside the photo (x + width and y + height at most 1)");
+  CHECK(refused(R"({"point": [0.5, 0.5]})") == "show.json: slides[0].focus.box: is required: [x, y, width, height]");
+  CHECK(error_of(R"({"version": 1, "slides": [{"color": "#000000", "focus": [0.5, 0.5]}]})") ==
+        "show.json: slides[0].focus: belongs to a photo or video slide, not a title card");
+}

@@ -41,7 +41,7 @@ test::YuvVideo render_yuv(const test::TempDir& dir, const json& project, const s
   return test::decode_yuv(dir / (name + ".mp4"), k_w, k_h);
 }
 
-struct Box {
+struct InkBox {
   int x0 = k_w, y0 = k_h, x1 = -1, y1 = -1;  // inclusive
   bool empty() const { return x1 < 0; }
   double cx() const { return (x0 + x1) / 2.0; }
@@ -49,8 +49,8 @@ struct Box {
 };
 
 // The luma samples of frame f that differ from black (Y 16), as a box.
-Box ink_of(const test::YuvVideo& v, size_t f) {
-  Box b;
+InkBox ink_of(const test::YuvVideo& v, size_t f) {
+  InkBox b;
   for (int y = 0; y < k_h; ++y)
     for (int x = 0; x < k_w; ++x)
       if (v.y(f, x, y) > 20) {
@@ -81,27 +81,27 @@ TEST_CASE("a caption lands where position and align put it, and nowhere else") {
   const test::YuvVideo v = render_yuv(dir, test::lossless_project(slides, "#000000", 10), "placed");
   REQUIRE(v.frames.size() == 40);
 
-  const Box bottom = ink_of(v, 5);
+  const InkBox bottom = ink_of(v, 5);
   CHECK(std::abs(bottom.cx() - k_w / 2.0) <= 2);
   CHECK(bottom.y1 <= k_h - 9 - 2);
   CHECK(bottom.y1 >= k_h - 9 - 18);
   CHECK(bottom.y0 >= k_h - 60);
 
-  const Box top_right = ink_of(v, 15);
+  const InkBox top_right = ink_of(v, 15);
   CHECK(std::abs(top_right.x1 - (k_w - 16 - 5.4)) <= 3);
   CHECK(top_right.y0 >= 9);
   CHECK(top_right.y0 <= 9 + 18);
 
-  const Box point_left = ink_of(v, 25);
+  const InkBox point_left = ink_of(v, 25);
   CHECK(std::abs(point_left.x0 - (0.25 * k_w + 5.4)) <= 3);
   CHECK(std::abs(point_left.cy() - 0.5 * k_h) <= 6);
 
-  const Box center_left = ink_of(v, 35);
+  const InkBox center_left = ink_of(v, 35);
   CHECK(std::abs(center_left.x0 - (16 + 5.4)) <= 3);
   CHECK(std::abs(center_left.cy() - 0.5 * k_h) <= 6);
 
   // The same word at the same size: the same ink wherever it is.
-  for (const Box& b : {top_right, point_left, center_left}) {
+  for (const InkBox& b : {top_right, point_left, center_left}) {
     CHECK(b.x1 - b.x0 == bottom.x1 - bottom.x0);
     CHECK(b.y1 - b.y0 == bottom.y1 - bottom.y0);
   }

@@ -60,7 +60,7 @@ Verdict chunkreel_verdict(const json& show) {
 // The rules that compare two values, which no JSON Schema can state.
 bool beyond_a_schema(const std::string& message) {
   for (const char* rule : {"the transitions into and out of", "not inside the slide's", "after the slide's",
-                           "must be later than start", "must be after in"})
+                           "must be later than start", "must be after in", "must lie inside the photo"})
     if (message.find(rule) != std::string::npos) return true;
   const bool ratio = message.find(": output.fps: ") != std::string::npos;
   return ratio && (message.find("must be positive") != std::string::npos ||
