@@ -44,9 +44,9 @@ nlohmann::json pixel_box(const Box& box, int width, int height) {
 
 nlohmann::json window_json(const Window& w) { return {w.x, w.y, w.width, w.height}; }
 
-// Each slide's subjects (pixel boxes [x, y, width, height] in the upright
-// photo) and the view windows its motion starts and ends at.
-nlohmann::json slides_json(const Project& project) {
+}  // namespace
+
+nlohmann::json framing_json(const Project& project) {
   nlohmann::json slides = nlohmann::json::array();
   const OutputSettings& out = project.timeline.output;
   for (size_t i = 0; i < project.timeline.slides.size(); ++i) {
@@ -72,13 +72,11 @@ nlohmann::json slides_json(const Project& project) {
   return slides;
 }
 
-}  // namespace
-
 nlohmann::json plan_json(const Project& project, const RenderPlan& plan) {
   nlohmann::json json = render_plan_to_json(plan);
   json["frames"] = project.timing.frames;
   json["duration_s"] = project.timing.duration;
-  json["slides"] = slides_json(project);
+  json["slides"] = framing_json(project);
   const SubjectSearchSummary& search = project.subject_search;
   json["subject_search"] = {{"photos", search.photos},
                             {"found", search.found},

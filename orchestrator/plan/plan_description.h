@@ -13,4 +13,9 @@ namespace chunkreel {
 std::string describe_plan(const Project& project, const RenderPlan& plan);
 nlohmann::json plan_json(const Project& project, const RenderPlan& plan);
 
+/// Each slide's framing: the subjects found (pixel boxes [x, y, width,
+/// height] in the upright photo) and the view windows its motion starts and
+/// ends at (`from`, `to`).
+nlohmann::json framing_json(const Project& project);
+
 }  // namespace chunkreel

@@ -116,6 +116,7 @@ Expected<void> frame_slides(Timeline& timeline, const CheckOptions& options, Pro
   project->subject_search = {static_cast<int>(photos.size()), search.value().found, search.value().from_cache,
                              search.value().seconds};
   project->subjects.assign(timeline.slides.size(), Subjects{});
+  project->thumbnails.assign(timeline.slides.size(), std::string());
   for (size_t i = 0; i < timeline.slides.size(); ++i) {
     Slide& slide = timeline.slides[i];
     if (slide.card) continue;
@@ -123,8 +124,10 @@ Expected<void> frame_slides(Timeline& timeline, const CheckOptions& options, Pro
     // A slide records only what steers it (not what another slide of the
     // same photo, framed otherwise, was given).
     if (auto found = index.find(slide.image); !slide.image.empty() && found != index.end() &&
-        slide.focus.kind == Focus::Kind::k_found && framing_applies(request))
+        slide.focus.kind == Focus::Kind::k_found && framing_applies(request)) {
       project->subjects[i] = search.value().subjects[found->second];
+      project->thumbnails[i] = search.value().thumbnails[found->second];
+    }
     const auto framed = framed_motion(request, project->subjects[i], slide.focus);
     if (framed) slide.motion = *framed;
   }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "common/base64.h"
 #include "common/units.h"
 
 namespace chunkreel {
@@ -185,9 +186,46 @@ std::string memory_svg(const json& report) {
   return svg;
 }
 
+// One figure per photo: its thumbnail (or a plain ground), the faces found
+// (yellow), the salient region (cyan, dashed), and the view windows the
+// motion starts at (green) and ends at (magenta), all in the photo's pixels.
+std::string framing_figures(const json& report, const std::vector<std::string>& thumbnails) {
+  std::string html;
+  for (const json& slide : report.value("framing", json::array())) {
+    if (!slide.contains("size")) continue;
+    const double w = slide["size"][0], h = slide["size"][1];
+    if (w <= 0 || h <= 0) continue;
+    const size_t index = slide.value("index", size_t{0});
+    const double shown_w = 200, shown_h = 200 * h / w;
+    const double stroke = std::max(w, h) / 100;
+    std::string svg = fmt::format("<svg width='{:.0f}' height='{:.0f}' viewBox='0 0 {} {}' "
+                                  "xmlns='http://www.w3.org/2000/svg'>",
+                                  shown_w, shown_h, w, h);
+    if (index < thumbnails.size() && !thumbnails[index].empty())
+      svg += fmt::format("<image width='{}' height='{}' preserveAspectRatio='none' href='data:image/jpeg;base64,{}'/>",
+                         w, h, to_base64(thumbnails[index]));
+    else
+      svg += fmt::format("<rect width='{}' height='{}' fill='#ccc'/>", w, h);
+    auto rect = [&](const json& r, const char* colour, const char* dash) {
+      svg += fmt::format("<rect x='{:.1f}' y='{:.1f}' width='{:.1f}' height='{:.1f}' fill='none' stroke='{}' "
+                         "stroke-width='{:.1f}'{}/>",
+                         double(r[0]), double(r[1]), double(r[2]), double(r[3]), colour, stroke, dash);
+    };
+    for (const json& face : slide["faces"]) rect(face, "#fd0", "");
+    if (!slide["salient"].is_null()) rect(slide["salient"], "#0dd", fmt::format(" stroke-dasharray='{:.0f}'", 3 * stroke).c_str());
+    rect(slide["from"], "#0a0", "");
+    rect(slide["to"], "#d0d", "");
+    svg += "</svg>";
+    const std::string file = slide.value("image", slide.value("video", ""));
+    html += fmt::format("<figure>{}<figcaption>{} {}</figcaption></figure>\n", svg, index,
+                        escape(file.substr(file.find_last_of('/') + 1)));
+  }
+  return html;
+}
+
 }  // namespace
 
-std::string report_html(const json& report) {
+std::string report_html(const json& report, const std::vector<std::string>& thumbnails) {
   const json& out = report["output"];
   const json& plan = report["plan"];
   const json& par = report["parallel"];
@@ -197,7 +235,8 @@ std::string report_html(const json& report) {
       "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>chunkreel report</title>\n"
       "<style>body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse}"
       "td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}"
-      "td.n{text-align:right}.warn{color:#b00}</style></head><body>\n";
+      "td.n{text-align:right}.warn{color:#b00}figure{display:inline-block;margin:6px;font-size:12px}"
+      "</style></head><body>\n";
   html += fmt::format("<h1>chunkreel report</h1>\n<p>{}</p>\n", escape(out.value("path", "")));
   html += "<h2>Summary</h2>\n<table>\n";
   auto row = [&](const std::string& name, const std::string& value) {
@@ -246,7 +285,11 @@ std::string report_html(const json& report) {
         c.value("reused", false) ? " (reused)" : "", number(c, "wall_s"), number(c, "cpu_s"),
         number(c, "startup_s"), format_bytes(c.value("peak_rss_bytes", int64_t{0})));
   }
-  html += "</table>\n</body></html>\n";
+  html += "</table>\n<h2>Framing</h2>\n<p>Each photo with the faces found (yellow), the region that stands "
+          "out where no face was (cyan, dashed), and the view at the start (green) and end (magenta) of its "
+          "slide.</p>\n";
+  html += framing_figures(report, thumbnails);
+  html += "</body></html>\n";
   return html;
 }
 

@@ -3,15 +3,19 @@
 // The report as a self-contained HTML page (no scripts, nothing loaded from
 // the network): an SVG timeline with one lane per worker slot and one bar per
 // chunk attempt, the memory curve with the budget line, the phases, the
-// summary figures and the warnings. Built from the JSON report alone, so the
-// page and the file always agree.
+// summary figures, the warnings, and each photo's framing. Built from the
+// JSON report, so the page and the file always agree, and the photos'
+// thumbnails, which the JSON leaves out.
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace chunkreel {
 
-std::string report_html(const nlohmann::json& report);
+/// `thumbnails`: one small JPEG per slide (or empty ones), as
+/// Project::thumbnails holds them.
+std::string report_html(const nlohmann::json& report, const std::vector<std::string>& thumbnails = {});
 
 }  // namespace chunkreel

@@ -23,6 +23,7 @@
 #include "orchestrator/join/join.h"
 #include "orchestrator/plan/chunk_jobs.h"
 #include "orchestrator/plan/memory_estimate.h"
+#include "orchestrator/plan/plan_description.h"
 #include "orchestrator/project/project_load.h"
 #include "orchestrator/report/progress_display.h"
 #include "orchestrator/report/report.h"
@@ -561,6 +562,7 @@ RenderOutcome RenderSession::finish() {
   report["chunkreel"] = content_version();
   report["left_out"] = project.timeline.left_out;
   report["input_warnings"] = project.warnings;
+  report["framing"] = framing_json(project);
   write_report(report);
   if (!m_config.keep_chunks) m_work->remove();
 
@@ -573,7 +575,7 @@ void RenderSession::write_report(const nlohmann::json& report) const {
   if (m_config.report.empty()) return;
   const Replace replace = m_config.overwrite ? Replace::k_allowed : Replace::k_never;
   Expected<void> written = write_file_atomically(m_config.report, report.dump(2) + "\n", replace);
-  if (written) written = write_file_atomically(html_path_for(m_config.report), report_html(report), replace);
+  if (written) written = write_file_atomically(html_path_for(m_config.report), report_html(report, m_project.thumbnails), replace);
   if (!written) throw Fatal(ExitCode::k_render_failed, written.error().message);
 }
 

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "common/atomic_file.h"
+#include "common/base64.h"
 #include "common/content_key.h"
 #include "common/unique_fd.h"
 #include "orchestrator/subjects/subject_finder.h"
@@ -50,23 +51,26 @@ Expected<std::string> SubjectCache::key_of(const std::string& path) {
   return fmt::format("{:016x}-{:x}", hash, size);
 }
 
-std::optional<Subjects> SubjectCache::read(const std::string& key) const {
+std::optional<FoundSubjects> SubjectCache::read(const std::string& key) const {
   std::ifstream in(fs::path(m_folder) / (key + ".json"));
   if (!in) return std::nullopt;
   try {
-    return subjects_from_json(nlohmann::json::parse(in));
+    const nlohmann::json entry = nlohmann::json::parse(in);
+    FoundSubjects found{subjects_from_json(entry), from_base64(entry.at("thumbnail").get<std::string>())};
+    return found;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;  // a damaged entry is found again and rewritten
   }
 }
 
-Expected<void> SubjectCache::write(const std::string& key, const Subjects& subjects) const {
+Expected<void> SubjectCache::write(const std::string& key, const FoundSubjects& found) const {
   std::error_code ec;
   fs::create_directories(m_folder, ec);
   if (ec) return Error{fmt::format("cannot make {}: {}", m_folder, ec.message())};
   // The entry is chunkreel's own, so an older one may be replaced.
-  return write_file_atomically((fs::path(m_folder) / (key + ".json")).string(), subjects_to_json(subjects).dump(),
-                               Replace::k_allowed);
+  nlohmann::json entry = subjects_to_json(found.subjects);
+  entry["thumbnail"] = to_base64(found.thumbnail_jpeg);
+  return write_file_atomically((fs::path(m_folder) / (key + ".json")).string(), entry.dump(), Replace::k_allowed);
 }
 
 }  // namespace chunkreel

@@ -14,6 +14,7 @@
 
 #include "common/error.h"
 #include "common/subjects.h"
+#include "orchestrator/subjects/subject_finder.h"
 
 namespace chunkreel {
 
@@ -29,9 +30,9 @@ class SubjectCache {
   static Expected<std::string> key_of(const std::string& path);
 
   /// The entry for `key`, when there is a readable one.
-  std::optional<Subjects> read(const std::string& key) const;
-  /// Keeps `subjects` under `key`; an error says why it could not.
-  Expected<void> write(const std::string& key, const Subjects& subjects) const;
+  std::optional<FoundSubjects> read(const std::string& key) const;
+  /// Keeps `found` under `key`; an error says why it could not.
+  Expected<void> write(const std::string& key, const FoundSubjects& found) const;
 
  private:
   std::string m_folder;

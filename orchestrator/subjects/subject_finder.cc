@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <opencv2/core.hpp>
 #include <opencv2/core/version.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 
@@ -138,6 +139,18 @@ Expected<cv::Mat> small_copy(const std::string& path, const ImageInfo& image) {
   return upright(grey.value(), image.orientation);
 }
 
+// The grey copy, its longer side k_thumbnail_size, as a JPEG.
+std::string thumbnail(const cv::Mat& grey) {
+  const double scale = std::min(1.0, static_cast<double>(k_thumbnail_size) / std::max(grey.cols, grey.rows));
+  cv::Mat small;
+  cv::resize(grey, small, cv::Size(std::max(1, static_cast<int>(std::lround(grey.cols * scale))),
+                                   std::max(1, static_cast<int>(std::lround(grey.rows * scale)))),
+             0, 0, cv::INTER_AREA);
+  std::vector<uchar> bytes;
+  if (!cv::imencode(".jpg", small, bytes, {cv::IMWRITE_JPEG_QUALITY, 80})) return {};
+  return std::string(bytes.begin(), bytes.end());
+}
+
 }  // namespace
 
 struct SubjectFinder::Impl {
@@ -166,7 +179,7 @@ SubjectFinder::SubjectFinder(SubjectFinder&&) noexcept = default;
 SubjectFinder& SubjectFinder::operator=(SubjectFinder&&) noexcept = default;
 SubjectFinder::~SubjectFinder() = default;
 
-Expected<Subjects> SubjectFinder::find(const std::string& path, const ImageInfo& image) {
+Expected<FoundSubjects> SubjectFinder::find(const std::string& path, const ImageInfo& image) {
   Expected<cv::Mat> copy = small_copy(path, image);
   if (!copy) return copy.error();
   const cv::Mat& grey = copy.value();
@@ -185,7 +198,8 @@ Expected<Subjects> SubjectFinder::find(const std::string& path, const ImageInfo&
   const double w = grey.cols, h = grey.rows;
   for (const cv::Rect& r : found) subjects.faces.push_back(Box{r.x / w, r.y / h, r.width / w, r.height / h});
   if (subjects.faces.empty()) subjects.salient = salient_region(grey);
-  return subjects;
+  FoundSubjects result{subjects, thumbnail(grey)};
+  return result;
 }
 
 }  // namespace chunkreel

@@ -25,6 +25,15 @@
 namespace chunkreel {
 
 inline constexpr int k_detect_size = 480;
+/// The longer side of the grey thumbnail kept for the report.
+inline constexpr int k_thumbnail_size = 160;
+
+/// What one photo shows, and a small grey JPEG of it (upright) on which the
+/// HTML report draws the boxes and view windows.
+struct FoundSubjects {
+  Subjects subjects;
+  std::string thumbnail_jpeg;
+};
 
 /// The detector's identity, for the cache: a change to any part of it
 /// (chunkreel's method, the cascade, OpenCV's version) finds again.
@@ -42,7 +51,7 @@ class SubjectFinder {
 
   /// The subjects of the photo at `path`, probed as `image`. Errors name
   /// the file (one that cannot be decoded).
-  Expected<Subjects> find(const std::string& path, const ImageInfo& image);
+  Expected<FoundSubjects> find(const std::string& path, const ImageInfo& image);
 
  private:
   struct Impl;

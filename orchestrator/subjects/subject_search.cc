@@ -16,6 +16,7 @@ Expected<SubjectSearch> search_subjects(const std::vector<PhotoToSearch>& photos
   const auto start = std::chrono::steady_clock::now();
   SubjectSearch search;
   search.subjects.resize(photos.size());
+  search.thumbnails.resize(photos.size());
   if (photos.empty()) return search;
 
   std::atomic<size_t> next{0};
@@ -36,8 +37,9 @@ Expected<SubjectSearch> search_subjects(const std::vector<PhotoToSearch>& photos
           return;
         }
         key = k.value();
-        if (std::optional<Subjects> known = cache->read(key)) {
-          search.subjects[i] = *known;
+        if (std::optional<FoundSubjects> known = cache->read(key)) {
+          search.subjects[i] = known->subjects;
+          search.thumbnails[i] = known->thumbnail_jpeg;
           ++from_cache;
           continue;
         }
@@ -51,16 +53,17 @@ Expected<SubjectSearch> search_subjects(const std::vector<PhotoToSearch>& photos
         }
         finder.emplace(std::move(opened.value()));
       }
-      Expected<Subjects> subjects = finder->find(photo.path, photo.image);
-      if (!subjects) {
+      Expected<FoundSubjects> result = finder->find(photo.path, photo.image);
+      if (!result) {
         std::lock_guard lock(mutex);
-        if (!failure) failure = subjects.error();
+        if (!failure) failure = result.error();
         return;
       }
       ++found;
-      search.subjects[i] = subjects.value();
+      search.subjects[i] = result.value().subjects;
+      search.thumbnails[i] = result.value().thumbnail_jpeg;
       if (cache) {
-        Expected<void> kept = cache->write(key, subjects.value());
+        Expected<void> kept = cache->write(key, result.value());
         std::lock_guard lock(mutex);
         if (!kept && cache_problem.empty()) cache_problem = kept.error().message;
       }

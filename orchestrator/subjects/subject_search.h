@@ -22,6 +22,7 @@ struct PhotoToSearch {
 
 struct SubjectSearch {
   std::vector<Subjects> subjects;  ///< one per photo, in order
+  std::vector<std::string> thumbnails;  ///< one per photo: a small grey JPEG
   int found = 0;                   ///< photos looked at
   int from_cache = 0;              ///< photos answered by the cache
   double seconds = 0;              ///< wall time of the whole search

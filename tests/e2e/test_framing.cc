@@ -196,9 +196,23 @@ TEST_CASE("the render's record and every chunk job carry the boxes found, so no 
   const std::string out = dir / "show.mp4";
   auto r = test::run(cache_env(dir / "cache") + test::quote(test::chunkreel_path()) + " render " +
                      test::quote(dir / "show.json") + " -o " + test::quote(out) +
-                     " --workers 2 --chunk-seconds 1 --keep-chunks --quiet");
+                     " --workers 2 --chunk-seconds 1 --keep-chunks --quiet --report " + test::quote(dir / "r.json"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
+  // The report lists the framing, and its page draws it on each photo's thumbnail.
+  const json report = json::parse(test::read_text(dir / "r.json"));
+  REQUIRE(report["framing"].size() == 2);
+  CHECK(report["framing"][0]["faces"].size() == 1);
+  const std::string page = test::read_text(dir / "r.html");
+  CHECK(page.find("<h2>Framing</h2>") != std::string::npos);
+  size_t figures = 0, thumbnails = 0;
+  for (size_t at = page.find("<figure>"); at != std::string::npos; at = page.find("<figure>", at + 1)) ++figures;
+  for (size_t at = page.find("href='data:image/jpeg;base64,/9j/"); at != std::string::npos;
+       at = page.find("href='data:image/jpeg;base64,/9j/", at + 1))
+    ++thumbnails;
+  CHECK(figures == 2);
+  CHECK(thumbnails == 2);  // a JPEG begins FF D8 FF: "/9j/" in base64
+  CHECK(page.find("stroke='#fd0'") != std::string::npos);  // the face
   const json record = json::parse(test::read_text(out + ".parts/render.json"));
   const json& subjects = record["show"]["subjects"];
   REQUIRE(subjects.size() == 2);

@@ -151,7 +151,11 @@ TEST_CASE("a show straight from a folder, and init writes its project") {
   REQUIRE(timeline.ok());
   REQUIRE(timeline.value().slides.size() == 5);
   CHECK(fs::path(timeline.value().slides.back().image).filename() == "photo_10.jpg");
-  CHECK(timeline.value().slides[0].auto_motion);
+  // Each slide moves automatically, or, where framing found a subject, by
+  // the motion it resolved, with the region found as its focus
+  // (tests/e2e/test_framing.cc).
+  for (const Slide& slide : timeline.value().slides)
+    CHECK(slide.auto_motion == (slide.focus.kind == Focus::Kind::k_found));
   CHECK(timeline.value().slides[0].duration == 2.0);
   json raw = json::parse(test::read_text(dir / "show/made.json"));
   CHECK(raw["slides"][0]["image"] == "photos/photo_001.jpg");  // relative to the project

@@ -26,13 +26,13 @@ int main(int argc, char** argv) {
       return 1;
     }
     const auto start = std::chrono::steady_clock::now();
-    Expected<Subjects> subjects = finder.value().find(argv[i], image.value());
+    Expected<FoundSubjects> subjects = finder.value().find(argv[i], image.value());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!subjects) {
       std::fprintf(stderr, "%s\n", subjects.error().message.c_str());
       return 1;
     }
-    nlohmann::json line = subjects_to_json(subjects.value());
+    nlohmann::json line = subjects_to_json(subjects.value().subjects);
     line["file"] = argv[i];
     line["width"] = image.value().width();
     line["height"] = image.value().height();
