@@ -193,6 +193,13 @@ const std::map<std::string, Option>& handlers() {
             return "--live-photos needs photo or video";
           return std::nullopt;
         }}},
+      {"--focus",
+       {true,
+        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
+          if (v != "auto" && v != "none") return "--focus needs auto or none";
+          p.command.render.project.folder.find_subjects = v == "auto";
+          return std::nullopt;
+        }}},
       {"--fps",
        {true,
         [](Parsed& p, const std::string& v) -> std::optional<std::string> {

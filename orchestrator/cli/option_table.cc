@@ -173,6 +173,10 @@ const std::vector<OptionSpec>& option_table() {
        "A Live Photo (a photo and a video of up to 4 s with the same name): show the photo (the default) or play "
        "the video.",
        {R, P, I}, G::k_folder, "video"},
+      {"--focus", "", "HOW", K::k_choice, {"auto", "none"},
+       "Framing: keep the faces found in each photo in view, or else the region that stands out (auto, the "
+       "default), or look for nothing and frame every photo from its centre (none).",
+       {R, P, I}, G::k_folder, "none"},
   };
   return table;
 }

@@ -261,6 +261,7 @@ Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderO
       slide.image = path;
       slide.duration = options.seconds_per_slide;
       slide.auto_motion = true;
+      if (!options.find_subjects) slide.focus.kind = Focus::Kind::k_none;
     }
     if (options.captions == FolderCaptions::k_name)
       slide.caption = photo_caption(fs::path(file.name).stem().string());

@@ -45,6 +45,8 @@ struct FolderOptions {
   std::string title;  ///< non-empty: a title card first
   double max_clip_seconds = 30;  ///< a longer video plays its first this many seconds
   LivePhotos live_photos = LivePhotos::k_photo;
+  /// "--focus none": framing looks for no faces or subjects.
+  bool find_subjects = true;
 };
 
 Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderOptions& options);

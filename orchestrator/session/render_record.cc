@@ -35,7 +35,8 @@ json config_to_json(const RenderConfig& c) {
               {"captions", to_string(f.captions)},
               {"title", f.title},
               {"max_clip_seconds", f.max_clip_seconds},
-              {"live_photos", to_string(f.live_photos)}}}}},
+              {"live_photos", to_string(f.live_photos)},
+              {"find_subjects", f.find_subjects}}}}},
           {"output", c.output},
           {"report", c.report},
           {"work_dir", c.work_dir},
@@ -82,6 +83,7 @@ Expected<RenderConfig> config_from_json(const json& root) {
   f.max_clip_seconds = folder.at("max_clip_seconds").get<double>();
   if (!parse_live_photos(folder.at("live_photos").get<std::string>(), &f.live_photos))
     return Error{"config.project.folder.live_photos: unknown"};
+  f.find_subjects = folder.at("find_subjects").get<bool>();
   c.output = root.at("output").get<std::string>();
   c.report = root.at("report").get<std::string>();
   c.work_dir = root.at("work_dir").get<std::string>();
