@@ -367,7 +367,7 @@ nlohmann::json lossless_project(nlohmann::json slides, const std::string& backgr
 }
 
 void write_heif(const std::string& path, int w, int h, int bits, bool alpha, int orientation, bool avif,
-                const std::function<void(int, int, double*)>& pixel, heif_color_profile_nclx* nclx) {
+                const std::function<void(int, int, double*)>& pixel, heif_color_profile_nclx* nclx, int thumbnail) {
   heif_context* ctx = heif_context_alloc();
   heif_encoder* encoder = nullptr;
   REQUIRE(heif_context_get_encoder_for_format(ctx, avif ? heif_compression_AV1 : heif_compression_HEVC, &encoder)
@@ -402,7 +402,15 @@ void write_heif(const std::string& path, int w, int h, int bits, bool alpha, int
     options->output_nclx_profile = nclx;
     options->macOS_compatibility_workaround_no_nclx_profile = 0;  // libheif 1.15 leaves nclx out unless told
   }
-  REQUIRE(heif_context_encode_image(ctx, image, encoder, options, nullptr).code == heif_error_Ok);
+  heif_image_handle* handle = nullptr;
+  REQUIRE(heif_context_encode_image(ctx, image, encoder, options, &handle).code == heif_error_Ok);
+  if (thumbnail > 0) {
+    heif_image_handle* thumb = nullptr;
+    REQUIRE(heif_context_encode_thumbnail(ctx, image, handle, encoder, options, thumbnail, &thumb).code ==
+            heif_error_Ok);
+    heif_image_handle_release(thumb);
+  }
+  heif_image_handle_release(handle);
   REQUIRE(heif_context_write_to_file(ctx, path.c_str()).code == heif_error_Ok);
   heif_encoding_options_free(options);
   heif_image_release(image);

@@ -56,9 +56,11 @@ void make_photo(const std::string& path, const std::string& size, const std::str
 /// Writes a HEIF (HEVC) or AVIF image through libheif: `pixel(x, y, rgba)`
 /// fills 0..1 values (alpha starts at 1), at `bits` per channel, with the
 /// given container orientation; `nclx`, when given, goes into the colr box
-/// and is the matrix the encoder converts RGB with.
+/// and is the matrix the encoder converts RGB with; `thumbnail`, when above
+/// 0, adds a thumbnail item of that size (its longer side), as phones do.
 void write_heif(const std::string& path, int w, int h, int bits, bool alpha, int orientation, bool avif,
-                const std::function<void(int, int, double*)>& pixel, heif_color_profile_nclx* nclx = nullptr);
+                const std::function<void(int, int, double*)>& pixel, heif_color_profile_nclx* nclx = nullptr,
+                int thumbnail = 0);
 
 /// scripts/make-sample into `dir`; returns the project path.
 std::string make_sample(const std::string& dir, const std::string& options);

@@ -87,8 +87,18 @@ cv::Mat upright(const cv::Mat& stored, int orientation) {
   return out;
 }
 
+// Whether an item's rotation turns it a quarter (its size as stored, the
+// ispe box, is its displayed size transposed).
+bool turned(heif_image_handle* handle) {
+  const int w = heif_image_handle_get_width(handle), h = heif_image_handle_get_height(handle);
+  return w != h && heif_image_handle_get_ispe_width(handle) == h && heif_image_handle_get_ispe_height(handle) == w;
+}
+
 // A HEIF or AVIF image's thumbnail item, decoded (libheif applies its
-// rotation and mirroring); empty when it has none of usable size.
+// rotation and mirroring); empty when it has none of usable size, or none
+// that shows the picture the way the image does (a writer may give the
+// image its rotation and leave the thumbnail without it; the aspect
+// check catches the same for an image whose size tells nothing).
 Expected<cv::Mat> heif_thumbnail(const std::string& path) {
   use_ffmpeg_for_heif_hevc();
   auto primary = open_heif(path);
@@ -104,7 +114,11 @@ Expected<cv::Mat> heif_thumbnail(const std::string& path) {
     HeifHandlePtr thumb(raw_thumb);
     const int w = heif_image_handle_get_width(thumb.get());
     const int h = heif_image_handle_get_height(thumb.get());
-    if (std::max(w, h) < k_min_thumbnail) continue;
+    if (std::max(w, h) < k_min_thumbnail || turned(thumb.get()) != turned(handle)) continue;
+    const double aspect = static_cast<double>(w) / h;
+    const double image_aspect = static_cast<double>(heif_image_handle_get_width(handle)) /
+                                heif_image_handle_get_height(handle);
+    if (std::abs(aspect / image_aspect - 1) > 0.03) continue;
     heif_image* raw_image = nullptr;
     if (heif_decode_image(thumb.get(), &raw_image, heif_colorspace_RGB, heif_chroma_interleaved_RGB, nullptr).code !=
         heif_error_Ok)
