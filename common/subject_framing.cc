@@ -43,11 +43,11 @@ Rect with_margin(const Rect& face, int width, int height) {
 }
 
 // What the view keeps: `region` to compose on, and `kept`, the boxes every
-// frame must hold in full (none when the region cannot fit a view).
+// frame must hold in full (none when the region cannot fit a view, or only
+// steers it).
 struct Target {
   Rect region;
   std::vector<Rect> kept;
-  bool fits = false;
 };
 
 Target choose_target(const FramingRequest& r, const Subjects& subjects, const Focus& focus, double w0, double h0) {
@@ -57,9 +57,8 @@ Target choose_target(const FramingRequest& r, const Subjects& subjects, const Fo
   if (focus.kind == Focus::Kind::k_point || focus.kind == Focus::Kind::k_box || subjects.faces.empty()) {
     const Box box = focus.kind == Focus::Kind::k_found ? *subjects.salient : focus.box;
     target.region = to_pixels(box, W, H);
-    target.fits = fits(target.region);
     // The user's box is kept whole; a salient region only steers.
-    if (target.fits && focus.kind == Focus::Kind::k_box) target.kept.push_back(target.region);
+    if (fits(target.region) && focus.kind == Focus::Kind::k_box) target.kept.push_back(target.region);
     return target;
   }
   // Faces, largest first, while together (with their margins) they fit.
@@ -68,8 +67,7 @@ Target choose_target(const FramingRequest& r, const Subjects& subjects, const Fo
     const Rect padded = with_margin(bare, W, H);
     if (target.kept.empty()) {
       target.region = fits(padded) ? padded : bare;
-      target.fits = fits(target.region);
-      if (!target.fits) return target;  // one face larger than the view: centre on it
+      if (!fits(target.region)) return target;  // one face larger than the view: centre on it
       target.kept.push_back(bare);
       continue;
     }
@@ -146,7 +144,7 @@ Motion moving(const Target& t, const FramingRequest& r, double w0, double h0) {
     zoom = 1;
     const bool along_x = (x_hi - x_lo) / W >= (y_hi - y_lo) / H;
     const double lo = along_x ? x_lo : y_lo, hi = along_x ? x_hi : y_hi;
-    const double reach = std::min(hi - lo, along_x ? 2 * pan_x : 2 * pan_y) / 2;
+    const double reach = std::max(0.0, std::min(hi - lo, along_x ? 2 * pan_x : 2 * pan_y) / 2);
     const double mid = std::clamp(along_x ? u.cx() : u.cy(), lo + reach, std::max(lo + reach, hi - reach));
     const double sign = std::cos(draw.angle) >= 0 ? 1 : -1;
     if (along_x) {

@@ -144,7 +144,7 @@ int run_plan(const Command& command) {
   // What a render would go ahead despite, told now too.
   for (const std::string& line : project.value().warnings) std::fprintf(stderr, "chunkreel: warning: %s\n", line.c_str());
   if (command.json)
-    std::printf("%s\n", plan_json(project.value(), plan.value()).dump(2).c_str());
+    print_plan_json(stdout, project.value(), plan.value());
   else
     std::fputs(describe_plan(project.value(), plan.value()).c_str(), stdout);
   if (command.render.backend == Backend::k_slurm && !command.json) print_sbatch_lines(command.render, plan.value());

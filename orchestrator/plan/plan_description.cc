@@ -46,29 +46,31 @@ nlohmann::json window_json(const Window& w) { return {w.x, w.y, w.width, w.heigh
 
 }  // namespace
 
+nlohmann::json slide_framing_json(const Project& project, size_t i) {
+  const Slide& slide = project.timeline.slides[i];
+  const OutputSettings& out = project.timeline.output;
+  nlohmann::json entry = {{"index", i}};
+  if (slide.card) {
+    entry["color"] = to_string(*slide.card);
+    return entry;
+  }
+  const int w = project.images[i].width(), h = project.images[i].height();
+  entry[slide.clip ? "video" : "image"] = slide.clip ? slide.clip->file : slide.image;
+  entry["size"] = {w, h};
+  const Subjects none;
+  const Subjects& subjects = i < project.subjects.size() ? project.subjects[i] : none;
+  nlohmann::json faces = nlohmann::json::array();
+  for (const Box& face : subjects.faces) faces.push_back(pixel_box(face, w, h));
+  entry["faces"] = faces;
+  entry["salient"] = subjects.salient ? pixel_box(*subjects.salient, w, h) : nlohmann::json(nullptr);
+  entry["from"] = window_json(view_window(w, h, slide.fit, slide.motion.from, out.width, out.height));
+  entry["to"] = window_json(view_window(w, h, slide.fit, slide.motion.to, out.width, out.height));
+  return entry;
+}
+
 nlohmann::json framing_json(const Project& project) {
   nlohmann::json slides = nlohmann::json::array();
-  const OutputSettings& out = project.timeline.output;
-  for (size_t i = 0; i < project.timeline.slides.size(); ++i) {
-    const Slide& slide = project.timeline.slides[i];
-    const int w = project.images[i].width(), h = project.images[i].height();
-    nlohmann::json entry = {{"index", i}};
-    if (slide.card) {
-      entry["color"] = to_string(*slide.card);
-    } else {
-      entry[slide.clip ? "video" : "image"] = slide.clip ? slide.clip->file : slide.image;
-      entry["size"] = {w, h};
-      const Subjects none;
-      const Subjects& subjects = i < project.subjects.size() ? project.subjects[i] : none;
-      nlohmann::json faces = nlohmann::json::array();
-      for (const Box& face : subjects.faces) faces.push_back(pixel_box(face, w, h));
-      entry["faces"] = faces;
-      entry["salient"] = subjects.salient ? pixel_box(*subjects.salient, w, h) : nlohmann::json(nullptr);
-      entry["from"] = window_json(view_window(w, h, slide.fit, slide.motion.from, out.width, out.height));
-      entry["to"] = window_json(view_window(w, h, slide.fit, slide.motion.to, out.width, out.height));
-    }
-    slides.push_back(entry);
-  }
+  for (size_t i = 0; i < project.timeline.slides.size(); ++i) slides.push_back(slide_framing_json(project, i));
   return slides;
 }
 
@@ -76,13 +78,25 @@ nlohmann::json plan_json(const Project& project, const RenderPlan& plan) {
   nlohmann::json json = render_plan_to_json(plan);
   json["frames"] = project.timing.frames;
   json["duration_s"] = project.timing.duration;
-  json["slides"] = framing_json(project);
   const SubjectSearchSummary& search = project.subject_search;
   json["subject_search"] = {{"photos", search.photos},
                             {"found", search.found},
                             {"from_cache", search.from_cache},
                             {"seconds", search.seconds}};
   return json;
+}
+
+void print_plan_json(std::FILE* out, const Project& project, const RenderPlan& plan) {
+  std::string head = plan_json(project, plan).dump(2);
+  head.resize(head.rfind('}'));  // the object stays open for the slides
+  while (!head.empty() && head.back() == '\n') head.pop_back();
+  std::fputs(head.c_str(), out);
+  std::fputs(",\n  \"slides\": [", out);
+  for (size_t i = 0; i < project.timeline.slides.size(); ++i) {
+    std::fputs(i == 0 ? "\n    " : ",\n    ", out);
+    std::fputs(slide_framing_json(project, i).dump().c_str(), out);
+  }
+  std::fputs("\n  ]\n}\n", out);
 }
 
 }  // namespace chunkreel

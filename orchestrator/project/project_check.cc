@@ -116,7 +116,7 @@ Expected<void> frame_slides(Timeline& timeline, const CheckOptions& options, Pro
   project->subject_search = {static_cast<int>(photos.size()), search.value().found, search.value().from_cache,
                              search.value().seconds};
   project->subjects.assign(timeline.slides.size(), Subjects{});
-  project->thumbnails.assign(timeline.slides.size(), std::string());
+  for (const auto& [path, at] : index) project->thumbnails[path] = search.value().thumbnails[at];
   for (size_t i = 0; i < timeline.slides.size(); ++i) {
     Slide& slide = timeline.slides[i];
     if (slide.card) continue;
@@ -126,7 +126,6 @@ Expected<void> frame_slides(Timeline& timeline, const CheckOptions& options, Pro
     if (auto found = index.find(slide.image); !slide.image.empty() && found != index.end() &&
         slide.focus.kind == Focus::Kind::k_found && framing_applies(request)) {
       project->subjects[i] = search.value().subjects[found->second];
-      project->thumbnails[i] = search.value().thumbnails[found->second];
     }
     const auto framed = framed_motion(request, project->subjects[i], slide.focus);
     if (framed) slide.motion = *framed;

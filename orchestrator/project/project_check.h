@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,10 +51,10 @@ struct Project {
   /// One per slide (or empty, for a project built by hand): what its photo
   /// shows, as found before planning (empty where nothing was looked for).
   std::vector<Subjects> subjects;
-  /// One per slide, beside `subjects`: a small grey JPEG of the photo, for
-  /// the HTML report (empty where nothing was looked for). Not recorded: a
+  /// A small grey JPEG of each photo searched, by its path, for the HTML
+  /// report (one per file, however many slides show it). Not recorded: a
   /// resumed render's report draws its boxes on a plain ground.
-  std::vector<std::string> thumbnails;
+  std::map<std::string, std::string> thumbnails;
   SubjectSearchSummary subject_search;
   /// One per slide (or empty, for a project with no captions built by
   /// hand): its caption laid out for the output frame.

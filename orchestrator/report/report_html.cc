@@ -189,7 +189,7 @@ std::string memory_svg(const json& report) {
 // One figure per photo: its thumbnail (or a plain ground), the faces found
 // (yellow), the salient region (cyan, dashed), and the view windows the
 // motion starts at (green) and ends at (magenta), all in the photo's pixels.
-std::string framing_figures(const json& report, const std::vector<std::string>& thumbnails) {
+std::string framing_figures(const json& report, const std::map<std::string, std::string>& thumbnails) {
   std::string html;
   for (const json& slide : report.value("framing", json::array())) {
     if (!slide.contains("size")) continue;
@@ -201,9 +201,10 @@ std::string framing_figures(const json& report, const std::vector<std::string>& 
     std::string svg = fmt::format("<svg width='{:.0f}' height='{:.0f}' viewBox='0 0 {} {}' "
                                   "xmlns='http://www.w3.org/2000/svg'>",
                                   shown_w, shown_h, w, h);
-    if (index < thumbnails.size() && !thumbnails[index].empty())
+    const std::string file = slide.value("image", slide.value("video", ""));
+    if (auto thumbnail = thumbnails.find(file); thumbnail != thumbnails.end() && !thumbnail->second.empty())
       svg += fmt::format("<image width='{}' height='{}' preserveAspectRatio='none' href='data:image/jpeg;base64,{}'/>",
-                         w, h, to_base64(thumbnails[index]));
+                         w, h, to_base64(thumbnail->second));
     else
       svg += fmt::format("<rect width='{}' height='{}' fill='#ccc'/>", w, h);
     auto rect = [&](const json& r, const char* colour, const char* dash) {
@@ -216,7 +217,6 @@ std::string framing_figures(const json& report, const std::vector<std::string>& 
     rect(slide["from"], "#0a0", "");
     rect(slide["to"], "#d0d", "");
     svg += "</svg>";
-    const std::string file = slide.value("image", slide.value("video", ""));
     html += fmt::format("<figure>{}<figcaption>{} {}</figcaption></figure>\n", svg, index,
                         escape(file.substr(file.find_last_of('/') + 1)));
   }
@@ -225,7 +225,7 @@ std::string framing_figures(const json& report, const std::vector<std::string>& 
 
 }  // namespace
 
-std::string report_html(const json& report, const std::vector<std::string>& thumbnails) {
+std::string report_html(const json& report, const std::map<std::string, std::string>& thumbnails) {
   const json& out = report["output"];
   const json& plan = report["plan"];
   const json& par = report["parallel"];

@@ -8,14 +8,14 @@
 // thumbnails, which the JSON leaves out.
 
 #include <string>
-#include <vector>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
 namespace chunkreel {
 
-/// `thumbnails`: one small JPEG per slide (or empty ones), as
+/// `thumbnails`: a small JPEG of each photo, by its path, as
 /// Project::thumbnails holds them.
-std::string report_html(const nlohmann::json& report, const std::vector<std::string>& thumbnails = {});
+std::string report_html(const nlohmann::json& report, const std::map<std::string, std::string>& thumbnails = {});
 
 }  // namespace chunkreel

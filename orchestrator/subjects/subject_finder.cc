@@ -2,6 +2,7 @@
 #include "orchestrator/subjects/subject_finder.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <mutex>
 #include <tuple>
@@ -9,15 +10,16 @@
 #include <fmt/format.h>
 #include <opencv2/core.hpp>
 #include <opencv2/core/version.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 
 extern "C" {
+#include <libavcodec/avcodec.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 }
 
+#include "common/av_ptr.h"
 #include "common/heif_file.h"
 #include "common/heif_hevc_plugin.h"
 #include "common/image_decoder.h"
@@ -153,16 +155,41 @@ Expected<cv::Mat> small_copy(const std::string& path, const ImageInfo& image) {
   return upright(grey.value(), image.orientation);
 }
 
-// The grey copy, its longer side k_thumbnail_size, as a JPEG.
+// The grey copy, its longer side k_thumbnail_size, as a JPEG written by
+// libavcodec (OpenCV's own writer would bring its image codecs, over a
+// hundred more libraries, into chunkreel). Empty when it cannot be made:
+// the report then draws on a plain ground.
 std::string thumbnail(const cv::Mat& grey) {
   const double scale = std::min(1.0, static_cast<double>(k_thumbnail_size) / std::max(grey.cols, grey.rows));
+  // Even sides, for 4:2:0.
+  const int w = std::max(2, static_cast<int>(std::lround(grey.cols * scale / 2)) * 2);
+  const int h = std::max(2, static_cast<int>(std::lround(grey.rows * scale / 2)) * 2);
   cv::Mat small;
-  cv::resize(grey, small, cv::Size(std::max(1, static_cast<int>(std::lround(grey.cols * scale))),
-                                   std::max(1, static_cast<int>(std::lround(grey.rows * scale)))),
-             0, 0, cv::INTER_AREA);
-  std::vector<uchar> bytes;
-  if (!cv::imencode(".jpg", small, bytes, {cv::IMWRITE_JPEG_QUALITY, 80})) return {};
-  return std::string(bytes.begin(), bytes.end());
+  cv::resize(grey, small, cv::Size(w, h), 0, 0, cv::INTER_AREA);
+  const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
+  CodecContextPtr encoder(codec ? avcodec_alloc_context3(codec) : nullptr);
+  FramePtr frame = make_frame();
+  PacketPtr packet = make_packet();
+  if (!encoder || !frame || !packet) return {};
+  encoder->width = w;
+  encoder->height = h;
+  encoder->pix_fmt = AV_PIX_FMT_YUVJ420P;
+  encoder->time_base = AVRational{1, 1};
+  encoder->flags |= AV_CODEC_FLAG_QSCALE;
+  encoder->global_quality = FF_QP2LAMBDA * 4;
+  if (avcodec_open2(encoder.get(), codec, nullptr) < 0) return {};
+  frame->width = w;
+  frame->height = h;
+  frame->format = AV_PIX_FMT_YUVJ420P;
+  frame->quality = encoder->global_quality;
+  if (av_frame_get_buffer(frame.get(), 0) < 0) return {};
+  for (int y = 0; y < h; ++y) std::memcpy(frame->data[0] + y * frame->linesize[0], small.ptr(y), w);
+  for (int p = 1; p <= 2; ++p)
+    for (int y = 0; y < h / 2; ++y) std::memset(frame->data[p] + y * frame->linesize[p], 128, w / 2);
+  if (avcodec_send_frame(encoder.get(), frame.get()) < 0 || avcodec_send_frame(encoder.get(), nullptr) < 0 ||
+      avcodec_receive_packet(encoder.get(), packet.get()) < 0)
+    return {};
+  return std::string(reinterpret_cast<const char*>(packet->data), static_cast<size_t>(packet->size));
 }
 
 }  // namespace

@@ -21,21 +21,24 @@ Expected<SubjectSearch> search_subjects(const std::vector<PhotoToSearch>& photos
 
   std::atomic<size_t> next{0};
   std::atomic<int> found{0}, from_cache{0};
+  std::atomic<bool> failed{false};
   std::mutex mutex;  // guards `failure` and `cache_problem`
   std::optional<Error> failure;
   std::string cache_problem;
+  // The first error ends the search: the other threads stop at their next photo.
+  auto fail = [&](const Error& error) {
+    std::lock_guard lock(mutex);
+    if (!failure) failure = error;
+    failed = true;
+  };
   auto work = [&] {
     std::optional<SubjectFinder> finder;
-    for (size_t i = next++; i < photos.size(); i = next++) {
+    for (size_t i = next++; i < photos.size() && !failed; i = next++) {
       const PhotoToSearch& photo = photos[i];
       std::string key;
       if (cache) {
         Expected<std::string> k = SubjectCache::key_of(photo.path);
-        if (!k) {
-          std::lock_guard lock(mutex);
-          if (!failure) failure = k.error();
-          return;
-        }
+        if (!k) return fail(k.error());
         key = k.value();
         if (std::optional<FoundSubjects> known = cache->read(key)) {
           search.subjects[i] = known->subjects;
@@ -46,19 +49,11 @@ Expected<SubjectSearch> search_subjects(const std::vector<PhotoToSearch>& photos
       }
       if (!finder) {
         Expected<SubjectFinder> opened = SubjectFinder::open();
-        if (!opened) {
-          std::lock_guard lock(mutex);
-          if (!failure) failure = opened.error();
-          return;
-        }
+        if (!opened) return fail(opened.error());
         finder.emplace(std::move(opened.value()));
       }
       Expected<FoundSubjects> result = finder->find(photo.path, photo.image);
-      if (!result) {
-        std::lock_guard lock(mutex);
-        if (!failure) failure = result.error();
-        return;
-      }
+      if (!result) return fail(result.error());
       ++found;
       search.subjects[i] = result.value().subjects;
       search.thumbnails[i] = result.value().thumbnail_jpeg;
