@@ -124,11 +124,21 @@ struct AudioTrack {
   std::optional<Ducking> duck = Ducking{};  ///< none: never ducked
 };
 
+/// How loud the whole soundtrack comes out: its integrated loudness
+/// (EBU R128, LUFS) brought to `loudness`, its true peak kept under
+/// `true_peak` (dBTP). No loudness: the mix is left as it is.
+struct AudioMix {
+  std::optional<double> loudness = -16.0;
+  double true_peak = -1.0;
+  bool operator==(const AudioMix&) const = default;
+};
+
 struct Timeline {
   std::string project_path;  ///< the file it came from, for messages
   OutputSettings output;
   std::vector<Slide> slides;
   std::vector<AudioTrack> audio;
+  AudioMix audio_mix;
   /// A show made from a folder: the files it left out, "name: reason".
   std::vector<std::string> left_out;
 };

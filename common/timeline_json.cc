@@ -25,6 +25,8 @@ constexpr double k_max_slide_seconds = 24 * 3600;
 // A track's start and fades: far past any show, far from overflowing a
 // count of samples.
 constexpr double k_max_track_seconds = 1e6;
+constexpr double k_min_loudness = -70, k_max_loudness = -5;  // LUFS
+constexpr double k_min_true_peak = -9;                       // dBTP
 // A frame rate's numerator and denominator must fit FFmpeg's int rationals.
 constexpr int64_t k_max_fps_part = 1'000'000;
 
@@ -396,6 +398,23 @@ Timeline read_timeline(const json& root, const std::string& path) {
       timeline.audio.push_back(
           read_track(FieldReader((*audio)[i], "audio[" + std::to_string(i) + "]"), base));
   }
+  if (auto mix = reader.object("audio_mix")) {
+    if (const json* loudness = mix->raw("loudness")) {
+      if (loudness->is_null()) {
+        timeline.audio_mix.loudness.reset();
+      } else {
+        const auto lufs = mix->number("loudness");
+        if (*lufs < k_min_loudness || *lufs > k_max_loudness)
+          mix->fail("loudness", "must be from -70 to -5 LUFS, or null to leave the mix as it is");
+        timeline.audio_mix.loudness = *lufs;
+      }
+    }
+    if (auto peak = mix->number("true_peak")) {
+      if (*peak < k_min_true_peak || *peak > 0) mix->fail("true_peak", "must be from -9 to 0 dBTP");
+      timeline.audio_mix.true_peak = *peak;
+    }
+    mix->finish();
+  }
   reader.finish();
   return timeline;
 }
@@ -498,6 +517,9 @@ std::string timeline_to_json(const Timeline& timeline) {
                                             {"release", a.duck->release}}
                                      : json(false)}});
   root["audio"] = audio;
+  root["audio_mix"] = {
+      {"loudness", timeline.audio_mix.loudness ? json(*timeline.audio_mix.loudness) : json(nullptr)},
+      {"true_peak", timeline.audio_mix.true_peak}};
   return root.dump(2) + "\n";
 }
 

@@ -363,6 +363,7 @@ nlohmann::json lossless_project(nlohmann::json slides, const std::string& backgr
            {{"duration", 1.0},
             {"transition", {{"type", "cut"}}},
             {"motion", {{"from", {{"zoom", 1.0}}}, {"to", {{"zoom", 1.0}}}}}}},
+          {"audio_mix", {{"loudness", nullptr}}},
           {"slides", std::move(slides)}};
 }
 

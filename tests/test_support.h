@@ -146,7 +146,8 @@ void displayed_position(int o, int c, int r, int dw, int dh, int* x, int* y);
 void check_quadrants(const YuvVideo& v, size_t f);
 
 /// A 320x180 lossless (x264 crf 0) project of `slides`, 1 s each by default,
-/// with cuts and no motion, on `background`.
+/// with cuts and no motion, on `background`; its sound left at the levels
+/// the show gives (no loudness target).
 nlohmann::json lossless_project(nlohmann::json slides, const std::string& background, int fps);
 
 /// Mean Y', Cb, Cr over the box of half-size `half` around (cx, cy) of frame f.

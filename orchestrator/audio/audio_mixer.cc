@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "common/av_ptr.h"
 #include "orchestrator/audio/audio_source.h"
 #include "orchestrator/audio/clip_voice.h"
+#include "orchestrator/audio/loudness.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -229,11 +231,14 @@ bool has_sound(const Timeline& timeline, const std::vector<ClipVoice>& voices) {
   return !timeline.audio.empty() || !voices.empty();
 }
 
-Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, const std::vector<ClipVoice>& voices,
-                                           double duration_s, const std::string& path,
-                                           const std::atomic<bool>& cancel) {
-  const auto started = std::chrono::steady_clock::now();
-  const int64_t total = std::llround(duration_s * k_audio_rate);
+namespace {
+
+// Plays the whole mix once, from the start, handing each block of up to
+// k_block frames (interleaved stereo float) to `sink`. Each call opens the
+// tracks and clips afresh, so the mix can be played twice.
+Expected<void> play_mix(const Timeline& timeline, const std::vector<ClipVoice>& voices, int64_t total,
+                        const std::atomic<bool>& cancel,
+                        const std::function<Expected<void>(const float*, int)>& sink) {
   std::vector<TrackState> tracks;
   for (const AudioTrack& track : timeline.audio) {
     auto source = AudioSource::open(track.file);
@@ -262,12 +267,6 @@ Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, const std::
     voice_states.push_back(std::move(v));
   }
 
-  // The audio lives in the work folder, under its recorded temporary name.
-  auto file = AtomicFile::create(path, own_temporary_path(path));
-  if (!file) return file.error();
-  AacWriter writer;
-  Expected<void> opened = writer.open(file.value().fd(), file.value().temporary_path(), timeline.output.audio_bitrate);
-  if (!opened) return opened.error();
   std::vector<float> mix(2 * k_block);
   std::vector<float> scratch, duck;
   for (int64_t at = 0; at < total; at += k_block) {
@@ -293,15 +292,86 @@ Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, const std::
       if (!mixed) return mixed.error();
       if (v.finished) v.reader.reset();
     }
-    Expected<void> written = writer.write(mix.data(), frames);
-    if (!written) return written.error();
+    Expected<void> handed = sink(mix.data(), frames);
+    if (!handed) return handed;
   }
+  return {};
+}
+
+}  // namespace
+
+Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, const std::vector<ClipVoice>& voices,
+                                           double duration_s, const std::string& path,
+                                           const std::atomic<bool>& cancel) {
+  const auto started = std::chrono::steady_clock::now();
+  const int64_t total = std::llround(duration_s * k_audio_rate);
+  AudioResult result;
+
+  // The first pass measures the mix; the gain it gives (and the limiter,
+  // where the gain would lift the true peak over its ceiling) shape the
+  // second, which is encoded and measured again for the report.
+  double gain_db = 0;
+  std::optional<double> ceiling_db;
+  std::optional<LoudnessMeter> after;
+  if (timeline.audio_mix.loudness) {
+    Expected<LoudnessMeter> before = LoudnessMeter::open();
+    if (!before) return before.error();
+    Expected<void> measured = play_mix(timeline, voices, total, cancel, [&](const float* block, int frames) {
+      return before.value().add(block, frames);
+    });
+    if (!measured) return measured.error();
+    LoudnessLevels levels;
+    levels.before_lufs = before.value().integrated();
+    levels.before_peak = before.value().true_peak();
+    gain_db = loudness_gain_db(levels.before_lufs, *timeline.audio_mix.loudness);
+    const double ceiling = limiter_ceiling_db(timeline.audio_mix.true_peak);
+    if (levels.before_peak + gain_db > ceiling) ceiling_db = ceiling;
+    levels.gain_db = gain_db;
+    levels.limited = ceiling_db.has_value();
+    result.loudness = levels;
+    Expected<LoudnessMeter> meter = LoudnessMeter::open();
+    if (!meter) return meter.error();
+    after.emplace(std::move(meter.value()));
+  }
+
+  // The audio lives in the work folder, under its recorded temporary name.
+  auto file = AtomicFile::create(path, own_temporary_path(path));
+  if (!file) return file.error();
+  AacWriter writer;
+  Expected<void> opened = writer.open(file.value().fd(), file.value().temporary_path(), timeline.output.audio_bitrate);
+  if (!opened) return opened.error();
+  auto leveller = MixLeveller::open(gain_db, ceiling_db, k_block);
+  if (!leveller) return leveller.error();
+  std::vector<float> ready;
+  auto hand_on = [&]() -> Expected<void> {
+    for (size_t at = 0; at < ready.size(); at += 2 * k_block) {
+      const int frames = static_cast<int>(std::min<size_t>(k_block, (ready.size() - at) / 2));
+      if (after) {
+        Expected<void> metered = after->add(ready.data() + at, frames);
+        if (!metered) return metered;
+      }
+      Expected<void> written = writer.write(ready.data() + at, frames);
+      if (!written) return written;
+    }
+    return {};
+  };
+  Expected<void> played = play_mix(timeline, voices, total, cancel, [&](const float* block, int frames) {
+    Expected<void> pushed = leveller.value()->push(block, frames, &ready);
+    return pushed ? hand_on() : pushed;
+  });
+  if (!played) return played.error();
+  Expected<void> last = leveller.value()->finish(&ready);
+  if (last) last = hand_on();
+  if (!last) return last.error();
   Expected<void> finished = writer.finish();
   if (!finished) return finished.error();
   Expected<void> committed = file.value().commit(Replace::k_allowed);
   if (!committed) return committed.error();
 
-  AudioResult result;
+  if (after) {
+    result.loudness->after_lufs = after->integrated();
+    result.loudness->after_peak = after->true_peak();
+  }
   result.samples = total;
   std::error_code ec;
   result.bytes = static_cast<int64_t>(std::filesystem::file_size(path, ec));

@@ -6,17 +6,21 @@
 // Each track is placed at its start, looped if asked, faded in from its
 // start and out towards its end (the end of the show for looping tracks),
 // scaled by its volume, ducked under the clips' sound, and mixed with the
-// clips' sound (clip_voice.h). The mix is cut at the video's length, so
+// clips' sound (clip_voice.h). The mix is brought to the show's loudness
+// (loudness.h: measured in a first pass over the mix, levelled in the
+// second, which is encoded). The mix is cut at the video's length, so
 // audio and video end together to within one AAC frame. Works in 1024-sample
 // blocks, so memory does not grow with the show's length.
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/error.h"
 #include "common/timeline.h"
 #include "orchestrator/audio/clip_voice.h"
+#include "orchestrator/audio/loudness.h"
 
 namespace chunkreel {
 
@@ -24,6 +28,9 @@ struct AudioResult {
   int64_t samples = 0;  ///< at 48 kHz
   int64_t bytes = 0;
   double wall_s = 0;
+  /// What bringing the mix to its loudness found and did; none when the
+  /// show leaves the mix as it is.
+  std::optional<LoudnessLevels> loudness;
 };
 
 /// True when the show has anything to hear: a track or a clip's sound.

@@ -27,6 +27,11 @@ class AudioTask {
   Expected<std::string> wait(const std::atomic<bool>& interrupted);
   /// The encoding thread's own wall time.
   double wall_s() const { return m_result ? m_result.value().wall_s : 0; }
+  /// What the loudness stage found and did (after wait()); none when the
+  /// show leaves its mix as it is or has no sound.
+  std::optional<LoudnessLevels> loudness() const {
+    return m_result ? m_result.value().loudness : std::nullopt;
+  }
 
  private:
   std::string m_path;

@@ -193,6 +193,20 @@ const std::map<std::string, Option>& handlers() {
             return "--live-photos needs photo or video";
           return std::nullopt;
         }}},
+      {"--loudness",
+       {true,
+        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
+          if (v == "off") {
+            p.command.render.project.folder.loudness.reset();
+            return std::nullopt;
+          }
+          char* end = nullptr;
+          const double lufs = std::strtod(v.c_str(), &end);
+          if (v.empty() || *end != '\0' || !(lufs >= -70 && lufs <= -5))
+            return "--loudness needs a loudness from -70 to -5 LUFS (such as -14), or off";
+          p.command.render.project.folder.loudness = lufs;
+          return std::nullopt;
+        }}},
       {"--focus",
        {true,
         [](Parsed& p, const std::string& v) -> std::optional<std::string> {

@@ -173,6 +173,10 @@ const std::vector<OptionSpec>& option_table() {
        "A Live Photo (a photo and a video of up to 4 s with the same name): show the photo (the default) or play "
        "the video.",
        {R, P, I}, G::k_folder, "video"},
+      {"--loudness", "", "LUFS", K::k_text, {},
+       "Bring the whole soundtrack to this integrated loudness (EBU R128), from -70 to -5 LUFS, its true peak "
+       "under -1 dBTP; off leaves it as it is. Default -16 (-14 is YouTube's and Spotify's, -23 broadcast's).",
+       {R, P, I}, G::k_folder, "-14"},
       {"--focus", "", "HOW", K::k_choice, {"auto", "none"},
        "Framing: keep the faces found in each photo in view, or else the region that stands out (auto, the "
        "default), or look for nothing and frame every photo from its centre (none).",

@@ -280,6 +280,7 @@ Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderO
     track.fade_out = 3.0;
     timeline.audio.push_back(track);
   }
+  timeline.audio_mix.loudness = options.loudness;
   return timeline;
 }
 

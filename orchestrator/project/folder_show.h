@@ -47,6 +47,8 @@ struct FolderOptions {
   LivePhotos live_photos = LivePhotos::k_photo;
   /// "--focus none": framing looks for no faces or subjects.
   bool find_subjects = true;
+  /// "--loudness": the soundtrack's target, LUFS; none ("off"): as it is.
+  std::optional<double> loudness = -16.0;
 };
 
 Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderOptions& options);

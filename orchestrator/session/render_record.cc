@@ -36,7 +36,8 @@ json config_to_json(const RenderConfig& c) {
               {"title", f.title},
               {"max_clip_seconds", f.max_clip_seconds},
               {"live_photos", to_string(f.live_photos)},
-              {"find_subjects", f.find_subjects}}}}},
+              {"find_subjects", f.find_subjects},
+              {"loudness", f.loudness ? json(*f.loudness) : json(nullptr)}}}}},
           {"output", c.output},
           {"report", c.report},
           {"work_dir", c.work_dir},
@@ -84,6 +85,8 @@ Expected<RenderConfig> config_from_json(const json& root) {
   if (!parse_live_photos(folder.at("live_photos").get<std::string>(), &f.live_photos))
     return Error{"config.project.folder.live_photos: unknown"};
   f.find_subjects = folder.at("find_subjects").get<bool>();
+  if (folder.at("loudness").is_null()) f.loudness.reset();
+  else f.loudness = folder.at("loudness").get<double>();
   c.output = root.at("output").get<std::string>();
   c.report = root.at("report").get<std::string>();
   c.work_dir = root.at("work_dir").get<std::string>();

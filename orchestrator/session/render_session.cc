@@ -563,6 +563,17 @@ RenderOutcome RenderSession::finish() {
   report["left_out"] = project.timeline.left_out;
   report["input_warnings"] = project.warnings;
   report["framing"] = framing_json(project);
+  if (const std::optional<LoudnessLevels> loudness = m_audio->loudness()) {
+    // Silence measures -inf, which JSON writes as null.
+    report["audio"]["loudness"] = {{"target_lufs", *project.timeline.audio_mix.loudness},
+                                   {"true_peak_ceiling_db", project.timeline.audio_mix.true_peak},
+                                   {"before_lufs", loudness->before_lufs},
+                                   {"before_true_peak_db", loudness->before_peak},
+                                   {"gain_db", loudness->gain_db},
+                                   {"limited", loudness->limited},
+                                   {"after_lufs", loudness->after_lufs},
+                                   {"after_true_peak_db", loudness->after_peak}};
+  }
   write_report(report);
   if (!m_config.keep_chunks) m_work->remove();
 

@@ -325,3 +325,31 @@ TEST_CASE("focus is read, written back, and refused when out of bounds") {
   CHECK(error_of(R"({"version": 1, "slides": [{"color": "#000000", "focus": [0.5, 0.5]}]})") ==
         "show.json: slides[0].focus: belongs to a photo or video slide, not a title card");
 }
+
+TEST_CASE("audio_mix sets the loudness and true peak, null turns it off, and bounds are refused") {
+  auto mix_of = [](const std::string& value) {
+    auto t = parse_timeline(R"({"version": 1, "slides": [{"image": "a.jpg"}], "audio_mix": )" + value + "}",
+                            "/shows/show.json");
+    REQUIRE(t.ok());
+    return t.value().audio_mix;
+  };
+  auto plain = parse_timeline(R"({"version": 1, "slides": [{"image": "a.jpg"}]})", "/shows/show.json");
+  REQUIRE(plain.ok());
+  CHECK(plain.value().audio_mix == AudioMix{-16.0, -1.0});  // the default
+  CHECK(mix_of(R"({"loudness": -23, "true_peak": -2})") == AudioMix{-23.0, -2.0});
+  CHECK_FALSE(mix_of(R"({"loudness": null})").loudness);
+  // Written and read again, unchanged.
+  auto off = parse_timeline(R"({"version": 1, "slides": [{"image": "a.jpg"}], "audio_mix": {"loudness": null}})",
+                            "/shows/show.json");
+  REQUIRE(off.ok());
+  auto again = parse_timeline(timeline_to_json(off.value()), "/shows/show.json");
+  REQUIRE(again.ok());
+  CHECK(again.value().audio_mix == off.value().audio_mix);
+
+  CHECK(error_of(R"({"version": 1, "slides": [{"image": "a.jpg"}], "audio_mix": {"loudness": -80}})") ==
+        "show.json: audio_mix.loudness: must be from -70 to -5 LUFS, or null to leave the mix as it is");
+  CHECK(error_of(R"({"version": 1, "slides": [{"image": "a.jpg"}], "audio_mix": {"true_peak": 1}})") ==
+        "show.json: audio_mix.true_peak: must be from -9 to 0 dBTP");
+  CHECK(error_of(R"({"version": 1, "slides": [{"image": "a.jpg"}], "audio_mix": {"lufs": -14}})").find(
+            "audio_mix") != std::string::npos);
+}
