@@ -307,6 +307,14 @@ Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, const std::
   const int64_t total = std::llround(duration_s * k_audio_rate);
   AudioResult result;
 
+  // The audio lives in the work folder, under its recorded temporary name,
+  // there from the first pass on (and removed if the work is cancelled).
+  auto file = AtomicFile::create(path, own_temporary_path(path));
+  if (!file) return file.error();
+  AacWriter writer;
+  Expected<void> opened = writer.open(file.value().fd(), file.value().temporary_path(), timeline.output.audio_bitrate);
+  if (!opened) return opened.error();
+
   // The first pass measures the mix; the gain it gives (and the limiter,
   // where the gain would lift the true peak over its ceiling) shape the
   // second, which is encoded and measured again for the report.
@@ -334,12 +342,6 @@ Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, const std::
     after.emplace(std::move(meter.value()));
   }
 
-  // The audio lives in the work folder, under its recorded temporary name.
-  auto file = AtomicFile::create(path, own_temporary_path(path));
-  if (!file) return file.error();
-  AacWriter writer;
-  Expected<void> opened = writer.open(file.value().fd(), file.value().temporary_path(), timeline.output.audio_bitrate);
-  if (!opened) return opened.error();
   auto leveller = MixLeveller::open(gain_db, ceiling_db, k_block);
   if (!leveller) return leveller.error();
   std::vector<float> ready;
