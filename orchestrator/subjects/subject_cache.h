@@ -3,11 +3,12 @@
 // The subjects found in photos, kept between runs, so a second render (or
 // `init`) of the same folder finds nothing again. One small JSON file per
 // photo under `$XDG_CACHE_HOME/chunkreel/subjects` (else
-// `~/.cache/chunkreel/subjects`), named by the photo's identity: a hash of
-// its whole content and its size, with the finder's version, so a changed
-// photo or a changed finder is never answered from an old entry, while a
-// photo copied or moved elsewhere still is. chunkreel owns that folder; it
-// writes each entry through a temporary name and a rename.
+// `~/.cache/chunkreel/subjects`), named by the photo's identity: its size,
+// modification time and first 64 KiB (as chunks' content keys know a
+// photo), with the finder's version, so an edited photo or a changed finder
+// is never answered from an old entry, while a photo moved elsewhere (its
+// time kept) still is. chunkreel owns that folder; it writes each entry
+// through a temporary name and a rename.
 
 #include <optional>
 #include <string>
@@ -26,7 +27,7 @@ class SubjectCache {
 
   const std::string& folder() const { return m_folder; }
 
-  /// The entry's name for the photo at `path` (it is read whole).
+  /// The entry's name for the photo at `path` (its first 64 KiB are read).
   static Expected<std::string> key_of(const std::string& path);
 
   /// The entry for `key`, when there is a readable one.
