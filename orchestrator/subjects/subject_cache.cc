@@ -2,6 +2,7 @@
 #include "orchestrator/subjects/subject_cache.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -36,19 +37,27 @@ std::optional<SubjectCache> SubjectCache::from_environment() {
 Expected<std::string> SubjectCache::key_of(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return Error{path + ": cannot open: " + std::strerror(errno)};
-  static const std::string version = subject_finder_version();
-  uint64_t hash = fnv1a64(version.data(), version.size());
-  uint64_t size = 0;
-  std::vector<char> block(1 << 20);
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), block.data(), block.size());
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return Error{path + ": cannot read its size: " + std::strerror(errno)};
+  // Its first 64 KiB (a JPEG's or HEIC's headers and the start of its data),
+  // not all of it: a second plan of a thousand phone photos then reads 64 MB,
+  // not gigabytes.
+  std::vector<char> head(64 * 1024);
+  size_t got = 0;
+  while (got < head.size()) {
+    const ssize_t n = ::read(fd.get(), head.data() + got, head.size() - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Error{path + ": cannot read: " + std::strerror(errno)};
     if (n == 0) break;
-    hash = fnv1a64(block.data(), static_cast<size_t>(n), hash);
-    size += static_cast<uint64_t>(n);
+    got += static_cast<size_t>(n);
   }
-  return fmt::format("{:016x}-{:x}", hash, size);
+  static const std::string version = subject_finder_version();
+  uint64_t hash = fnv1a64(version.data(), version.size());
+  const int64_t identity[3] = {static_cast<int64_t>(st.st_size), static_cast<int64_t>(st.st_mtim.tv_sec),
+                               static_cast<int64_t>(st.st_mtim.tv_nsec)};
+  hash = fnv1a64(identity, sizeof identity, hash);
+  hash = fnv1a64(head.data(), got, hash);
+  return fmt::format("{:016x}-{:x}", hash, static_cast<uint64_t>(st.st_size));
 }
 
 std::optional<FoundSubjects> SubjectCache::read(const std::string& key) const {
