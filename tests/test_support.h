@@ -145,6 +145,10 @@ void displayed_position(int o, int c, int r, int dw, int dh, int* x, int* y);
 /// of a 320 x 180 frame f, each quadrant within 6 levels.
 void check_quadrants(const YuvVideo& v, size_t f);
 
+/// A real photograph of one person from a Debian package
+/// (python-matplotlib-data): Grace Hopper's portrait, 512x600.
+constexpr const char* k_portrait_photo = "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg";
+
 /// A 320x180 lossless (x264 crf 0) project of `slides`, 1 s each by default,
 /// with cuts and no motion, on `background`; its sound left at the levels
 /// the show gives (no loudness target).

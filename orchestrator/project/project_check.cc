@@ -95,7 +95,7 @@ FramingRequest framing_request(const Slide& slide, size_t i, const ImageInfo& pi
 // Finds the subjects of every photo whose framing they could steer (once
 // per file, from the cache where it can), and frames each slide by them or
 // by its own focus.
-Expected<void> frame_slides(Timeline& timeline, const CheckOptions& options, Project* project) {
+Expected<void> frame_slides(Timeline& timeline, Project* project) {
   std::vector<PhotoToSearch> photos;
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < timeline.slides.size(); ++i) {
@@ -106,8 +106,8 @@ Expected<void> frame_slides(Timeline& timeline, const CheckOptions& options, Pro
       photos.push_back({slide.image, project->images[i]});
   }
   const std::optional<SubjectCache> cache = SubjectCache::from_environment();
-  const int threads = options.search_threads > 0 ? options.search_threads
-                                                 : std::max(1u, std::thread::hardware_concurrency());
+  // One photo per core at a time.
+  const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   Expected<SubjectSearch> search = search_subjects(photos, threads, cache);
   if (!search) return search.error();
   if (!photos.empty() && !cache)
@@ -210,7 +210,7 @@ Expected<Project> check_project(Timeline timeline, const CheckOptions& options) 
     if (!audio) return Error{fmt::format("{}: audio[{}].file: {}", name, i, audio.error().message)};
   }
 
-  Expected<void> framed = frame_slides(timeline, options, &project);
+  Expected<void> framed = frame_slides(timeline, &project);
   if (!framed) return Error{fmt::format("{}: {}", name, framed.error().message)};
 
   // Clips without a duration have one now.

@@ -27,8 +27,6 @@ namespace chunkreel {
 
 struct CheckOptions {
   int64_t max_pixels = 100'000'000;  ///< images above this are refused from the header
-  /// Photos looked at side by side when their subjects are found.
-  int search_threads = 0;  ///< 0: one per core
 };
 
 /// How a show's photos were searched for subjects (orchestrator/subjects).

@@ -35,7 +35,7 @@ constexpr int k_method_version = 1;
 // The detector's settings, chosen on photographs of people with faces
 // labelled by hand (scripts/bench-faces; docs/performance.md, "Finding
 // faces"): OpenCV's first LBP frontal-face cascade (better recall there than
-// its "improved" one and the Haar cascades, at the cost of the LBP ones), a
+// its "improved" one and the Haar cascades, at the LBP cascades' speed), a
 // pyramid step of 1.1 and three neighbours.
 constexpr double k_scale_step = 1.1;
 constexpr int k_min_neighbours = 3;

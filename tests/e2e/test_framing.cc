@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* k_portrait = "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg";  // 512x600
+const char* const k_portrait = test::k_portrait_photo;
 // Her face, labelled by hand in that photo: [x, y, width, height].
 constexpr double k_face[4] = {155, 110, 225, 230};
 

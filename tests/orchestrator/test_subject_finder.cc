@@ -17,7 +17,7 @@ using namespace chunkreel;
 
 namespace {
 
-const char* k_portrait = "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg";  // 512x600
+const char* const k_portrait = test::k_portrait_photo;
 
 Box face_in(const std::string& path) {
   INFO(path);
