@@ -114,14 +114,34 @@ struct Ducking {
   bool operator==(const Ducking&) const = default;
 };
 
+/// The overlap of two tracks of a playlist when `crossfade` is not given.
+constexpr double k_default_crossfade = 2.0;
+
+/// A music track. A track with `after_previous` starts where the track
+/// before it ends, overlapped by its `crossfade`: such tracks and the one
+/// they follow make a playlist (orchestrator/audio/track_schedule.h).
 struct AudioTrack {
   std::string file;  ///< absolute path
-  double start = 0.0;
+  double start = 0.0;  ///< unused when `after_previous`
+  bool after_previous = false;
+  /// Seconds of equal-power overlap with the previous track; on a looping
+  /// playlist's first track, the overlap where the list starts again.
+  /// None: k_default_crossfade in a playlist, 0 for a track looped alone.
+  std::optional<double> crossfade;
   double volume = 1.0;
   double fade_in = 0.0;
-  double fade_out = 0.0;
-  bool loop = false;
+  double fade_out = 0.0;  ///< before the track's end, or the show's
+  bool loop = false;  ///< on a playlist's first track: the whole list loops
   std::optional<Ducking> duck = Ducking{};  ///< none: never ducked
+  bool operator==(const AudioTrack&) const = default;
+};
+
+/// Photo slides' boundaries moved onto the beats of a music track
+/// (orchestrator/project/beat_sync.h).
+struct BeatSync {
+  int track = 0;           ///< index into Timeline::audio
+  double tolerance = 0.4;  ///< seconds a boundary may move
+  bool operator==(const BeatSync&) const = default;
 };
 
 /// How loud the whole soundtrack comes out: its integrated loudness
@@ -139,6 +159,7 @@ struct Timeline {
   std::vector<Slide> slides;
   std::vector<AudioTrack> audio;
   AudioMix audio_mix;
+  std::optional<BeatSync> sync;  ///< none: slides keep their durations
   /// A show made from a folder: the files it left out, "name: reason".
   std::vector<std::string> left_out;
 };

@@ -222,6 +222,16 @@ AudioTrack read_track(FieldReader reader, const fs::path& base) {
     }
   };
   seconds("start", &track.start);
+  if (auto after = reader.string("after")) {
+    if (*after != "previous") reader.fail("after", "must be \"previous\" (the track starts where the one before ends)");
+    if (reader.has("start")) reader.fail("after", "a track has \"start\" or \"after\", not both");
+    track.after_previous = true;
+  }
+  if (reader.has("crossfade")) {
+    double crossfade = 0;
+    seconds("crossfade", &crossfade);
+    track.crossfade = crossfade;
+  }
   seconds("fade_in", &track.fade_in);
   seconds("fade_out", &track.fade_out);
   if (auto v = reader.number("volume")) {
@@ -229,6 +239,8 @@ AudioTrack read_track(FieldReader reader, const fs::path& base) {
     track.volume = *v;
   }
   if (auto loop = reader.boolean("loop")) track.loop = *loop;
+  if (track.after_previous && track.loop)
+    reader.fail("loop", "belongs on a playlist's first track (the whole list loops)");
   if (const json* duck = reader.raw("duck")) {
     if (duck->is_boolean()) {
       if (!duck->get<bool>()) track.duck.reset();
@@ -250,6 +262,52 @@ AudioTrack read_track(FieldReader reader, const fs::path& base) {
   }
   reader.finish();
   return track;
+}
+
+// A playlist is a track and the tracks after it that have "after":
+// "previous". Checks what can be known before the files are opened; the
+// crossfades against the tracks' lengths are checked once those are known
+// (track_schedule.h). A playlist track's fade at the show's end defaults to
+// its crossfade, so a list cut by the show's end never stops dead.
+void check_playlists(std::vector<AudioTrack>& tracks) {
+  for (size_t i = 0; i < tracks.size(); ++i) {
+    const std::string field = "audio[" + std::to_string(i) + "]";
+    AudioTrack& track = tracks[i];
+    if (track.after_previous && i == 0)
+      throw FieldError(field + ".after", "the first track has no track before it to follow");
+    const bool followed = i + 1 < tracks.size() && tracks[i + 1].after_previous;
+    if (track.crossfade && !track.after_previous && !track.loop)
+      throw FieldError(field + ".crossfade",
+                       "belongs to a track with \"after\": \"previous\", or to a looping track (its overlap "
+                       "where it starts again)");
+    if ((track.after_previous || followed) && track.fade_out == 0)
+      track.fade_out = track.crossfade.value_or(k_default_crossfade);
+  }
+}
+
+// "timing": {"sync": "beats" | "none", "track": N, "tolerance": S}. The
+// track is checked against `tracks` when known (defaults are read before
+// the tracks). None for "sync": "none".
+std::optional<BeatSync> read_timing(FieldReader reader, std::optional<size_t> tracks) {
+  auto sync = reader.string("sync");
+  if (!sync) reader.fail("sync", "is required: \"beats\" or \"none\"");
+  if (*sync != "beats" && *sync != "none") reader.fail("sync", "must be \"beats\" or \"none\"");
+  BeatSync beats;
+  if (auto track = reader.integer("track")) {
+    if (*track < 0 || (tracks && static_cast<size_t>(*track) >= *tracks))
+      reader.fail("track", "names no track of \"audio\"");
+    if (*track > 100000) reader.fail("track", "names no track of \"audio\"");
+    beats.track = static_cast<int>(*track);
+  } else if (tracks && *tracks == 0 && *sync == "beats") {
+    reader.fail("sync", "needs a music track in \"audio\" to take the beats from");
+  }
+  if (auto tolerance = reader.number("tolerance")) {
+    if (*tolerance <= 0 || *tolerance > 5) reader.fail("tolerance", "must be more than 0 and at most 5 seconds");
+    beats.tolerance = *tolerance;
+  }
+  reader.finish();
+  if (*sync == "none") return std::nullopt;
+  return beats;
 }
 
 // The clip fields of a video slide (`video` already read).
@@ -341,8 +399,12 @@ Timeline read_timeline(const json& root, const std::string& path) {
 
   Slide defaults;
   Caption default_caption;
+  // `defaults.timing`, read before the tracks it names: none when absent,
+  // an empty sync for "sync": "none".
+  std::optional<std::optional<BeatSync>> default_sync;
   if (auto d = reader.object("defaults")) {
     read_slide_fields(*d, Slide{}, &defaults);
+    if (auto timing = d->object("timing")) default_sync = read_timing(*timing, std::nullopt);
     if (const json* caption = d->raw("caption")) {
       // The style every caption starts from; the words are each slide's own.
       if (!caption->is_object() || caption->contains("text"))
@@ -397,6 +459,15 @@ Timeline read_timeline(const json& root, const std::string& path) {
     for (size_t i = 0; i < audio->size(); ++i)
       timeline.audio.push_back(
           read_track(FieldReader((*audio)[i], "audio[" + std::to_string(i) + "]"), base));
+  }
+  check_playlists(timeline.audio);
+  if (auto timing = reader.object("timing")) {
+    if (default_sync) reader.fail("timing", "is given in \"defaults\" already; give it once");
+    timeline.sync = read_timing(*timing, timeline.audio.size());
+  } else if (default_sync) {
+    timeline.sync = *default_sync;
+    if (timeline.sync && static_cast<size_t>(timeline.sync->track) >= timeline.audio.size())
+      throw FieldError("defaults.timing.track", "names no track of \"audio\"");
   }
   if (auto mix = reader.object("audio_mix")) {
     if (const json* loudness = mix->raw("loudness")) {
@@ -505,9 +576,8 @@ std::string timeline_to_json(const Timeline& timeline) {
   }
   root["slides"] = slides;
   json audio = json::array();
-  for (const AudioTrack& a : timeline.audio)
-    audio.push_back({{"file", a.file},
-                     {"start", a.start},
+  for (const AudioTrack& a : timeline.audio) {
+    json track = {{"file", a.file},
                      {"volume", a.volume},
                      {"fade_in", a.fade_in},
                      {"fade_out", a.fade_out},
@@ -515,8 +585,15 @@ std::string timeline_to_json(const Timeline& timeline) {
                      {"duck", a.duck ? json{{"gain_db", a.duck->gain_db},
                                             {"attack", a.duck->attack},
                                             {"release", a.duck->release}}
-                                     : json(false)}});
+                                     : json(false)}};
+    if (a.after_previous) track["after"] = "previous";
+    else track["start"] = a.start;
+    if (a.crossfade) track["crossfade"] = *a.crossfade;
+    audio.push_back(track);
+  }
   root["audio"] = audio;
+  if (timeline.sync)
+    root["timing"] = {{"sync", "beats"}, {"track", timeline.sync->track}, {"tolerance", timeline.sync->tolerance}};
   root["audio_mix"] = {
       {"loudness", timeline.audio_mix.loudness ? json(*timeline.audio_mix.loudness) : json(nullptr)},
       {"true_peak", timeline.audio_mix.true_peak}};

@@ -16,6 +16,7 @@
 #include "orchestrator/audio/audio_source.h"
 #include "orchestrator/audio/clip_voice.h"
 #include "orchestrator/audio/loudness.h"
+#include "orchestrator/audio/track_schedule.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -26,15 +27,14 @@ namespace {
 
 constexpr int k_block = 1024;  // one AAC frame
 
-// A track being played: where it sits on the timeline and its decoder.
-struct TrackState {
+// One play of a track (track_schedule.h) being mixed, with its decoder
+// while it plays.
+struct PlayState {
+  const TrackPlay* play = nullptr;
   const AudioTrack* track = nullptr;
   std::unique_ptr<AudioSource> source;
-  int64_t start = 0;          ///< first timeline sample
-  int64_t played = 0;         ///< samples of this track mixed so far
-  int64_t fade_in = 0;        ///< samples
-  int64_t fade_out = 0;
-  int64_t end = 0;            ///< timeline sample where it stops and its fade-out ends
+  int64_t start = 0;  ///< first timeline sample
+  int64_t stop = 0;   ///< timeline sample where it stops: its end, or the show's
   bool finished = false;
 };
 
@@ -83,39 +83,26 @@ Expected<void> mix_voice(VoiceState& s, int64_t block_start, int frames, float* 
   return {};
 }
 
-double gain_at(const TrackState& s, int64_t timeline_sample) {
-  return faded(s.track->volume, timeline_sample, s.start, s.fade_in, s.end, s.fade_out);
-}
-
-// Adds up to `frames` samples of the track into `mix`, reopening it to loop;
-// `duck` gives the ducking gain of each sample of the block.
-Expected<void> mix_track(TrackState& s, int64_t block_start, int frames, float* mix,
-                         std::vector<float>& scratch, const float* duck) {
-  int offset = 0;
-  if (block_start < s.start) offset = static_cast<int>(s.start - block_start);
-  while (offset < frames && !s.finished) {
-    const int want = frames - offset;
+// Adds the play's samples that fall in the block into `mix`; `duck` gives
+// the ducking gain of each sample of the block.
+Expected<void> mix_play(PlayState& s, int64_t block_start, int frames, double show_end, float* mix,
+                        std::vector<float>& scratch, const float* duck) {
+  const int offset = static_cast<int>(std::max<int64_t>(0, s.start - block_start));
+  const int want = static_cast<int>(std::min<int64_t>(frames, s.stop - block_start)) - offset;
+  if (want > 0) {
     scratch.resize(static_cast<size_t>(want) * 2);
     auto got = s.source->read(scratch.data(), want);
     if (!got) return got.error();
     for (int i = 0; i < got.value(); ++i) {
-      const double g = gain_at(s, block_start + offset + i) * duck[offset + i];
+      const double t = double(block_start + offset + i) / k_audio_rate;
+      const double g = s.track->volume * play_gain(*s.play, t, show_end) * duck[offset + i];
       mix[2 * (offset + i)] += static_cast<float>(g * scratch[2 * i]);
       mix[2 * (offset + i) + 1] += static_cast<float>(g * scratch[2 * i + 1]);
     }
-    offset += got.value();
-    s.played += got.value();
-    if (got.value() < want) {
-      if (!s.track->loop || s.played == 0) {
-        s.finished = true;
-        break;
-      }
-      auto reopened = AudioSource::open(s.track->file);
-      if (!reopened) return reopened.error();
-      s.source = std::move(reopened.value());
-      s.played = 0;
-    }
+    // A file that ends before its measured length is silent for the rest.
+    if (got.value() < want) s.finished = true;
   }
+  if (block_start + frames >= s.stop) s.finished = true;
   return {};
 }
 
@@ -236,24 +223,13 @@ namespace {
 // Plays the whole mix once, from the start, handing each block of up to
 // k_block frames (interleaved stereo float) to `sink`. Each call opens the
 // tracks and clips afresh, so the mix can be played twice.
-Expected<void> play_mix(const Timeline& timeline, const std::vector<ClipVoice>& voices, int64_t total,
-                        const std::atomic<bool>& cancel,
+Expected<void> play_mix(const Timeline& timeline, const std::vector<double>& track_lengths,
+                        const std::vector<ClipVoice>& voices, int64_t total, const std::atomic<bool>& cancel,
                         const std::function<Expected<void>(const float*, int)>& sink) {
-  std::vector<TrackState> tracks;
-  for (const AudioTrack& track : timeline.audio) {
-    auto source = AudioSource::open(track.file);
-    if (!source) return source.error();
-    TrackState s;
-    s.track = &track;
-    s.start = std::llround(track.start * k_audio_rate);
-    s.fade_in = std::llround(track.fade_in * k_audio_rate);
-    s.fade_out = std::llround(track.fade_out * k_audio_rate);
-    s.end = total;
-    if (!track.loop && source.value()->duration_s() > 0)
-      s.end = std::min<int64_t>(total, s.start + std::llround(source.value()->duration_s() * k_audio_rate));
-    s.source = std::move(source.value());
-    tracks.push_back(std::move(s));
-  }
+  const double show_end = double(total) / k_audio_rate;
+  const std::vector<TrackPlay> plays = schedule_tracks(timeline.audio, track_lengths, show_end);
+  size_t next_play = 0;
+  std::vector<PlayState> playing;
 
   std::vector<VoiceState> voice_states;
   for (const ClipVoice& voice : voices) {
@@ -273,12 +249,27 @@ Expected<void> play_mix(const Timeline& timeline, const std::vector<ClipVoice>& 
     if (cancel.load()) return Error{"audio encoding was interrupted"};
     const int frames = static_cast<int>(std::min<int64_t>(k_block, total - at));
     std::fill(mix.begin(), mix.end(), 0.0f);
-    for (TrackState& s : tracks) {
-      if (s.finished || at + frames <= s.start) continue;
+    // A play's decoder opens when it starts and closes when it stops, so
+    // only the tracks playing hold one.
+    for (; next_play < plays.size() && std::llround(plays[next_play].start * k_audio_rate) < at + frames;
+         ++next_play) {
+      PlayState s;
+      s.play = &plays[next_play];
+      s.track = &timeline.audio[s.play->track];
+      s.start = std::llround(s.play->start * k_audio_rate);
+      s.stop = std::min<int64_t>(total, std::llround(s.play->end * k_audio_rate));
+      if (s.stop <= s.start) continue;
+      auto source = AudioSource::open(s.track->file);
+      if (!source) return source.error();
+      s.source = std::move(source.value());
+      playing.push_back(std::move(s));
+    }
+    for (PlayState& s : playing) {
       duck_block(voices, s.track->duck, at, frames, &duck);
-      Expected<void> mixed = mix_track(s, at, frames, mix.data(), scratch, duck.data());
+      Expected<void> mixed = mix_play(s, at, frames, show_end, mix.data(), scratch, duck.data());
       if (!mixed) return mixed.error();
     }
+    std::erase_if(playing, [](const PlayState& s) { return s.finished; });
     // A clip's decoder opens when its sound starts and closes when it ends,
     // so only the clips playing hold one.
     for (VoiceState& v : voice_states) {
@@ -300,8 +291,8 @@ Expected<void> play_mix(const Timeline& timeline, const std::vector<ClipVoice>& 
 
 }  // namespace
 
-Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, const std::vector<ClipVoice>& voices,
-                                           double duration_s, const std::string& path,
+Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, const std::vector<double>& track_lengths,
+                                           const std::vector<ClipVoice>& voices, double duration_s, const std::string& path,
                                            const std::atomic<bool>& cancel) {
   const auto started = std::chrono::steady_clock::now();
   const int64_t total = std::llround(duration_s * k_audio_rate);
@@ -324,7 +315,7 @@ Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, const std::
   if (timeline.audio_mix.loudness) {
     Expected<LoudnessMeter> before = LoudnessMeter::open();
     if (!before) return before.error();
-    Expected<void> measured = play_mix(timeline, voices, total, cancel, [&](const float* block, int frames) {
+    Expected<void> measured = play_mix(timeline, track_lengths, voices, total, cancel, [&](const float* block, int frames) {
       return before.value().add(block, frames);
     });
     if (!measured) return measured.error();
@@ -357,7 +348,7 @@ Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, const std::
     }
     return {};
   };
-  Expected<void> played = play_mix(timeline, voices, total, cancel, [&](const float* block, int frames) {
+  Expected<void> played = play_mix(timeline, track_lengths, voices, total, cancel, [&](const float* block, int frames) {
     Expected<void> pushed = leveller.value()->push(block, frames, &ready);
     return pushed ? hand_on() : pushed;
   });

@@ -3,9 +3,10 @@
 // The show's soundtrack, encoded to AAC once for the whole timeline (never
 // per chunk: per-chunk AAC leaves gaps and clicks at the joins).
 //
-// Each track is placed at its start, looped if asked, faded in from its
-// start and out towards its end (the end of the show for looping tracks),
-// scaled by its volume, ducked under the clips' sound, and mixed with the
+// Each track plays where track_schedule.h places it (at its start, after
+// the track before it, looped alone or as a playlist), faded and
+// crossfaded as it says, scaled by its volume, ducked under the clips'
+// sound, and mixed with the
 // clips' sound (clip_voice.h). The mix is brought to the show's loudness
 // (loudness.h: measured in a first pass over the mix, levelled in the
 // second, which is encoded). The mix is cut at the video's length, so
@@ -36,11 +37,13 @@ struct AudioResult {
 /// True when the show has anything to hear: a track or a clip's sound.
 bool has_sound(const Timeline& timeline, const std::vector<ClipVoice>& voices);
 
-/// Mixes `timeline.audio` and `voices` over `duration_s` seconds and writes
+/// Mixes `timeline.audio` (whose measured lengths in seconds are
+/// `track_lengths`, one per track) and `voices` over `duration_s` seconds and writes
 /// AAC in an MP4 container to `path` (via a temporary name). Gives up with
 /// an error soon after `cancel` becomes true.
-Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, const std::vector<ClipVoice>& voices,
-                                           double duration_s, const std::string& path,
+Expected<AudioResult> mix_and_encode_audio(const Timeline& timeline, const std::vector<double>& track_lengths,
+                                           const std::vector<ClipVoice>& voices, double duration_s,
+                                           const std::string& path,
                                            const std::atomic<bool>& cancel);
 
 }  // namespace chunkreel

@@ -5,12 +5,12 @@
 
 namespace chunkreel {
 
-AudioTask::AudioTask(const Timeline& timeline, std::vector<ClipVoice> voices, double duration_s,
-                     std::string path)
-    : m_path(std::move(path)), m_voices(std::move(voices)) {
+AudioTask::AudioTask(const Timeline& timeline, std::vector<double> track_lengths, std::vector<ClipVoice> voices,
+                     double duration_s, std::string path)
+    : m_path(std::move(path)), m_track_lengths(std::move(track_lengths)), m_voices(std::move(voices)) {
   if (!has_sound(timeline, m_voices)) return;
   m_thread = std::thread([this, &timeline, duration_s] {
-    m_result = mix_and_encode_audio(timeline, m_voices, duration_s, m_path, m_cancel);
+    m_result = mix_and_encode_audio(timeline, m_track_lengths, m_voices, duration_s, m_path, m_cancel);
     m_done.store(true);
   });
 }

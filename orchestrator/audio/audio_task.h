@@ -13,10 +13,11 @@ namespace chunkreel {
 
 class AudioTask {
  public:
-  /// Starts encoding `timeline`'s tracks and the clips' `voices` into
-  /// `path`; does nothing when the show has nothing to hear. `timeline`
-  /// must outlive the task.
-  AudioTask(const Timeline& timeline, std::vector<ClipVoice> voices, double duration_s, std::string path);
+  /// Starts encoding `timeline`'s tracks (of `track_lengths` seconds) and
+  /// the clips' `voices` into `path`; does nothing when the show has nothing
+  /// to hear. `timeline` must outlive the task.
+  AudioTask(const Timeline& timeline, std::vector<double> track_lengths, std::vector<ClipVoice> voices,
+            double duration_s, std::string path);
   ~AudioTask();
   AudioTask(const AudioTask&) = delete;
   AudioTask& operator=(const AudioTask&) = delete;
@@ -35,6 +36,7 @@ class AudioTask {
 
  private:
   std::string m_path;
+  std::vector<double> m_track_lengths;
   std::vector<ClipVoice> m_voices;
   std::atomic<bool> m_cancel{false};
   Expected<AudioResult> m_result{AudioResult{}};

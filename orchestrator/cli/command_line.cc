@@ -147,7 +147,20 @@ const std::map<std::string, Option>& handlers() {
       {"--slurm-mem", memory("--slurm-mem", task_memory_problem, [](Parsed& p) { return &p.command.render.slurm.first_mem_bytes; })},
       {"--detach", flag([](Parsed& p) { p.command.render.slurm.detach = true; })},
       {"--json", flag([](Parsed& p) { p.command.json = true; })},
-      {"--music", text([](Parsed& p) { return &p.command.render.project.folder.music; })},
+      {"--music",
+       {true,
+        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
+          if (v.empty()) return "--music needs a file";
+          p.command.render.project.folder.music.push_back(v);
+          return std::nullopt;
+        }}},
+      {"--sync",
+       {true,
+        [](Parsed& p, const std::string& v) -> std::optional<std::string> {
+          if (v != "beats" && v != "none") return "--sync needs beats or none";
+          p.command.render.project.folder.sync_beats = v == "beats";
+          return std::nullopt;
+        }}},
       {"--seconds-per-slide",
        ranged(k_seconds_per_slide_range, [](Parsed& p) { return &p.command.render.project.folder.seconds_per_slide; })},
       {"--transition",

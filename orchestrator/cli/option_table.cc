@@ -148,8 +148,14 @@ const std::vector<OptionSpec>& option_table() {
       {"--detach", "", "", K::k_none, {},
        "Submit the array and a dependent join job, and return; the join job finishes the render.", {R, P},
        G::k_farm, ""},
-      {"--music", "", "FILE", K::k_file, {}, "A soundtrack, looped, with a 1 s fade-in and a 3 s fade-out.",
+      {"--music", "", "FILE", K::k_file, {},
+       "A soundtrack, looped, with a 1 s fade-in and a 3 s fade-out. Repeatable: the songs play in the order "
+       "given, each crossfading into the next over 2 s, the list looped.",
        {R, P, I}, G::k_folder, "song.mp3"},
+      {"--sync", "", "HOW", K::k_choice, {"beats", "none"},
+       "beats: move each change of photo onto the nearest beat of the (first) music within 0.4 s; none (the "
+       "default): photos keep their time.",
+       {R, P, I}, G::k_folder, "beats"},
       {"--seconds-per-slide", "", "S", K::k_number, {}, between(k_seconds_per_slide_range, "How long each photo shows, in seconds,") + " Default 5.",
        {R, P, I}, G::k_folder, "4"},
       {"--transition", "", "NAME", K::k_choice, transition_choices(),

@@ -272,15 +272,17 @@ Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderO
     timeline.slides.push_back(slide);
   }
   fit_transitions(timeline.slides);
-  if (!options.music.empty()) {
+  for (const std::string& music : options.music) {
     AudioTrack track;
-    track.file = fs::absolute(options.music).lexically_normal().string();
-    track.loop = true;
-    track.fade_in = 1.0;
+    track.file = fs::absolute(music).lexically_normal().string();
+    track.after_previous = !timeline.audio.empty();
+    track.loop = timeline.audio.empty();
+    track.fade_in = timeline.audio.empty() ? 1.0 : 0.0;
     track.fade_out = 3.0;
     timeline.audio.push_back(track);
   }
   timeline.audio_mix.loudness = options.loudness;
+  if (options.sync_beats && !timeline.audio.empty()) timeline.sync = BeatSync{};
   return timeline;
 }
 

@@ -35,7 +35,9 @@ bool parse_live_photos(const std::string& text, LivePhotos* out);
 constexpr double k_live_photo_max_seconds = 4.0;
 
 struct FolderOptions {
-  std::string music;              ///< empty: silent
+  /// Played in this order, one after another with 2 s crossfades, the
+  /// list looped; none: silent.
+  std::vector<std::string> music;
   double seconds_per_slide = 5.0;
   TransitionType transition = TransitionType::k_crossfade;
   int width = 1920;
@@ -49,6 +51,8 @@ struct FolderOptions {
   bool find_subjects = true;
   /// "--loudness": the soundtrack's target, LUFS; none ("off"): as it is.
   std::optional<double> loudness = -16.0;
+  /// "--sync beats": photo changes move onto the music's beats.
+  bool sync_beats = false;
 };
 
 Expected<Timeline> timeline_from_folder(const std::string& folder, const FolderOptions& options);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "orchestrator/project/project_check.h"
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -13,6 +14,8 @@
 #include "common/subject_framing.h"
 #include "common/timeline_json.h"
 #include "orchestrator/audio/audio_source.h"
+#include "orchestrator/audio/track_analysis.h"
+#include "orchestrator/audio/track_schedule.h"
 #include "orchestrator/subjects/subject_search.h"
 #include "orchestrator/text/caption_layout.h"
 
@@ -133,6 +136,52 @@ Expected<void> frame_slides(Timeline& timeline, Project* project) {
   return {};
 }
 
+// Decodes every music track whole (once per file): its length places a
+// playlist, and the track the slides follow gives its beats, onto which
+// the photo slides' boundaries are moved. Slide durations are final after
+// this (clips' are known already).
+Expected<void> check_music(Timeline& timeline, const std::string& name, Project* project) {
+  const std::atomic<bool> never{false};
+  std::unordered_map<std::string, TrackAnalysis> analysed;
+  const std::string beat_file = timeline.sync ? timeline.audio[timeline.sync->track].file : std::string();
+  for (size_t i = 0; i < timeline.audio.size(); ++i) {
+    const std::string& file = timeline.audio[i].file;
+    auto known = analysed.find(file);
+    if (known == analysed.end()) {
+      Expected<TrackAnalysis> analysis = analyse_track(file, file == beat_file, never);
+      if (!analysis) return Error{fmt::format("{}: audio[{}].file: {}", name, i, analysis.error().message)};
+      known = analysed.emplace(file, analysis.value()).first;
+    }
+    project->track_lengths.push_back(known->second.length);
+  }
+  Expected<void> crossfades = check_crossfades(timeline.audio, project->track_lengths, name);
+  if (!crossfades) return crossfades;
+  if (!timeline.sync) return {};
+
+  const int track = timeline.sync->track;
+  const TrackAnalysis& analysis = analysed.at(timeline.audio[track].file);
+  ShowBeats beats;
+  beats.track = track;
+  beats.found = analysis.beats;
+  beats.seconds = analysis.seconds;
+  if (!beats.found.found) {
+    project->warnings.push_back(fmt::format("audio[{}]: {}: no steady beat found (confidence {:.2f}); the slides "
+                                            "keep their durations",
+                                            track, timeline.audio[track].file, beats.found.confidence));
+  } else {
+    // Slides move by at most the tolerance each, so the show ends before
+    // this; the beats past its end are never reached.
+    double horizon = 0;
+    for (const Slide& slide : timeline.slides) horizon += slide.duration;
+    horizon += timeline.sync->tolerance * double(timeline.slides.size());
+    const std::vector<TrackPlay> plays = schedule_tracks(timeline.audio, project->track_lengths, horizon);
+    beats.times = beats_in_show(plays, track, beats.found.times);
+    sync_to_beats(timeline.slides, beats.times, timeline.sync->tolerance, timeline.output.fps, &beats);
+  }
+  project->beats = std::move(beats);
+  return {};
+}
+
 }  // namespace
 
 Expected<Project> check_project(Timeline timeline, const CheckOptions& options) {
@@ -205,10 +254,8 @@ Expected<Project> check_project(Timeline timeline, const CheckOptions& options) 
     project.images.push_back(image);
   }
 
-  for (size_t i = 0; i < timeline.audio.size(); ++i) {
-    Expected<void> audio = check_audio_file(timeline.audio[i].file);
-    if (!audio) return Error{fmt::format("{}: audio[{}].file: {}", name, i, audio.error().message)};
-  }
+  Expected<void> music = check_music(timeline, name, &project);
+  if (!music) return music.error();
 
   Expected<void> framed = frame_slides(timeline, &project);
   if (!framed) return Error{fmt::format("{}: {}", name, framed.error().message)};

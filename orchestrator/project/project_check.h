@@ -2,7 +2,8 @@
 #pragma once
 // Everything checked before any worker starts: the timeline (already parsed
 // and validated field by field), every image probed from its header (once
-// per distinct file), every audio file opened and decoded a little, and the
+// per distinct file), every music track decoded whole (its length, its
+// beats where slides follow them, and the slides moved onto them), and the
 // show long enough to have a frame. Auto motion is resolved here, from the
 // probed sizes, so jobs carry explicit motion. Captions are laid out here
 // (fonts matched, text shaped, placement checked against the frame), so a
@@ -22,6 +23,7 @@
 #include "common/show_timing.h"
 #include "common/subjects.h"
 #include "common/timeline.h"
+#include "orchestrator/project/beat_sync.h"
 
 namespace chunkreel {
 
@@ -54,6 +56,11 @@ struct Project {
   /// resumed render's report draws its boxes on a plain ground.
   std::map<std::string, std::string> thumbnails;
   SubjectSearchSummary subject_search;
+  /// One per music track: its length in seconds as it decodes, which
+  /// places a playlist's tracks (orchestrator/audio/track_schedule.h).
+  std::vector<double> track_lengths;
+  /// The beats the slides were moved onto; none without "timing".
+  std::optional<ShowBeats> beats;
   /// One per slide (or empty, for a project with no captions built by
   /// hand): its caption laid out for the output frame.
   std::vector<std::optional<LaidOutCaption>> captions;

@@ -109,6 +109,36 @@ ClipInfo clip_from_json(const json& v) {
   return c;
 }
 
+json beats_to_json(const ShowBeats& beats) {
+  return {{"track", beats.track},
+          {"found", beats.found.found},
+          {"tempo_bpm", beats.found.tempo_bpm},
+          {"confidence", beats.found.confidence},
+          {"track_times", beats.found.times},
+          {"times", beats.times},
+          {"boundaries", beats.boundaries},
+          {"moved", beats.moved},
+          {"mean_shift", beats.mean_shift},
+          {"max_shift", beats.max_shift},
+          {"seconds", beats.seconds}};
+}
+
+ShowBeats beats_from_json(const json& v) {
+  ShowBeats beats;
+  beats.track = v.at("track").get<int>();
+  beats.found.found = v.at("found").get<bool>();
+  beats.found.tempo_bpm = v.at("tempo_bpm").get<double>();
+  beats.found.confidence = v.at("confidence").get<double>();
+  beats.found.times = v.at("track_times").get<std::vector<double>>();
+  beats.times = v.at("times").get<std::vector<double>>();
+  beats.boundaries = v.at("boundaries").get<int>();
+  beats.moved = v.at("moved").get<int>();
+  beats.mean_shift = v.at("mean_shift").get<double>();
+  beats.max_shift = v.at("max_shift").get<double>();
+  beats.seconds = v.at("seconds").get<double>();
+  return beats;
+}
+
 }  // namespace
 
 json project_to_json(const Project& project) {
@@ -144,6 +174,8 @@ json project_to_json(const Project& project) {
             {"found", project.subject_search.found},
             {"from_cache", project.subject_search.from_cache},
             {"seconds", project.subject_search.seconds}}},
+          {"track_lengths", project.track_lengths},
+          {"beats", project.beats ? beats_to_json(*project.beats) : json(nullptr)},
           {"warnings", project.warnings}};
 }
 
@@ -174,6 +206,8 @@ Expected<Project> project_from_json(const json& value) {
     const json& search = value.at("subject_search");
     project.subject_search = {search.at("photos").get<int>(), search.at("found").get<int>(),
                               search.at("from_cache").get<int>(), search.at("seconds").get<double>()};
+    project.track_lengths = value.at("track_lengths").get<std::vector<double>>();
+    if (!value.at("beats").is_null()) project.beats = beats_from_json(value.at("beats"));
     project.warnings = value.at("warnings").get<std::vector<std::string>>();
   } catch (const json::exception& e) {
     return Error{std::string("the recorded show: ") + e.what()};

@@ -17,7 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr int k_record_version = 5;
+constexpr int k_record_version = 6;
 
 json config_to_json(const RenderConfig& c) {
   const FolderOptions& f = c.project.folder;
@@ -37,7 +37,8 @@ json config_to_json(const RenderConfig& c) {
               {"max_clip_seconds", f.max_clip_seconds},
               {"live_photos", to_string(f.live_photos)},
               {"find_subjects", f.find_subjects},
-              {"loudness", f.loudness ? json(*f.loudness) : json(nullptr)}}}}},
+              {"loudness", f.loudness ? json(*f.loudness) : json(nullptr)},
+              {"sync_beats", f.sync_beats}}}}},
           {"output", c.output},
           {"report", c.report},
           {"work_dir", c.work_dir},
@@ -69,7 +70,7 @@ Expected<RenderConfig> config_from_json(const json& root) {
   c.project.folder_flags = project.at("folder_flags").get<std::vector<std::string>>();
   const json& folder = project.at("folder");
   FolderOptions& f = c.project.folder;
-  f.music = folder.at("music").get<std::string>();
+  f.music = folder.at("music").get<std::vector<std::string>>();
   f.seconds_per_slide = folder.at("seconds_per_slide").get<double>();
   if (!parse_transition_type(folder.at("transition").get<std::string>(), &f.transition))
     return Error{"config.project.folder.transition: unknown"};
@@ -87,6 +88,7 @@ Expected<RenderConfig> config_from_json(const json& root) {
   f.find_subjects = folder.at("find_subjects").get<bool>();
   if (folder.at("loudness").is_null()) f.loudness.reset();
   else f.loudness = folder.at("loudness").get<double>();
+  f.sync_beats = folder.at("sync_beats").get<bool>();
   c.output = root.at("output").get<std::string>();
   c.report = root.at("report").get<std::string>();
   c.work_dir = root.at("work_dir").get<std::string>();
@@ -140,7 +142,7 @@ std::string absolute(const std::string& path) {
 
 RenderConfig with_absolute_paths(RenderConfig config) {
   config.project.path = absolute(config.project.path);
-  config.project.folder.music = absolute(config.project.folder.music);
+  for (std::string& music : config.project.folder.music) music = absolute(music);
   config.output = absolute(config.output);
   config.report = absolute(config.report);
   config.work_dir = absolute(config.work_dir);

@@ -79,9 +79,10 @@ void check_outputs_are_safe(const RenderConfig& config, const Project& project) 
 // be UTF-8, which a file name need not be. Photos a folder show finds are
 // checked there (folder_show.cc); a project file's paths are UTF-8 already.
 void check_recordable_paths(const RenderConfig& config) {
-  const std::pair<const char*, const std::string*> paths[] = {
-      {"the show", &config.project.path}, {"--music", &config.project.folder.music}, {"-o", &config.output},
-      {"--report", &config.report},      {"--work-dir", &config.work_dir},          {"--config", &config.config_file}};
+  std::vector<std::pair<const char*, const std::string*>> paths = {
+      {"the show", &config.project.path}, {"-o", &config.output},          {"--report", &config.report},
+      {"--work-dir", &config.work_dir},   {"--config", &config.config_file}};
+  for (const std::string& music : config.project.folder.music) paths.emplace_back("--music", &music);
   for (const auto& [what, path] : paths)
     if (!path->empty() && !is_utf8(fs::absolute(*path).string()))
       throw Fatal(ExitCode::k_invalid_input,
@@ -312,7 +313,7 @@ void RenderSession::render() {
   const RenderConfig& config = m_config;
   const int64_t frames = m_project.timing.frames;
   // 3. Render, with the soundtrack encoded alongside.
-  m_audio = std::make_unique<AudioTask>(m_project.timeline, clip_voices(m_project),
+  m_audio = std::make_unique<AudioTask>(m_project.timeline, m_project.track_lengths, clip_voices(m_project),
                                         frame_time(frames, m_project.timeline.output.fps), m_audio_path);
   std::unique_ptr<CommandRunner> runner = make_runner();
   ProgressDisplay display(&m_printer, config.quiet, frames, static_cast<int>(m_plan.chunks.size()),

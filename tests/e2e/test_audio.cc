@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "orchestrator/audio/audio_mixer.h"
+#include "orchestrator/audio/track_analysis.h"
 #include "tests/test_support.h"
 
 using namespace chunkreel;
@@ -53,7 +54,9 @@ std::vector<float> mixed(const test::TempDir& dir, const AudioTrack& track, doub
   timeline.audio.push_back(track);
   timeline.audio_mix.loudness.reset();  // levels as placed, not brought to a loudness
   std::atomic<bool> cancel{false};
-  REQUIRE(mix_and_encode_audio(timeline, {}, seconds, dir / "mix.m4a", cancel).ok());
+  auto analysis = analyse_track(track.file, false, cancel);
+  REQUIRE(analysis.ok());
+  REQUIRE(mix_and_encode_audio(timeline, {analysis.value().length}, {}, seconds, dir / "mix.m4a", cancel).ok());
   return decode_left(dir / "mix.m4a", dir / "mix.f32");
 }
 
