@@ -7,6 +7,7 @@
 
 #include "common/units.h"
 #include "common/view_window.h"
+#include "orchestrator/audio/track_schedule.h"
 #include "orchestrator/plan/plan_json.h"
 
 namespace chunkreel {
@@ -26,6 +27,15 @@ std::string describe_plan(const Project& project, const RenderPlan& plan) {
   const int64_t largest = *std::max_element(plan.chunk_peak_bytes.begin(), plan.chunk_peak_bytes.end());
   text += fmt::format("memory: budget {} ({}), largest chunk about {}\n", format_bytes(plan.memory_budget),
                       plan.budget_given ? "given" : "80% of available", format_bytes(largest));
+  if (project.beats && project.beats->found.found) {
+    const ShowBeats& b = *project.beats;
+    text += fmt::format("beats: audio[{}] at {:.1f} BPM (confidence {:.2f}), found in {:.2f} s; {} of {} photo "
+                        "change{} moved onto a beat",
+                        b.track, b.found.tempo_bpm, b.found.confidence, b.seconds, b.moved, b.boundaries,
+                        b.boundaries == 1 ? "" : "s");
+    text += b.moved > 0 ? fmt::format(", by {:.3f} s on average, {:.3f} s at most\n", b.mean_shift, b.max_shift)
+                        : std::string("\n");
+  }
   text += "chunk  first frame  frames  slides     cost   est. memory\n";
   for (size_t i = 0; i < plan.chunks.size(); ++i) {
     const ChunkPlan& c = plan.chunks[i];
@@ -50,6 +60,10 @@ nlohmann::json slide_framing_json(const Project& project, size_t i) {
   const Slide& slide = project.timeline.slides[i];
   const OutputSettings& out = project.timeline.output;
   nlohmann::json entry = {{"index", i}};
+  if (i < project.timing.spans.size()) {
+    entry["start"] = project.timing.spans[i].start;
+    entry["duration"] = project.timing.spans[i].duration;
+  }
   if (slide.card) {
     entry["color"] = to_string(*slide.card);
     return entry;
@@ -83,6 +97,26 @@ nlohmann::json plan_json(const Project& project, const RenderPlan& plan) {
                             {"found", search.found},
                             {"from_cache", search.from_cache},
                             {"seconds", search.seconds}};
+  nlohmann::json music = nlohmann::json::array();
+  for (const TrackPlay& play : schedule_tracks(project.timeline.audio, project.track_lengths, project.timing.duration))
+    music.push_back({{"track", play.track},
+                     {"file", project.timeline.audio[play.track].file},
+                     {"start", play.start},
+                     {"end", std::min(play.end, project.timing.duration)}});
+  json["music"] = music;
+  if (project.beats) {
+    const ShowBeats& b = *project.beats;
+    json["beats"] = {{"track", b.track},
+                     {"found", b.found.found},
+                     {"tempo_bpm", b.found.tempo_bpm},
+                     {"confidence", b.found.confidence},
+                     {"times", b.times},
+                     {"photo_changes", b.boundaries},
+                     {"moved", b.moved},
+                     {"mean_shift_s", b.mean_shift},
+                     {"max_shift_s", b.max_shift},
+                     {"seconds", b.seconds}};
+  }
   return json;
 }
 
