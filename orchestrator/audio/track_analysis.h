@@ -11,7 +11,9 @@
 // by tens of milliseconds and strays off the beat for a few seconds after
 // a change of tempo; so each predicted beat is moved to the onset aubio's
 // onset detector finds within k_onset_window of it, and a beat with no
-// onset that near is dropped. A track "has a beat" when the tracker is
+// onset that near is dropped. A tracker can also lock half a beat out of
+// phase, onto the weak onsets between beats; so where an onset next to the
+// chosen one is more than twice as loud, the beat moves to it. A track "has a beat" when the tracker is
 // confident of it on average (speech and ambient sound score about 0.1,
 // drum patterns 1.3 and more) and most of its beats land on onsets.
 

@@ -353,3 +353,59 @@ TEST_CASE("audio_mix sets the loudness and true peak, null turns it off, and bou
   CHECK(error_of(R"({"version": 1, "slides": [{"image": "a.jpg"}], "audio_mix": {"lufs": -14}})").find(
             "audio_mix") != std::string::npos);
 }
+
+TEST_CASE("playlists and beat sync are read, written back, and refused where they cannot be") {
+  const std::string head = R"({"version": 1, "slides": [{"image": "a.jpg"}], )";
+  auto parsed = [&](const std::string& rest) {
+    auto t = parse_timeline(head + rest + "}", "/shows/show.json");
+    INFO(rest);
+    REQUIRE(t.ok());
+    return t.value();
+  };
+  const Timeline list = parsed(R"("audio": [{"file": "a.mp3", "loop": true}, {"file": "b.mp3", "after": "previous",
+      "crossfade": 3}, {"file": "c.mp3", "after": "previous"}], "timing": {"sync": "beats", "track": 1, "tolerance": 0.25})");
+  REQUIRE(list.audio.size() == 3);
+  CHECK(list.audio[1].after_previous);
+  CHECK(list.audio[1].crossfade == 3.0);
+  CHECK_FALSE(list.audio[2].crossfade);
+  // A playlist's tracks fade over their crossfade where the show cuts them.
+  CHECK(list.audio[0].fade_out == k_default_crossfade);
+  CHECK(list.audio[1].fade_out == 3.0);
+  REQUIRE(list.sync);
+  CHECK(*list.sync == BeatSync{1, 0.25});
+  auto again = parse_timeline(timeline_to_json(list), "/shows/show.json");
+  REQUIRE(again.ok());
+  CHECK(again.value().audio == list.audio);
+  CHECK(again.value().sync == list.sync);
+
+  // From defaults, and "none" turns it off.
+  CHECK(parsed(R"("defaults": {"timing": {"sync": "beats"}}, "audio": [{"file": "a.mp3"}])").sync == BeatSync{});
+  CHECK_FALSE(parsed(R"("timing": {"sync": "none"}, "audio": [{"file": "a.mp3"}])").sync);
+
+  auto refused = [&](const std::string& rest) { return error_of(head + rest + "}"); };
+  CHECK(refused(R"("audio": [{"file": "a.mp3", "after": "previous"}])") ==
+        "show.json: audio[0].after: the first track has no track before it to follow");
+  CHECK(refused(R"("audio": [{"file": "a.mp3"}, {"file": "b.mp3", "after": "next"}])") ==
+        "show.json: audio[1].after: must be \"previous\" (the track starts where the one before ends)");
+  CHECK(refused(R"("audio": [{"file": "a.mp3"}, {"file": "b.mp3", "after": "previous", "start": 4}])") ==
+        "show.json: audio[1].after: a track has \"start\" or \"after\", not both");
+  CHECK(refused(R"("audio": [{"file": "a.mp3"}, {"file": "b.mp3", "after": "previous", "loop": true}])") ==
+        "show.json: audio[1].loop: belongs on a playlist's first track (the whole list loops)");
+  CHECK(refused(R"("audio": [{"file": "a.mp3", "crossfade": 2}])").find("audio[0].crossfade: belongs to") !=
+        std::string::npos);
+  CHECK(refused(R"("audio": [{"file": "a.mp3"}, {"file": "b.mp3", "after": "previous", "crossfade": -1}])") ==
+        "show.json: audio[1].crossfade: must be from 0 to 1000000 seconds");
+  CHECK(refused(R"("audio": [{"file": "a.mp3"}], "timing": {"sync": "beats", "track": 1})") ==
+        "show.json: timing.track: names no track of \"audio\"");
+  CHECK(refused(R"("timing": {"sync": "beats"})") ==
+        "show.json: timing.sync: needs a music track in \"audio\" to take the beats from");
+  CHECK(refused(R"("defaults": {"timing": {"sync": "beats"}})") == "show.json: defaults.timing.track: names no track of \"audio\"");
+  CHECK(refused(R"("audio": [{"file": "a.mp3"}], "timing": {"sync": "bars"})") ==
+        "show.json: timing.sync: must be \"beats\" or \"none\"");
+  CHECK(refused(R"("audio": [{"file": "a.mp3"}], "timing": {"sync": "beats", "tolerance": 0})") ==
+        "show.json: timing.tolerance: must be more than 0 and at most 5 seconds");
+  CHECK(refused(R"("audio": [{"file": "a.mp3"}], "defaults": {"timing": {"sync": "beats"}}, "timing": {"sync": "none"})") ==
+        "show.json: timing: is given in \"defaults\" already; give it once");
+  CHECK(refused(R"("audio": [{"file": "a.mp3"}], "slides": [{"image": "a.jpg", "timing": {"sync": "beats"}}])")
+            .find("timing") != std::string::npos);
+}
