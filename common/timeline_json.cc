@@ -578,14 +578,14 @@ std::string timeline_to_json(const Timeline& timeline) {
   json audio = json::array();
   for (const AudioTrack& a : timeline.audio) {
     json track = {{"file", a.file},
-                     {"volume", a.volume},
-                     {"fade_in", a.fade_in},
-                     {"fade_out", a.fade_out},
-                     {"loop", a.loop},
-                     {"duck", a.duck ? json{{"gain_db", a.duck->gain_db},
-                                            {"attack", a.duck->attack},
-                                            {"release", a.duck->release}}
-                                     : json(false)}};
+                  {"volume", a.volume},
+                  {"fade_in", a.fade_in},
+                  {"fade_out", a.fade_out},
+                  {"loop", a.loop},
+                  {"duck", a.duck ? json{{"gain_db", a.duck->gain_db},
+                                         {"attack", a.duck->attack},
+                                         {"release", a.duck->release}}
+                                  : json(false)}};
     if (a.after_previous) track["after"] = "previous";
     else track["start"] = a.start;
     if (a.crossfade) track["crossfade"] = *a.crossfade;

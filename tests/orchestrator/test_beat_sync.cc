@@ -70,7 +70,7 @@ TEST_CASE("a transition's middle moves onto the beat, and the slide keeps room f
   CHECK(slides[1].duration == 2.2);
 }
 
-TEST_CASE("no slide becomes shorter than half its duration; out of tolerance nothing moves") {
+TEST_CASE("no slide becomes shorter than half its duration, and out of tolerance nothing moves") {
   std::vector<Slide> slides = {photo(2), photo(2)};
   ShowBeats result;
   sync_to_beats(slides, {0.8}, 1.5, Rational{30, 1}, &result);  // would leave 0.8 s of 2
@@ -80,7 +80,7 @@ TEST_CASE("no slide becomes shorter than half its duration; out of tolerance not
   CHECK(result.moved == 0);
 }
 
-TEST_CASE("clips and title cards keep their length; the photos around them flex") {
+TEST_CASE("clips and title cards keep their length, and the photos around them flex") {
   Slide card;
   card.card = Colour{};
   card.duration = 2;
