@@ -40,7 +40,7 @@ double boundary(const std::vector<Slide>& slides, size_t i) {
 
 TEST_CASE("each photo change lands on the frame nearest a beat") {
   std::vector<Slide> slides(6, photo(2.3));
-  const std::vector<double> beats = grid(0.1, 0.6, 40);  // 100 BPM
+  const std::vector<double> beats = grid(0.113, 0.6, 40);  // 100 BPM, between frames
   ShowBeats result;
   sync_to_beats(slides, beats, 0.4, Rational{30, 1}, &result);
   CHECK(result.boundaries == 5);
@@ -60,8 +60,8 @@ TEST_CASE("each photo change lands on the frame nearest a beat") {
 TEST_CASE("a transition's middle moves onto the beat, and the slide keeps room for its transitions") {
   std::vector<Slide> slides = {photo(3, 1), photo(2.2, 1), photo(3)};
   ShowBeats result;
-  sync_to_beats(slides, {2.55, 3.4}, 0.5, Rational{30, 1}, &result);
-  // Boundary 0 was at 2.5: the beat at 2.55 takes it, half a frame before
+  sync_to_beats(slides, {2.561, 3.4}, 0.5, Rational{30, 1}, &result);
+  // Boundary 0 was at 2.5: the beat at 2.561 takes it, half a frame before
   // frame 77 (2.567 s).
   CHECK(result.moved == 1);
   CHECK(boundary(slides, 0) == Approx((77 - 0.5) / 30));
