@@ -27,6 +27,14 @@ extern char** environ;
 
 namespace chunkreel::test {
 
+ScopedPath::ScopedPath(const std::string& folder) {
+  const char* old = std::getenv("PATH");
+  m_old = old ? old : "";
+  ::setenv("PATH", (folder + ":" + m_old).c_str(), 1);
+}
+
+ScopedPath::~ScopedPath() { ::setenv("PATH", m_old.c_str(), 1); }
+
 TempDir::TempDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "chunkreel-test-XXXXXX").string();
   if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");

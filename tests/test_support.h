@@ -30,6 +30,19 @@ class TempDir {
   std::string m_path;
 };
 
+/// Puts `folder` first on PATH (its programs stand in for the system's,
+/// e.g. a fake sbatch) until destroyed.
+class ScopedPath {
+ public:
+  explicit ScopedPath(const std::string& folder);
+  ~ScopedPath();
+  ScopedPath(const ScopedPath&) = delete;
+  ScopedPath& operator=(const ScopedPath&) = delete;
+
+ private:
+  std::string m_old;
+};
+
 struct CommandResult {
   int exit_code = -1;
   std::string output;  ///< stdout and stderr together

@@ -37,12 +37,16 @@ void print_sbatch_lines(const RenderConfig& config, const RenderPlan& plan) {
   options.script = work + "/slurm-task.sh";
   options.job_name = "chunkreel-" + fs::path(output).stem().string();
   options.cpus_per_task = plan.threads_per_worker;
+  // The controller's limits shape the arrays; a plan does not wait for an
+  // unreachable one (Slurm's defaults are taken at once).
+  options.keep_trying = [] { return false; };
   std::vector<WorkerTask> tasks;
   for (const ChunkPlan& chunk : plan.chunks) {
     options.estimated_peak_bytes[chunk.index] = plan.chunk_peak_bytes[chunk.index];
     tasks.push_back(WorkerTask{chunk.index, 1, 0, ""});
   }
-  std::printf("sbatch (the chunks, as one job array; each task runs %s on its chunk's job):\n",
+  std::printf("sbatch (the chunks, as job arrays; task i of an array runs %s on the job of the chunk on line i + 1 "
+              "of its manifest):\n",
               worker_executable_path().c_str());
   for (const auto& line : SlurmRunner(options).sbatch_lines(tasks)) std::printf("  %s\n", shell_line(line).c_str());
   if (config.slurm.detach)
@@ -76,7 +80,7 @@ void check_join_job_done(const std::string& record_path) {
   const std::string& job = record.value().farm.join_job;
   const char* self = std::getenv("SLURM_JOB_ID");
   if (job.empty() || (self && job == self)) return;
-  auto states = query_tasks({job});
+  auto states = SlurmClient().query({job});
   if (!states) return;  // no word from Slurm: the job is long gone
   for (const auto& [id, state] : states.value())
     if (!is_final_state(state.state))

@@ -108,6 +108,40 @@ ParallelFigures parallel_figures(const RunFacts& f) {
   return p;
 }
 
+// A farm's part of the report: the calls it made of Slurm, the nodes its
+// chunks ran on, and Slurm's queue waits and run times.
+nlohmann::json farm_to_json(const FarmFacts& farm, const std::vector<ChunkRun>& runs,
+                            const std::vector<AttemptRecord>& attempts) {
+  using nlohmann::json;
+  std::map<std::string, int> chunks_by_node;
+  std::vector<double> waits, run_times;
+  for (const ChunkRun& r : runs) {
+    if (r.stats.slurm_job.empty()) continue;
+    ++chunks_by_node[r.stats.node.empty() ? "unknown" : r.stats.node];
+    if (r.stats.queue_wait_s >= 0) waits.push_back(r.stats.queue_wait_s);
+    if (r.stats.slurm_run_s >= 0) run_times.push_back(r.stats.slurm_run_s);
+  }
+  auto summary = [](std::vector<double> values) {
+    if (values.empty()) return json(nullptr);
+    std::sort(values.begin(), values.end());
+    return json{{"median", values[values.size() / 2]}, {"max", values.back()}, {"count", values.size()}};
+  };
+  int failed_attempts = 0;
+  for (const AttemptRecord& a : attempts) failed_attempts += a.ok ? 0 : 1;
+  return {{"arrays", farm.arrays},
+          {"nodes", chunks_by_node},
+          {"failed_attempts", failed_attempts},
+          {"lost_tasks", farm.lost_tasks},
+          {"queue_wait_s", summary(waits)},
+          {"run_s", summary(run_times)},
+          {"calls",
+           {{"sbatch", farm.sbatch_calls},
+            {"squeue", farm.squeue_calls},
+            {"scancel", farm.scancel_calls},
+            {"scontrol", farm.scontrol_calls},
+            {"retried_after_transient_errors", farm.retried_calls}}}};
+}
+
 }  // namespace
 
 std::vector<Warning> find_warnings(const RunFacts& f) {
@@ -200,8 +234,9 @@ nlohmann::json build_report(const RunFacts& f) {
       if (!r.stats.slurm_job.empty()) {  // a farm task
         entry["slurm_job"] = r.stats.slurm_job;
         entry["node"] = r.stats.node;
-        entry["queue_wait_s"] = r.stats.queue_wait_s;
-        entry["run_s"] = r.stats.wall_s;
+        // Slurm's own times; null where Slurm no longer knew the task.
+        entry["queue_wait_s"] = r.stats.queue_wait_s >= 0 ? json(r.stats.queue_wait_s) : json(nullptr);
+        entry["run_s"] = r.stats.slurm_run_s >= 0 ? json(r.stats.slurm_run_s) : json(nullptr);
       }
     }
     chunks.push_back(entry);
@@ -212,7 +247,7 @@ nlohmann::json build_report(const RunFacts& f) {
   json curve = json::array();
   for (const MemorySample& m : f.memory_curve) curve.push_back({m.t_s, m.bytes});
 
-  return {
+  json report = {
       {"output",
        {{"path", f.output_path}, {"frames", f.frames}, {"duration_s", f.duration_s},
         {"bytes", f.bytes}}},
@@ -258,6 +293,8 @@ nlohmann::json build_report(const RunFacts& f) {
         {"pictures_shared", cpu.pictures_shared}}},
       {"warnings", warnings},
   };
+  if (f.on_farm) report["farm"] = farm_to_json(f.farm, f.runs, f.attempts);
+  return report;
 }
 
 std::vector<std::string> summary_lines(const nlohmann::json& r) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,17 @@ struct Phases {
   double audio_s = 0;   ///< time the join waited for audio after the render (audio runs alongside)
   double concat_s = 0;
   double total_s = 0;
+};
+
+/// What a farm render asked of Slurm (absent on a local render).
+struct FarmFacts {
+  int arrays = 0;          ///< job arrays submitted
+  int lost_tasks = 0;      ///< tasks lost with a node, preempted or requeued
+  int sbatch_calls = 0;
+  int squeue_calls = 0;
+  int scancel_calls = 0;
+  int scontrol_calls = 0;
+  int retried_calls = 0;  ///< calls tried again after Slurm's transient errors
 };
 
 struct RunFacts {
@@ -52,6 +64,8 @@ struct RunFacts {
   int64_t concurrent_peak_rss_bytes = 0;
   std::vector<MemorySample> memory_curve;
   int64_t memory_budget_bytes = 0;  ///< 0: none
+  FarmFacts farm;  ///< a farm render's; left empty on a local one
+  bool on_farm = false;
 };
 
 struct Warning {

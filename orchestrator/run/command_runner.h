@@ -44,7 +44,10 @@ struct WorkerStats {
   // On a farm only:
   std::string node;          ///< where it ran
   std::string slurm_job;     ///< JOBID_INDEX
-  double queue_wait_s = 0;   ///< from submission to the start on its node
+  /// From its submission to its start, and from its start to its end, by
+  /// Slurm's clock; -1 where Slurm did not say.
+  double queue_wait_s = -1;
+  double slurm_run_s = -1;
 };
 
 struct WorkerEvent {
@@ -56,6 +59,10 @@ struct WorkerEvent {
   /// finished: killed by SIGKILL, the kernel OOM killer's signal: the
   /// workers together did not fit this machine
   bool out_of_memory = false;
+  /// finished, failed: lost through no fault of its own (a farm node that
+  /// died, a preempted or requeued task); retried without counting against
+  /// --retries, up to a bound
+  bool lost = false;
   std::string failure;      ///< finished, failed: why, with the worker's last stderr lines
   WorkerStats stats;        ///< finished: success (on a farm, stats.node also on failure)
 };

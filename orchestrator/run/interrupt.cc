@@ -7,10 +7,16 @@ namespace chunkreel {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_interrupts{0};
 
-void on_signal(int) { g_interrupted.store(true); }
+void on_signal(int) {
+  g_interrupted.store(true);
+  g_interrupts.fetch_add(1);
+}
 
 }  // namespace
+
+int interrupt_count() { return g_interrupts.load(); }
 
 const std::atomic<bool>& install_interrupt_handlers() {
   struct sigaction action {};

@@ -10,4 +10,8 @@ namespace chunkreel {
 /// Installs the handlers (once) and returns the flag they set.
 const std::atomic<bool>& install_interrupt_handlers();
 
+/// How many times Ctrl-C or SIGTERM came: a second one stops a wait the
+/// first one began (a farm's queue emptying after its cancel).
+int interrupt_count();
+
 }  // namespace chunkreel

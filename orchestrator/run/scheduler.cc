@@ -10,6 +10,8 @@ namespace chunkreel {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// Lost attempts a chunk may have beyond its --retries.
+constexpr int k_max_lost_attempts = 5;
 
 // One run of the loop's state. Everything keyed by chunk lives in one
 // record per running chunk, so starting and ending a chunk touch one place.
@@ -199,7 +201,11 @@ class Schedule {
   void failed(const Running& ended, const WorkerEvent& event) {
     if (ended.chunk.chunk == m_watched) m_watched = -1;  // a retry is watched again when it starts
     const int attempt = ended.task.attempt;
-    const bool will_retry = attempt <= m_options.retries && !stopping();
+    // A lost attempt (its node died) is no sign of a bad chunk: it does not
+    // count against --retries, but a chunk lost again and again still ends.
+    if (event.lost) ++m_lost[event.chunk];
+    const int lost = m_lost.count(event.chunk) ? m_lost.at(event.chunk) : 0;
+    const bool will_retry = attempt - lost <= m_options.retries && lost <= k_max_lost_attempts && !stopping();
     // The out-of-memory rule (local workers; a farm runner raises its own
     // memory request instead). A worker killed by SIGKILL was most likely
     // chosen by the kernel's OOM killer: the workers together did not fit,
@@ -233,6 +239,7 @@ class Schedule {
   ScheduleResult m_result;
   std::map<int, Running> m_running;  ///< by chunk
   std::map<int, int> m_attempts;     ///< by chunk: attempts started
+  std::map<int, int> m_lost;         ///< by chunk: attempts lost (WorkerEvent::lost)
   std::vector<bool> m_slot_busy;
   double m_max_ratio = 0;
   bool m_measuring = false;  ///< measure_first, until the largest chunk ends

@@ -54,8 +54,24 @@ std::string array_index_list(std::vector<int> indices) {
   return list;
 }
 
-std::string task_output_name(const std::string& array_id, int index, bool is_stderr) {
-  return fmt::format("slurm-{}_{}.{}", array_id, index, is_stderr ? "err" : "out");
+std::string task_output_name(const std::string& array_id, int task_index, bool is_stderr) {
+  return fmt::format("slurm-{}_{}.{}", array_id, task_index, is_stderr ? "err" : "out");
+}
+
+std::string task_manifest_text(const std::vector<int>& chunks) {
+  std::string text;
+  for (int chunk : chunks) text += std::to_string(chunk) + "\n";
+  return text;
+}
+
+std::vector<int> parse_task_manifest(const std::string& text) {
+  std::vector<int> chunks;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line.size() > 9 || line.find_first_not_of("0123456789") != std::string::npos) return {};
+    chunks.push_back(std::stoi(line));
+  }
+  return chunks;
 }
 
 namespace {
@@ -84,7 +100,7 @@ std::string literal_in_pattern(const std::string& path) {
 }  // namespace
 
 std::vector<std::string> sbatch_array_argv(const ArraySubmission& array, const SlurmSettings& settings) {
-  std::string spec = array_index_list(array.indices);
+  std::string spec = array.chunks.size() == 1 ? "0" : fmt::format("0-{}", array.chunks.size() - 1);
   if (settings.max_running > 0) spec += fmt::format("%{}", settings.max_running);
   std::vector<std::string> argv{"sbatch",
                                 "--parsable",
@@ -95,9 +111,11 @@ std::vector<std::string> sbatch_array_argv(const ArraySubmission& array, const S
                                 "--chdir=" + array.work_dir,
                                 "--output=" + literal_in_pattern(array.work_dir) + "/slurm-%A_%a.out",
                                 "--error=" + literal_in_pattern(array.work_dir) + "/slurm-%A_%a.err"};
+  if (!array.comment.empty()) argv.push_back("--comment=" + array.comment);
   if (!settings.partition.empty()) argv.push_back("--partition=" + settings.partition);
   argv.insert(argv.end(), settings.extra_args.begin(), settings.extra_args.end());
   argv.push_back(array.script);
+  argv.push_back(array.manifest);
   return argv;
 }
 
@@ -114,31 +132,22 @@ std::vector<std::string> sbatch_after_argv(const std::string& after, const std::
   return argv;
 }
 
-Expected<std::string> submit(const std::vector<std::string>& sbatch_argv) {
-  auto ran = run_system_command(sbatch_argv);
-  if (!ran) return ran.error();
-  if (ran.value().exit_code != 0) return Error{failure_text("sbatch", ran.value())};
-  // --parsable prints "JOBID" or "JOBID;CLUSTER".
-  std::string id = ran.value().out.substr(0, ran.value().out.find_first_of(";\n"));
-  if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
-    return Error{"sbatch printed no job id: " + ran.value().out};
+std::string parse_job_id(const std::string& sbatch_output) {
+  const std::string id = sbatch_output.substr(0, sbatch_output.find_first_of(";\n"));
+  if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) return {};
   return id;
 }
 
-Expected<std::map<std::string, TaskState>> query_tasks(const std::vector<std::string>& job_ids) {
-  std::map<std::string, TaskState> tasks;
-  if (job_ids.empty()) return tasks;
+std::vector<std::string> squeue_tasks_argv(const std::vector<std::string>& job_ids) {
   std::string ids;
   for (const std::string& id : job_ids) ids += (ids.empty() ? "" : ",") + id;
   // '|' between the fields: a pending task's node list is empty.
-  auto ran = run_system_command({"squeue", "-h", "-t", "all", "-j", ids, "-o", "%i|%T|%N|%V|%S"});
-  if (!ran) return ran.error();
-  // An id the controller has already forgotten makes squeue fail; what it
-  // does know is still printed, so only a silent failure is an error.
-  if (ran.value().exit_code != 0 && ran.value().out.empty() &&
-      ran.value().err.find("Invalid job id") == std::string::npos)
-    return Error{failure_text("squeue", ran.value())};
-  std::istringstream lines(ran.value().out);
+  return {"squeue", "-h", "-t", "all", "-j", ids, "-o", "%i|%T|%N|%V|%S|%e"};
+}
+
+std::map<std::string, TaskState> parse_squeue_output(const std::string& text) {
+  std::map<std::string, TaskState> tasks;
+  std::istringstream lines(text);
   std::string line;
   while (std::getline(lines, line)) {
     std::string id;
@@ -165,11 +174,12 @@ bool parse_squeue_line(const std::string& line, std::string* id, TaskState* stat
   if (fields.size() < 2 || fields[0].empty() || fields[1].empty()) return false;
   *id = fields[0];
   *state = TaskState{fields[1], fields.size() > 2 ? fields[2] : "", -1};
-  if (fields.size() > 4) {
+  if (fields.size() > 4 && state->state != "PENDING") {
     const auto submitted = squeue_time(fields[3]);
     const auto started = squeue_time(fields[4]);
-    if (submitted && started && *started >= *submitted && state->state != "PENDING")
-      state->queue_wait_s = *started - *submitted;
+    if (submitted && started && *started >= *submitted) state->queue_wait_s = *started - *submitted;
+    const auto ended = fields.size() > 5 ? squeue_time(fields[5]) : std::nullopt;
+    if (started && ended && *ended >= *started && is_final_state(state->state)) state->run_s = *ended - *started;
   }
   return true;
 }
@@ -180,14 +190,47 @@ bool is_final_state(const std::string& state) {
   return std::find(std::begin(k_final), std::end(k_final), state) != std::end(k_final);
 }
 
-Expected<void> cancel_jobs(const std::vector<std::string>& job_ids) {
-  if (job_ids.empty()) return {};
-  std::vector<std::string> argv{"scancel"};
-  argv.insert(argv.end(), job_ids.begin(), job_ids.end());
-  auto ran = run_system_command(argv);
-  if (!ran) return ran.error();
-  if (ran.value().exit_code != 0) return Error{failure_text("scancel", ran.value())};
-  return {};
+bool is_lost_state(const std::string& state) {
+  static const char* const k_lost[] = {"NODE_FAIL", "PREEMPTED", "BOOT_FAIL", "REQUEUED", "REQUEUE_FED",
+                                       "REQUEUE_HOLD"};
+  return std::find(std::begin(k_lost), std::end(k_lost), state) != std::end(k_lost);
+}
+
+SlurmLimits parse_slurm_limits(const std::string& scontrol_config) {
+  // Lines of "Name = value".
+  SlurmLimits limits;
+  std::istringstream lines(scontrol_config);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    std::string name, equals, value;
+    if (!(fields >> name >> equals >> value) || equals != "=") continue;
+    int number = 0;
+    try {
+      number = std::stoi(value);
+    } catch (const std::exception&) {
+      continue;
+    }
+    if (name == "MaxArraySize" && number > 0) limits.max_array_size = number;
+    if (name == "MaxJobCount" && number > 0) limits.max_job_count = number;
+  }
+  return limits;
+}
+
+bool is_transient_failure(const std::string& text) {
+  // Slurm's words (slurm_errno.c) for a controller that is busy, restarting
+  // or out of reach for a moment.
+  static const char* const k_transient[] = {"Socket timed out",
+                                            "Resource temporarily unavailable",
+                                            "Unable to contact slurm controller",
+                                            "Zero Bytes were transmitted or received",
+                                            "Communication connection failure",
+                                            "Connection refused",
+                                            "backup controller in standby mode",
+                                            "temporarily unable to accept job",
+                                            "Slurmctld is busy"};
+  for (const char* words : k_transient)
+    if (text.find(words) != std::string::npos) return true;
+  return false;
 }
 
 Expected<int> partition_cpus(const std::string& partition) {

@@ -17,7 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr int k_record_version = 6;
+constexpr int k_record_version = 7;
 
 json config_to_json(const RenderConfig& c) {
   const FolderOptions& f = c.project.folder;
@@ -118,6 +118,7 @@ json farm_to_json(const FarmState& farm) {
   for (const auto& [chunk, mib] : farm.task_mem_mib) task_mem[std::to_string(chunk)] = mib;
   return {{"resubmissions", farm.resubmissions},
           {"arrays", farm.arrays},
+          {"array_chunks", farm.array_chunks},
           {"array_submitted_at", farm.array_submitted_at},
           {"task_mem_mib", task_mem},
           {"join_job", farm.join_job}};
@@ -127,6 +128,7 @@ FarmState farm_from_json(const json& value) {
   FarmState farm;
   farm.resubmissions = value.at("resubmissions").get<int>();
   farm.arrays = value.at("arrays").get<std::vector<std::string>>();
+  farm.array_chunks = value.at("array_chunks").get<std::map<std::string, std::vector<int>>>();
   farm.array_submitted_at = value.at("array_submitted_at").get<std::map<std::string, double>>();
   for (const auto& [chunk, mib] : value.at("task_mem_mib").items())
     farm.task_mem_mib[std::stoi(chunk)] = mib.get<int64_t>();

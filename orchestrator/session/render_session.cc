@@ -328,6 +328,17 @@ void RenderSession::render() {
   options.unmeasured_correction = 1 + k_estimate_error;
   if (config.backend == Backend::k_local) options.estimate_at_start = [this](int chunk) { return estimate_now(chunk); };
   m_schedule = run_schedule(m_scheduled, *runner, options, observers, interrupted);
+  if (m_slurm_runner) {
+    const SlurmCalls& calls = m_slurm_runner->calls();
+    m_farm_facts.arrays = static_cast<int>(m_slurm_runner->arrays().size());
+    m_farm_facts.lost_tasks = m_slurm_runner->lost_tasks();
+    m_farm_facts.sbatch_calls = calls.sbatch;
+    m_farm_facts.squeue_calls = calls.squeue;
+    m_farm_facts.scancel_calls = calls.scancel;
+    m_farm_facts.scontrol_calls = calls.scontrol;
+    m_farm_facts.retried_calls = calls.retried;
+    m_slurm_runner = nullptr;
+  }
   display.finish();
   m_t_rendered = Clock::now();
   if (m_schedule.interrupted)
@@ -371,7 +382,11 @@ std::string RenderSession::claim_file(const std::string& name) {
 }
 
 std::unique_ptr<CommandRunner> RenderSession::make_runner() {
-  if (m_config.backend == Backend::k_slurm) return std::make_unique<SlurmRunner>(slurm_options());
+  if (m_config.backend == Backend::k_slurm) {
+    auto runner = std::make_unique<SlurmRunner>(slurm_options());
+    m_slurm_runner = runner.get();
+    return runner;
+  }
   return std::make_unique<WorkerPool>(
       worker_executable_path(), m_plan.workers,
       std::chrono::milliseconds(static_cast<int64_t>(m_config.stall_timeout_s * 1000)), m_config.nice);
@@ -385,20 +400,25 @@ SlurmRunnerOptions RenderSession::slurm_options() {
   options.job_name = "chunkreel-" + fs::path(m_output).stem().string();
   options.cpus_per_task = m_plan.threads_per_worker;
   for (const ChunkPlan& chunk : m_plan.chunks) options.estimated_peak_bytes[chunk.index] = m_plan.chunk_peak_bytes[chunk.index];
-  // Slurm makes each task's output files; they are recorded as chunkreel's
-  // the moment their names are known. A record that cannot be written only
-  // means clean-up leaves that file behind, so the render goes on.
-  options.record_file = [this](const std::string& name) { m_work->claim(name); };
+  // The manifests, and each task's output files, are recorded as
+  // chunkreel's the moment their names are known.
+  options.record_file = [this](const std::string& name) { return static_cast<bool>(m_work->claim(name)); };
+  options.log = [this](const std::string& line) { m_printer.print_line("chunkreel: " + line); };
+  options.keep_trying = [] { return interrupt_count() == 0; };
+  options.keep_waiting = [] { return interrupt_count() < 2; };
   return options;
 }
 
 void RenderSession::detach() {
   if (m_config.backend != Backend::k_slurm) throw Fatal(ExitCode::k_invalid_input, "--detach needs --backend slurm");
   SlurmRunner runner(slurm_options());
+  // A chunk Slurm killed for memory asks for twice as much this time.
   if (m_joining)
-    for (const auto& [chunk, mib] : m_farm.task_mem_mib)
-      for (const std::string& array : m_farm.arrays)
-        if (task_killed_for_memory(m_work->path(), array, chunk)) runner.raise_memory(chunk, 2 * mib);
+    for (const auto& [array, chunks] : m_farm.array_chunks)
+      for (size_t i = 0; i < chunks.size(); ++i)
+        if (auto asked = m_farm.task_mem_mib.find(chunks[i]); asked != m_farm.task_mem_mib.end() &&
+                                                              task_killed_for_memory(m_work->path(), array, static_cast<int>(i)))
+          runner.raise_memory(chunks[i], 2 * asked->second);
   for (const ScheduledChunk& chunk : m_scheduled) {
     WorkerTask task;
     task.chunk = chunk.chunk;
@@ -409,16 +429,24 @@ void RenderSession::detach() {
   if (!submitted) throw Fatal(ExitCode::k_render_failed, submitted.error().message);
   // The join reads the plan recorded here, with what was submitted.
   if (m_joining) ++m_farm.resubmissions;
-  for (const auto& [array, at] : runner.submitted_at()) m_farm.array_submitted_at[array] = at;
-  m_farm.arrays.insert(m_farm.arrays.end(), runner.array_ids().begin(), runner.array_ids().end());
+  std::vector<std::string> ids;
+  for (const SubmittedArray& array : runner.arrays()) {
+    ids.push_back(array.id);
+    m_farm.arrays.push_back(array.id);
+    m_farm.array_chunks[array.id] = array.chunks;
+    m_farm.array_submitted_at[array.id] = array.submitted_at;
+  }
   for (const auto& [chunk, mib] : runner.asked_mem_mib()) m_farm.task_mem_mib[chunk] = mib;
   write_record();
 
   std::string after;
-  for (const std::string& id : runner.array_ids()) after += (after.empty() ? "" : ":") + id;
+  for (const std::string& id : ids) after += (after.empty() ? "" : ":") + id;
   const std::string chunkreel = fs::read_symlink("/proc/self/exe").string();
-  auto join = submit(sbatch_after_argv(after, shell_line({chunkreel, "join", m_work->path()}), m_work->path(),
-                                       "chunkreel-join-" + fs::path(m_output).stem().string(), m_config.slurm));
+  SlurmClient client([this](const std::string& line) { m_printer.print_line("chunkreel: " + line); },
+                     [] { return interrupt_count() == 0; });
+  auto join = client.submit(sbatch_after_argv(after, shell_line({chunkreel, "join", m_work->path()}), m_work->path(),
+                                              "chunkreel-join-" + fs::path(m_output).stem().string(), m_config.slurm),
+                            "");
   if (!join)
     throw Fatal(ExitCode::k_render_failed, "the chunks are submitted, but the join job is not: " + join.error().message);
   claim_file("slurm-join-" + join.value() + ".out");
@@ -426,10 +454,10 @@ void RenderSession::detach() {
   write_record();
   if (m_config.quiet) return;
   std::string arrays;
-  for (const std::string& id : runner.array_ids()) arrays += (arrays.empty() ? "" : ",") + id;
-  m_printer.print_line(fmt::format("chunkreel: submitted {} chunk{} as job array {} and the join as job {}",
-                                   m_scheduled.size(), plural(m_scheduled.size()), arrays.empty() ? "(none)" : arrays,
-                                   join.value()));
+  for (const std::string& id : ids) arrays += (arrays.empty() ? "" : ",") + id;
+  m_printer.print_line(fmt::format("chunkreel: submitted {} chunk{} as job array{} {} and the join as job {}",
+                                   m_scheduled.size(), plural(m_scheduled.size()), plural(ids.size()),
+                                   arrays.empty() ? "(none)" : arrays, join.value()));
   m_printer.print_line(fmt::format("chunkreel: follow them with: squeue -j {}", arrays.empty() ? join.value() : arrays + "," + join.value()));
   m_printer.print_line(fmt::format("chunkreel: {} appears when the join has run; its log is {}/slurm-join-{}.out",
                                    m_output, m_work->path(), join.value()));
@@ -437,6 +465,13 @@ void RenderSession::detach() {
 
 void RenderSession::adopt_farm_results() {
   const FarmState& record = m_farm;
+  // Slurm's own times for the tasks it still remembers (MinJobAge): one
+  // question for every array.
+  std::map<std::string, TaskState> slurm;
+  if (!record.arrays.empty()) {
+    SlurmClient client;
+    if (auto states = client.query(record.arrays)) slurm = std::move(states.value());
+  }
   std::vector<int> still_reused;
   for (int chunk : m_reused) {
     // The newest task that finished this chunk rendered it; every task
@@ -444,11 +479,19 @@ void RenderSession::adopt_farm_results() {
     std::optional<WorkerStats> stats;
     int attempts = 0;
     for (const std::string& array : record.arrays) {
-      const auto at = record.array_submitted_at.find(array);
-      auto found = finished_task_stats(m_work->path(), array, chunk, at == record.array_submitted_at.end() ? 0 : at->second);
-      std::error_code ec;
-      attempts += fs::exists(fs::path(m_work->path()) / task_output_name(array, chunk, false), ec) ? 1 : 0;
-      if (found) stats = found;
+      const auto listed = record.array_chunks.find(array);
+      if (listed == record.array_chunks.end()) continue;
+      const auto at = std::find(listed->second.begin(), listed->second.end(), chunk);
+      if (at == listed->second.end()) continue;
+      const int index = static_cast<int>(at - listed->second.begin());
+      ++attempts;
+      auto found = finished_task_stats(m_work->path(), array, index);
+      if (!found) continue;
+      if (auto times = slurm.find(found->slurm_job); times != slurm.end()) {
+        found->queue_wait_s = times->second.queue_wait_s;
+        found->slurm_run_s = times->second.run_s;
+      }
+      stats = found;
     }
     if (!stats) {
       still_reused.push_back(chunk);
@@ -557,6 +600,11 @@ RenderOutcome RenderSession::finish() {
   facts.memory_budget_bytes = plan.budget_given ? plan.memory_budget : 0;
   facts.estimated_peak_bytes = plan.chunk_peak_bytes;
   facts.estimate_shared_reads = m_estimate_reads;
+  if (m_config.backend == Backend::k_slurm) {
+    facts.on_farm = true;
+    facts.farm = m_farm_facts;
+    facts.farm.arrays += static_cast<int>(m_farm.arrays.size());  // a join's: the detached render's
+  }
   nlohmann::json report = build_report(facts);
   RenderOutcome outcome{m_output, project.timing.frames, m_show_key, seconds_since_epoch()};
   report["content_key"] = outcome.content_key;

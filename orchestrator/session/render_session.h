@@ -25,6 +25,7 @@
 #include "orchestrator/plan/render_plan.h"
 #include "orchestrator/project/project_check.h"
 #include "orchestrator/report/line_printer.h"
+#include "orchestrator/report/report.h"
 #include "orchestrator/run/memory_sampler.h"
 #include "orchestrator/run/scheduler.h"
 #include "orchestrator/run/slurm_runner.h"
@@ -127,6 +128,8 @@ class RenderSession {
   /// last admitted (pictures already written then)
   std::map<int, int> m_estimate_reads;
   ScheduleResult m_schedule;
+  SlurmRunner* m_slurm_runner = nullptr;  ///< the farm runner of render(), while it lives
+  FarmFacts m_farm_facts;                 ///< what that runner asked of Slurm
   std::vector<ChunkRun> m_farm_runs;  ///< a join: chunks the detached render's tasks made
   std::vector<AttemptRecord> m_farm_attempts;
 };
