@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Render farms on a real Slurm cluster: each test starts a private
-// single-node cluster from Debian's slurm-wlm (scripts/slurm-local, its own
-// config, state folders and ports) and stops it afterwards. A cluster that
-// cannot start fails the test; it is never skipped.
+// Render farms on a real Slurm cluster: each test starts a private cluster
+// from Debian's slurm-wlm (scripts/slurm-local: its own config, state
+// folders and ports; with two nodes, each in network and UTS namespaces of
+// its own, sharing this machine's filesystem) and stops it afterwards. A
+// cluster that cannot start fails the test; it is never skipped.
 
 #include <catch2/catch.hpp>
 
@@ -30,9 +31,9 @@ namespace {
 
 class LocalSlurm {
  public:
-  LocalSlurm() {
-    auto started = test::run(test::quote(test::source_path("scripts/slurm-local")) + " start " +
-                             test::quote(m_dir.path()));
+  explicit LocalSlurm(int nodes = 1, const std::string& options = "") {
+    auto started = test::run(test::quote(test::source_path("scripts/slurm-local")) + " start --nodes " +
+                             std::to_string(nodes) + " " + options + " " + test::quote(m_dir.path()));
     INFO(started.output);
     REQUIRE(started.exit_code == 0);
     ::setenv("SLURM_CONF", (m_dir / "slurm.conf").c_str(), 1);
@@ -43,6 +44,12 @@ class LocalSlurm {
   }
   /// Tasks still pending or running, one "JOBID_INDEX STATE" a line.
   std::string live_tasks() const { return test::run("squeue -h -t pending,running -o '%i %T'").output; }
+  /// Kills a namespaced node as a power cut would: its slurmd and its tasks.
+  void kill_node(const std::string& node) const {
+    REQUIRE(test::run(test::quote(test::source_path("scripts/slurm-local")) + " kill-node " +
+                      test::quote(m_dir.path()) + " " + node)
+                .exit_code == 0);
+  }
 
  private:
   test::TempDir m_dir;
@@ -82,17 +89,25 @@ int wait_exit(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-// The first task squeue shows RUNNING ("12_3"), waiting up to `limit`.
-std::string running_task(const LocalSlurm& slurm, std::chrono::seconds limit) {
+// The first task squeue shows RUNNING ("12_3") on `node` (any node if
+// empty), waiting up to `limit`.
+std::string running_task(const LocalSlurm&, std::chrono::seconds limit, const std::string& node = "") {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
-    std::istringstream lines(slurm.live_tasks());
-    std::string id, state;
-    while (lines >> id >> state)
-      if (state == "RUNNING") return id;
+    std::istringstream lines(test::run("squeue -h -t running -o '%i %N'").output);
+    std::string id, on;
+    while (lines >> id >> on)
+      if (node.empty() || on == node) return id;
     std::this_thread::sleep_for(50ms);
   }
   return "";
+}
+
+// The nodes the report's chunks ran on.
+std::set<std::string> report_nodes(const json& report) {
+  std::set<std::string> nodes;
+  for (const json& chunk : report["chunks"]) nodes.insert(chunk.value("node", ""));
+  return nodes;
 }
 
 std::string host_name() {
@@ -112,7 +127,7 @@ int chunks_in(const std::string& folder) {
 
 }  // namespace
 
-TEST_CASE("a farm render is frame-identical to a local one and its report names each task") {
+TEST_CASE("a farm render on one node is frame-identical to a local one and its report names each task") {
   LocalSlurm slurm;
   FarmShow show;
   auto r = test::run(show.farm_line(show.dir / "farm.mp4", "--report " + test::quote(show.dir / "farm.json")));
@@ -126,8 +141,6 @@ TEST_CASE("a farm render is frame-identical to a local one and its report names 
     INFO(chunk.dump());
     CHECK(std::regex_match(chunk.value("slurm_job", ""), std::regex("[0-9]+_[0-9]+")));
     CHECK(chunk.value("node", "") == host_name());
-    CHECK(chunk.value("queue_wait_s", -1.0) >= 0);
-    CHECK(chunk.value("run_s", 0.0) > 0);
     CHECK(chunk.value("peak_rss_bytes", 0) > 0);
   }
   std::string lane = ">";  // the HTML timeline has a lane for the node
@@ -136,6 +149,74 @@ TEST_CASE("a farm render is frame-identical to a local one and its report names 
   CHECK(test::read_text(show.dir / "farm.html").find(lane) != std::string::npos);
   CHECK(slurm.live_tasks().empty());
   CHECK_FALSE(fs::exists(show.dir / "farm.mp4.parts"));
+}
+
+TEST_CASE("a farm render on two nodes spreads its chunks over both, from a work folder with '%', spaces and accents") {
+  LocalSlurm slurm(2);
+  FarmShow show("320x180", 8);
+  const std::string folder = show.dir / "100% \xc3\xa9t\xc3\xa9 $HOME";
+  fs::create_directories(folder);
+  const std::string out = folder + "/farm.mp4";
+  auto r = test::run(show.farm_line(out, "--keep-chunks --report " + test::quote(folder + "/farm.json")));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(test::frame_md5s(out) == show.reference);
+  const json report = json::parse(test::read_text(folder + "/farm.json"));
+  INFO(report["farm"].dump());
+  CHECK(report_nodes(report) == std::set<std::string>{"cr1", "cr2"});
+  for (const json& chunk : report["chunks"]) {
+    INFO(chunk.dump());
+    CHECK(chunk["attempts"] == 1);
+    // Slurm's own times, in whole seconds by the controller's clock.
+    REQUIRE(chunk["queue_wait_s"].is_number());
+    CHECK(chunk["queue_wait_s"].get<double>() >= 0);
+    REQUIRE(chunk["run_s"].is_number());
+    CHECK(chunk["run_s"].get<double>() >= 0);
+  }
+  // A clean run: nothing lost, failed or submitted twice.
+  CHECK(report["farm"]["lost_tasks"] == 0);
+  CHECK(report["farm"]["failed_attempts"] == 0);
+  CHECK(report["farm"]["arrays"] == 1);
+  CHECK(report["farm"]["nodes"].size() == 2);
+  CHECK(report["farm"]["calls"]["sbatch"] == 1);
+  CHECK(report["farm"]["calls"]["squeue"].get<int>() >= 1);
+  const std::string html = test::read_text(folder + "/farm.html");
+  CHECK(html.find(">cr1<") != std::string::npos);
+  CHECK(html.find(">cr2<") != std::string::npos);
+  // Slurm wrote the tasks' output files where the folder's name says.
+  CHECK(fs::exists(out + ".parts/slurm-tasks-1.txt"));
+  CHECK(slurm.live_tasks().empty());
+}
+
+TEST_CASE("a farm node killed mid-render: its chunks finish on the other node and the output is identical") {
+  LocalSlurm slurm(2);
+  FarmShow show("640x360", 10);
+  const std::string out = show.dir / "farm.mp4";
+  auto args = show.farm_args(out);
+  args.insert(args.end(), {"--report", show.dir / "farm.json", "--retries", "0"});
+  const pid_t pid = test::spawn_logged(args, show.dir / "log.txt");
+  const std::string victim = running_task(slurm, 60s, "cr2");
+  REQUIRE_FALSE(victim.empty());
+  slurm.kill_node("cr2");
+  const int code = wait_exit(pid);
+  const std::string log = test::read_text(show.dir / "log.txt");
+  INFO(log);
+  // --retries 0: a lost task is resubmitted without counting as a retry.
+  REQUIRE(code == 0);
+  CHECK_THAT(log, Catch::Matchers::Contains("was lost"));
+  CHECK(test::frame_md5s(out) == show.reference);
+  const json report = json::parse(test::read_text(show.dir / "farm.json"));
+  INFO(report["farm"].dump());
+  CHECK(report["farm"]["lost_tasks"].get<int>() >= 1);
+  // The lost chunks: a second attempt each, finished on the node still up.
+  bool found = false;
+  for (const json& chunk : report["chunks"]) {
+    if (chunk["attempts"].get<int>() < 2) continue;
+    found = true;
+    CHECK(chunk["node"] == "cr1");
+  }
+  CHECK(found);
+  CHECK(slurm.live_tasks().empty());
 }
 
 TEST_CASE("a farm task cancelled mid-run is resubmitted and the output is still identical") {
@@ -169,26 +250,27 @@ TEST_CASE("a farm task over its memory limit is killed by Slurm and retried with
   CHECK(test::frame_md5s(show.dir / "farm.mp4") == show.reference);
 }
 
-TEST_CASE("Ctrl-C during a farm render empties the queue and exits 130") {
-  LocalSlurm slurm;
-  FarmShow show("640x360");
+TEST_CASE("Ctrl-C with tasks running on both nodes empties the queue and exits 130") {
+  LocalSlurm slurm(2);
+  FarmShow show("640x360", 10);
   const std::string out = show.dir / "farm.mp4";
   const pid_t pid = test::spawn_logged(show.farm_args(out), show.dir / "log.txt");
-  REQUIRE_FALSE(running_task(slurm, 60s).empty());
-  REQUIRE_FALSE(slurm.live_tasks().empty());
+  REQUIRE_FALSE(running_task(slurm, 60s, "cr1").empty());
+  REQUIRE_FALSE(running_task(slurm, 60s, "cr2").empty());
   ::kill(pid, SIGINT);
   CHECK(wait_exit(pid) == 130);
-  CHECK(slurm.live_tasks().empty());  // scancel'd before it exited
+  INFO(test::read_text(show.dir / "log.txt"));
+  CHECK(slurm.live_tasks().empty());  // scancel'd, and waited for, before it exited
   CHECK_FALSE(fs::exists(out));
   CHECK(test::leftover_temporaries(show.dir.path()).empty());
 }
 
-TEST_CASE("a detached farm render returns at once and its join job writes the identical output") {
-  LocalSlurm slurm;
+TEST_CASE("a detached farm render on two nodes returns at once and its join job, on a node, writes the identical output") {
+  LocalSlurm slurm(2);
   FarmShow show;
   const std::string out = show.dir / "farm.mp4";
   const auto began = std::chrono::steady_clock::now();
-  auto r = test::run(show.farm_line(out, "--detach --report " + test::quote(show.dir / "farm.json")));
+  auto r = test::run(show.farm_line(out, "--detach --keep-chunks --report " + test::quote(show.dir / "farm.json")));
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
@@ -201,7 +283,34 @@ TEST_CASE("a detached farm render returns at once and its join job writes the id
   CHECK(test::frame_md5s(out) == show.reference);
   const json report = json::parse(test::read_text(show.dir / "farm.json"));
   for (const json& chunk : report["chunks"]) CHECK(chunk.contains("slurm_job"));
+  CHECK(report_nodes(report) == std::set<std::string>{"cr1", "cr2"});
   CHECK(slurm.live_tasks().empty());
+  const json record = json::parse(test::read_text(out + ".parts/render.json"));
+  CHECK(record["farm"]["resubmissions"] == 0);
+  const std::string join = record["farm"]["join_job"].get<std::string>();
+  const std::string join_node = test::run("squeue -h -t all -j " + join + " -o %N").output;
+  CHECK((join_node == "cr1\n" || join_node == "cr2\n"));
+}
+
+TEST_CASE("a plan of more chunks than MaxArraySize is submitted as several arrays and finished") {
+  LocalSlurm slurm(2, "--max-array-size 3");
+  FarmShow show("320x180", 8);
+  const std::string out = show.dir / "farm.mp4";
+  auto r = test::run(show.farm_line(out, "--report " + test::quote(show.dir / "farm.json")));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(test::frame_md5s(out) == show.reference);
+  const json report = json::parse(test::read_text(show.dir / "farm.json"));
+  const int chunks = static_cast<int>(report["chunks"].size());
+  REQUIRE(chunks > 3);
+  CHECK(report["farm"]["arrays"] == (chunks + 2) / 3);
+  std::set<std::string> arrays;
+  for (const json& chunk : report["chunks"]) {
+    const std::string job = chunk["slurm_job"].get<std::string>();
+    arrays.insert(job.substr(0, job.find('_')));
+    CHECK(std::stoi(job.substr(job.find('_') + 1)) < 3);  // every task index below MaxArraySize
+  }
+  CHECK(static_cast<int>(arrays.size()) == (chunks + 2) / 3);
 }
 
 TEST_CASE("a farm render resumed after an interrupt submits only the missing chunks") {
