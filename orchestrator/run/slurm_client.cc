@@ -54,7 +54,10 @@ Expected<CommandOutput> SlurmClient::run(const std::vector<std::string>& argv, i
     if (!is_transient_failure(words) || attempt == std::size(k_retry_waits_s))
       return Error{failure_text(argv[0], output)};
     const int wait = k_retry_waits_s[attempt];
-    if (m_log) m_log(fmt::format("{}: {}; trying again in {} s", argv[0], words, wait));
+    // Slurm's own words usually name the command already.
+    if (m_log)
+      m_log(fmt::format("{}{}; trying again in {} s", words.rfind(argv[0] + ":", 0) == 0 ? "" : argv[0] + ": ",
+                        words, wait));
     ++m_calls.retried;
     if (!pause(wait)) return Error{failure_text(argv[0], output)};
     if (before_retry && before_retry()) return CommandOutput{0, "", ""};
@@ -63,13 +66,19 @@ Expected<CommandOutput> SlurmClient::run(const std::vector<std::string>& argv, i
 
 Expected<std::string> SlurmClient::submit(const std::vector<std::string>& sbatch_argv, const std::string& comment) {
   std::string found_id;
+  std::string unknown;  // why the queue could not be asked
   // A time-out may have lost sbatch's reply after the controller took the
-  // job: before trying again, look for it by its comment.
+  // job: before trying again, look for it by its comment. Submitting twice
+  // would run two tasks on each chunk, so a queue that cannot be asked
+  // stops the submission.
   auto already_submitted = [&]() {
     if (comment.empty()) return false;
-    ++m_calls.squeue;
-    auto listed = run_system_command({"squeue", "-h", "-t", "all", "--me", "-o", "%A|%k"});
-    if (!listed || listed.value().exit_code != 0) return false;
+    auto listed = run({"squeue", "-h", "-t", "all", "--me", "-o", "%A|%k"}, &m_calls.squeue,
+                      [](const CommandOutput& o) { return o.exit_code == 0; });
+    if (!listed) {
+      unknown = listed.error().message;
+      return true;
+    }
     std::istringstream lines(listed.value().out);
     for (std::string line; std::getline(lines, line);) {
       const auto bar = line.find('|');
@@ -84,6 +93,10 @@ Expected<std::string> SlurmClient::submit(const std::vector<std::string>& sbatch
   auto ran = run(sbatch_argv, &m_calls.sbatch, [](const CommandOutput& o) { return o.exit_code == 0; },
                  already_submitted);
   if (!ran) return ran.error();
+  if (!unknown.empty())
+    return Error{fmt::format("sbatch failed, and whether the controller took the job is unknown ({}); look for "
+                             "the comment {} in squeue --me -o '%A %k' before submitting again",
+                             unknown, comment)};
   if (!found_id.empty()) return found_id;
   const std::string id = parse_job_id(ran.value().out);
   if (id.empty()) return Error{"sbatch printed no job id: " + trimmed(ran.value().out)};
