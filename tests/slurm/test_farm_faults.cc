@@ -74,6 +74,8 @@ class FakeSlurm {
       for (const json& task : job["tasks"]) live += task["state"] == "PENDING" || task["state"] == "RUNNING";
     return live;
   }
+  /// The most tasks the fake ever held queued (pending or running) at once.
+  int most_queued() const { return std::stoi("0" + test::read_text(m_state / "most_queued")); }
   int running_tasks() const {
     int running = 0;
     for (const json& job : jobs())
@@ -154,6 +156,19 @@ TEST_CASE("fake farm: a plan of more chunks than MaxArraySize goes as several ar
   for (const json& job : jobs) CHECK(job["tasks"].size() <= 8);
   for (const json& chunk : report["chunks"]) CHECK(chunk["attempts"] == 1);
   CHECK(report["farm"]["arrays"] == (chunks + 7) / 8);
+}
+
+TEST_CASE("fake farm: at most half the controller's MaxJobCount tasks are queued at once") {
+  SmallShow show(10, "0.5");
+  FakeSlurm slurm(json{{"max_job_count", 6}});
+  auto r = show.render();
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(test::frame_md5s(show.dir / "farm.mp4") == show.reference);
+  const int chunks = static_cast<int>(show.report()["chunks"].size());
+  REQUIRE(chunks > 3);
+  CHECK(slurm.most_queued() <= 3);
+  CHECK(static_cast<int>(slurm.calls("sbatch").size()) >= (chunks + 2) / 3);  // in waves
 }
 
 TEST_CASE("fake farm: Slurm's transient errors are retried with backoff, and a lost sbatch reply submits nothing twice") {

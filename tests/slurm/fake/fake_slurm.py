@@ -8,6 +8,8 @@ Everything lives in $FAKE_SLURM_DIR: the jobs (jobs/ID.json), every call made
 (calls.log, one command a line) and the faults to play (faults.json):
 
   max_array_size: N        scontrol says so; sbatch refuses larger indices
+  max_job_count: N         scontrol says so (the fake records in
+                           most_queued the most tasks ever queued at once)
   transient: {CMD: N}      the next N calls of CMD fail with Slurm's time-out
   lost_reply: N            the next N sbatch calls submit, then fail as if
                            the reply had been lost
@@ -143,6 +145,9 @@ def sbatch(args):
             job["tasks"].append({"index": index, "state": "PENDING", "node": "", "submit": now, "start": 0,
                                  "end": 0, "pid": 0})
         write_json(job_path(next_id), job)
+        queued = sum(t["state"] in ("PENDING", "RUNNING") for j in all_jobs() for t in j["tasks"])
+        most = read_json(os.path.join(STATE, "most_queued"), 0)
+        write_json(os.path.join(STATE, "most_queued"), max(most, queued))
     for task in job["tasks"]:
         subprocess.Popen([sys.executable, os.path.abspath(__file__), "_run", str(next_id), str(task["index"])],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -303,7 +308,7 @@ def scontrol(args):
         return 1
     print("Configuration data as of 2026-12-07T00:00:00")
     print(f"MaxArraySize            = {faults().get('max_array_size', 1001)}")
-    print("MaxJobCount             = 10000")
+    print(f"MaxJobCount             = {faults().get('max_job_count', 10000)}")
     return 0
 
 
