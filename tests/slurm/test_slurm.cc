@@ -239,6 +239,28 @@ TEST_CASE("a farm task cancelled mid-run is resubmitted and the output is still 
   CHECK(report["chunks"][chunk]["attempts"] == 2);
 }
 
+TEST_CASE("a farm task requeued by an administrator is cancelled and resubmitted at once, without using a retry") {
+  LocalSlurm slurm(2);
+  FarmShow show("640x360", 8);
+  const std::string out = show.dir / "farm.mp4";
+  auto args = show.farm_args(out);
+  args.insert(args.end(), {"--report", show.dir / "farm.json", "--retries", "0"});
+  const pid_t pid = test::spawn_logged(args, show.dir / "log.txt");
+  const std::string victim = running_task(slurm, 60s);
+  REQUIRE_FALSE(victim.empty());
+  REQUIRE(test::run("scontrol requeue " + victim).exit_code == 0);
+  const int code = wait_exit(pid);
+  const std::string log = test::read_text(show.dir / "log.txt");
+  INFO(log);
+  REQUIRE(code == 0);
+  CHECK_THAT(log, Catch::Matchers::Contains("task " + victim));
+  CHECK_THAT(log, Catch::Matchers::Contains("was lost (requeued"));
+  CHECK(test::frame_md5s(out) == show.reference);
+  const json report = json::parse(test::read_text(show.dir / "farm.json"));
+  CHECK(report["farm"]["lost_tasks"] == 1);
+  CHECK(slurm.live_tasks().empty());  // the requeued task was cancelled, not left to run again
+}
+
 TEST_CASE("a farm task over its memory limit is killed by Slurm and retried with more") {
   LocalSlurm slurm;
   FarmShow show("640x360", 4);
