@@ -125,9 +125,6 @@ def sbatch(args):
         else:
             rest = args[i:]
             break
-    if take_fault("transient", "sbatch"):
-        sys.stderr.write("sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n")
-        return 1
     spec = options.get("array", "0").split("%")[0]
     last = int(spec.split("-")[-1])
     if last >= int(faults().get("max_array_size", 1001)):
@@ -224,9 +221,6 @@ def run_task(job_id, index):
 
 
 def squeue(args):
-    if take_fault("transient", "squeue"):
-        sys.stderr.write(f"squeue: error: {TIMEOUT_WORDS}\n")
-        return 1
     ids, fmt, states = None, "%i %T", {"PENDING", "RUNNING"}
     i = 0
     while i < len(args):
@@ -267,9 +261,6 @@ def expand_format(fmt, fields):
 
 
 def scancel(args):
-    if take_fault("transient", "scancel"):
-        sys.stderr.write(f"scancel: error: {TIMEOUT_WORDS}\n")
-        return 1
     if faults().get("ignore_scancel"):
         return 0
     delay = float(faults().get("scancel_delay", 0))
@@ -303,9 +294,6 @@ def cancel_now(args):
 
 
 def scontrol(args):
-    if take_fault("transient", "scontrol"):
-        sys.stderr.write(f"scontrol: error: {TIMEOUT_WORDS}\n")
-        return 1
     print("Configuration data as of 2026-12-07T00:00:00")
     print(f"MaxArraySize            = {faults().get('max_array_size', 1001)}")
     print(f"MaxJobCount             = {faults().get('max_job_count', 10000)}")
@@ -322,6 +310,11 @@ def main():
     os.makedirs(JOBS, exist_ok=True)
     with open(os.path.join(STATE, "calls.log"), "a") as log:
         log.write(" ".join([command] + args) + "\n")
+    if take_fault("transient", command):
+        words = "Batch job submission failed: Socket timed out on send/recv operation" if command == "sbatch" \
+            else TIMEOUT_WORDS
+        sys.stderr.write(f"{command}: error: {words}\n")
+        return 1
     return {"sbatch": sbatch, "squeue": squeue, "scancel": scancel, "scontrol": scontrol, "sinfo": sinfo}[command](args)
 
 
