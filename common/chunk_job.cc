@@ -119,8 +119,18 @@ ChunkJob read_job(const json& root) {
 
 }  // namespace
 
-std::string shared_picture_temporary(const std::string& shared_picture, int chunk) {
-  return own_temporary_path(fmt::format("{}.chunk{:05d}", shared_picture, chunk));
+std::string attempt_temporary(const std::string& path, const std::string& attempt) {
+  return own_temporary_path(attempt.empty() ? path : path + "." + attempt);
+}
+
+std::string shared_picture_temporary(const std::string& shared_picture, int chunk, const std::string& attempt) {
+  return attempt_temporary(fmt::format("{}.chunk{:05d}", shared_picture, chunk), attempt);
+}
+
+bool is_attempt_name(const std::string& attempt) {
+  return !attempt.empty() && attempt.size() <= 64 &&
+         attempt.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") ==
+             std::string::npos;
 }
 
 std::string chunk_job_to_json(const ChunkJob& job) {

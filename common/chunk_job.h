@@ -67,15 +67,30 @@ struct ChunkJob {
   int64_t frame_count = 0;
   OutputSettings output;
   int threads = 1;          ///< x264 plus render threads inside the worker
-  std::string chunk_path;   ///< final chunk file; written through own_temporary_path()
+  std::string chunk_path;   ///< final chunk file; written through attempt_temporary()
   std::vector<JobSlide> slides;  ///< contiguous, in show order
+  /// Which attempt runs the job, given on the worker's command line, not in
+  /// the job file: empty for a local worker (a chunk never has two at once);
+  /// on a farm the task's manifest ("slurm-tasks-3"), because a task on a
+  /// node cut off from the controller may still be running when its chunk's
+  /// next attempt starts elsewhere.
+  std::string attempt;
 };
+
+/// The temporary name an attempt writes `path` through: own_temporary_path()
+/// of `path` when `attempt` is empty, else of `path` + "." + `attempt`, so
+/// two attempts of one chunk never write the same file and each renames
+/// only a whole file of its own into place.
+std::string attempt_temporary(const std::string& path, const std::string& attempt);
 
 /// The temporary name chunk `chunk` writes `shared_picture` through: each
 /// chunk has its own, so two chunks writing it at once never share a file.
-/// It is own_temporary_path() of `shared_picture` + ".chunkNNNNN", so a work
-/// folder records it by claiming that name.
-std::string shared_picture_temporary(const std::string& shared_picture, int chunk);
+/// It is attempt_temporary() of `shared_picture` + ".chunkNNNNN", so a work
+/// folder records it by claiming that name with the attempt.
+std::string shared_picture_temporary(const std::string& shared_picture, int chunk, const std::string& attempt = {});
+
+/// True for an attempt name a worker accepts: letters, digits, '-' and '_'.
+bool is_attempt_name(const std::string& attempt);
 
 std::string chunk_job_to_json(const ChunkJob& job);
 Expected<ChunkJob> chunk_job_from_json(const std::string& text);

@@ -28,13 +28,14 @@ Expected<ChunkStats> render_chunk(const ChunkJob& job, const ProgressFn& progres
   ChunkStats stats;
   // The first photo starts decoding before the encoder is set up, so the
   // two overlap.
-  SlideImages images(job.slides, job.output, job.chunk_index);
+  SlideImages images(job.slides, job.output, job.chunk_index, job.attempt);
   FrameRenderer renderer(job.slides, job.output, &images);
   if (job.frame_count > 0) renderer.prefetch_for(job.first_frame);
 
   auto encoder = H264Encoder::open(encoder_config(job.output, job.threads));
   if (!encoder) return encoder.error();
-  auto writer = ChunkWriter::open(job.chunk_path, encoder.value()->context());
+  auto writer = ChunkWriter::open(job.chunk_path, attempt_temporary(job.chunk_path, job.attempt),
+                                  encoder.value()->context());
   if (!writer) return writer.error();
   ChunkWriter* out = writer.value().get();
   if (job.frame_count > 0) renderer.load_ahead(job.first_frame);

@@ -3,10 +3,10 @@
 
 namespace chunkreel {
 
-Expected<std::unique_ptr<ChunkWriter>> ChunkWriter::open(const std::string& path,
+Expected<std::unique_ptr<ChunkWriter>> ChunkWriter::open(const std::string& path, const std::string& temporary_path,
                                                          const AVCodecContext* encoder) {
   auto writer = std::unique_ptr<ChunkWriter>(new ChunkWriter);
-  auto file = AtomicFile::create(path, own_temporary_path(path));
+  auto file = AtomicFile::create(path, temporary_path);
   if (!file) return Error{"cannot create the chunk: " + file.error().message};
   writer->m_file.emplace(std::move(file.value()));
   const std::string& temporary = writer->m_file->temporary_path();

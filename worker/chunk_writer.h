@@ -16,9 +16,10 @@ namespace chunkreel {
 
 class ChunkWriter {
  public:
-  /// Opens own_temporary_path(path) (chunks live in a work folder) for a
-  /// stream shaped like `encoder`.
-  static Expected<std::unique_ptr<ChunkWriter>> open(const std::string& path,
+  /// Opens `temporary_path` (a name the work folder recorded, see
+  /// attempt_temporary()) for a stream shaped like `encoder`; commit()
+  /// renames it to `path`.
+  static Expected<std::unique_ptr<ChunkWriter>> open(const std::string& path, const std::string& temporary_path,
                                                      const AVCodecContext* encoder);
   ~ChunkWriter();
 

@@ -31,9 +31,15 @@ void emit(const nlohmann::json& line) {
 }
 
 int run(int argc, char** argv) {
-  if (argc != 2) throw Fatal(ExitCode::k_invalid_input, "usage: chunkreel-worker JOB.json");
+  const bool with_attempt = argc == 4 && std::string(argv[2]) == "--attempt";
+  if (argc != 2 && !with_attempt)
+    throw Fatal(ExitCode::k_invalid_input, "usage: chunkreel-worker JOB.json [--attempt NAME]");
+  if (with_attempt && !chunkreel::is_attempt_name(argv[3]))
+    throw Fatal(ExitCode::k_invalid_input,
+                std::string("--attempt ") + argv[3] + ": only letters, digits, '-' and '_', at most 64");
   auto job = chunkreel::read_chunk_job(argv[1]);
   if (!job) throw Fatal(ExitCode::k_invalid_input, job.error().message);
+  if (with_attempt) job.value().attempt = argv[3];
   const chunkreel::ChunkJob& j = job.value();
 
   // Progress lines at most every 0.2 s (and on the last frame) keep the pipe quiet.

@@ -117,10 +117,12 @@ void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* 
                               output.width, output.height, width, height);
 }
 
-SlideImages::SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output, int chunk)
+SlideImages::SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output, int chunk,
+                         std::string attempt)
     : m_slides(slides),
       m_output(output),
       m_chunk(chunk),
+      m_attempt(std::move(attempt)),
       m_pending(slides.size()),
       m_ready(slides.size()),
       m_clips(slides.size()) {
@@ -172,7 +174,7 @@ void SlideImages::prefetch(int position) {
 void SlideImages::share(const JobSlide& slide, const PreparedSlide& prepared) {
   if (::access(slide.shared_picture.c_str(), F_OK) == 0) return;
   (void)write_picture_file(prepared.picture, slide.shared_picture,
-                           shared_picture_temporary(slide.shared_picture, m_chunk), k_keep_free_bytes);
+                           shared_picture_temporary(slide.shared_picture, m_chunk, m_attempt), k_keep_free_bytes);
 }
 
 const PreparedSlide& SlideImages::get(int position) {

@@ -51,7 +51,8 @@ void prefiltered_size(const JobSlide& slide, const OutputSettings& output, int* 
 class SlideImages {
  public:
   /// `chunk`: the chunk's index, which names its temporary files.
-  SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output, int chunk);
+  /// `attempt`: ChunkJob::attempt, for the shared pictures' temporary names.
+  SlideImages(const std::vector<JobSlide>& slides, const OutputSettings& output, int chunk, std::string attempt = {});
   ~SlideImages();
 
   /// The picture of slides[position], a photo or a card; throws Fatal if it
@@ -85,6 +86,7 @@ class SlideImages {
   const std::vector<JobSlide>& m_slides;
   const OutputSettings& m_output;
   const int m_chunk;
+  const std::string m_attempt;
   std::vector<std::future<std::shared_ptr<PreparedSlide>>> m_pending;
   std::vector<std::shared_ptr<PreparedSlide>> m_ready;
   std::vector<std::thread> m_threads;  ///< one per prefetch; joined on destruction

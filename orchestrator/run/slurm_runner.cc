@@ -89,7 +89,9 @@ std::string slurm_task_script(const std::string& worker, const std::string& work
       "job=$(printf '%s/chunk_%05d.json' {} \"$chunk\")\n"
       "printf '{{\"event\":\"node\",\"node\":\"%s\",\"started_at\":%s}}\\n' "
       "\"${{SLURMD_NODENAME:-$(hostname -s)}}\" \"$(date +%s.%N)\"\n"
-      "exec {} \"$job\"\n",
+      "# Each attempt writes through temporary names of its own, named after\n"
+      "# its manifest, so a task left running on a lost node never shares one.\n"
+      "exec {} \"$job\" --attempt \"$(basename \"$1\" .txt)\"\n",
       shell_line({work_dir}), shell_line({worker}));
 }
 
@@ -197,6 +199,12 @@ Expected<void> SlurmRunner::submit_array(ArraySubmission array, const std::map<i
   const std::string manifest = fs::path(array.manifest).filename().string();
   if (m_options.record_file && !(m_options.record_file(manifest) && m_options.record_file(manifest + ".tmp")))
     return Error{fmt::format("{}: cannot record the task manifest in the work folder", array.manifest)};
+  const std::string attempt = fs::path(array.manifest).stem().string();
+  if (m_options.record_attempt)
+    for (int chunk : array.chunks)
+      if (!m_options.record_attempt(chunk, attempt))
+        return Error{fmt::format("cannot record the temporary files of chunk {}'s attempt {} in the work folder",
+                                 chunk, attempt)};
   Expected<void> written = write_file_atomically(array.manifest, task_manifest_text(array.chunks), Replace::k_never,
                                                  own_temporary_path(array.manifest));
   if (!written) return Error{"cannot write the task manifest: " + written.error().message};

@@ -42,6 +42,9 @@ struct SlurmRunnerOptions {
   /// Records a file chunkreel or the tasks will make in the work folder
   /// (WorkFolder::claim); false if it cannot be recorded.
   std::function<bool(const std::string& name)> record_file;
+  /// Records the temporary files the task of `chunk` will write as attempt
+  /// `attempt` (ChunkJob::attempt, the manifest's stem); false if it cannot.
+  std::function<bool(int chunk, const std::string& attempt)> record_attempt;
   /// A line for the user: retries after Slurm's transient errors, waits.
   std::function<void(const std::string& line)> log;
   /// Asked while retrying a command: false stops (the render was interrupted).

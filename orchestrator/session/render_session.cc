@@ -299,6 +299,7 @@ void RenderSession::write_jobs() {
       const std::string name = fs::path(slide.shared_picture).filename().string();
       claim(name);
       claim(fs::path(shared_picture_temporary(name, job.chunk_index)).stem().string());
+      m_shared_by_chunk[job.chunk_index].push_back(slide.shared_picture);
       m_shared_pictures.add(job.chunk_index, slide.span.index, slide.shared_picture);
     }
     const std::string job_path = claim(job_file_name(chunk.index));
@@ -403,6 +404,16 @@ SlurmRunnerOptions RenderSession::slurm_options() {
   // The manifests, and each task's output files, are recorded as
   // chunkreel's the moment their names are known.
   options.record_file = [this](const std::string& name) { return static_cast<bool>(m_work->claim(name)); };
+  options.record_attempt = [this](int chunk, const std::string& attempt) {
+    // The chunk's temporary and its shared pictures' (claim records a
+    // name with its ".tmp").
+    std::vector<std::string> temporaries{attempt_temporary(m_chunk_paths[chunk], attempt)};
+    for (const std::string& picture : m_shared_by_chunk[chunk])
+      temporaries.push_back(shared_picture_temporary(picture, chunk, attempt));
+    for (const std::string& temporary : temporaries)
+      if (!m_work->claim(fs::path(temporary).stem().string())) return false;
+    return true;
+  };
   options.log = [this](const std::string& line) { m_printer.print_line("chunkreel: " + line); };
   options.keep_trying = [] { return interrupt_count() == 0; };
   options.keep_waiting = [] { return interrupt_count() < 2; };

@@ -119,6 +119,8 @@ class RenderSession {
   std::string m_task_script;  ///< farm: the script each array task runs
   std::vector<ScheduledChunk> m_scheduled;
   std::vector<std::string> m_chunk_paths;
+  /// by chunk: the shared pictures its job writes when it loads them first
+  std::map<int, std::vector<std::string>> m_shared_by_chunk;
   std::vector<int> m_reused;
   int64_t m_reused_frames = 0;
   std::unique_ptr<AudioTask> m_audio;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <catch2/catch.hpp>
 
+#include "common/atomic_file.h"
 #include "common/chunk_job.h"
 #include "tests/test_support.h"
 
@@ -86,4 +87,18 @@ TEST_CASE("a damaged chunk job is refused with the field named") {
   REQUIRE_FALSE(bad.ok());
   CHECK_THAT(bad.error().message, Catch::Matchers::Contains("first_frame: is required"));
   CHECK_FALSE(chunk_job_from_json("{").ok());
+}
+
+TEST_CASE("each attempt of a chunk writes through temporary names of its own") {
+  CHECK(attempt_temporary("/w/chunk_00003.mp4", "") == own_temporary_path("/w/chunk_00003.mp4"));
+  CHECK(attempt_temporary("/w/chunk_00003.mp4", "slurm-tasks-2") == "/w/chunk_00003.mp4.slurm-tasks-2.tmp");
+  CHECK(attempt_temporary("/w/chunk_00003.mp4", "slurm-tasks-2") !=
+        attempt_temporary("/w/chunk_00003.mp4", "slurm-tasks-3"));
+  CHECK(shared_picture_temporary("/w/picture_7.rgba", 3, "slurm-tasks-2") ==
+        "/w/picture_7.rgba.chunk00003.slurm-tasks-2.tmp");
+  CHECK(shared_picture_temporary("/w/picture_7.rgba", 3) == "/w/picture_7.rgba.chunk00003.tmp");
+  CHECK(is_attempt_name("slurm-tasks-12"));
+  CHECK_FALSE(is_attempt_name(""));
+  CHECK_FALSE(is_attempt_name("../x"));
+  CHECK_FALSE(is_attempt_name("a b"));
 }

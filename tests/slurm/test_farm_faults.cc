@@ -96,9 +96,11 @@ struct SmallShow {
   std::vector<std::string> reference;
   std::string chunk_seconds;
 
-  explicit SmallShow(int slides = 6, const std::string& seconds = "1") : chunk_seconds(seconds) {
-    project = test::make_sample(dir / "show", "--slides " + std::to_string(slides) + " --size 160x90 --photo 320x240 "
-                                                   "--seconds " + seconds);
+  /// `look`: make-sample's options for the size and the encoder.
+  explicit SmallShow(int slides = 6, const std::string& seconds = "1",
+                     const std::string& look = "--size 160x90 --photo 320x240")
+      : chunk_seconds(seconds) {
+    project = test::make_sample(dir / "show", "--slides " + std::to_string(slides) + " " + look + " --seconds " + seconds);
     auto r = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(project) + " -o " +
                        test::quote(dir / "local.mp4") + " --quiet --chunk-seconds " + seconds);
     REQUIRE(r.exit_code == 0);
@@ -202,6 +204,25 @@ TEST_CASE("fake farm: a task lost with its node, preempted or requeued is cancel
     CHECK(twice == 1);
     CHECK(slurm.live_tasks() == 0);  // the requeued task was cancelled, not left to run again
   }
+}
+
+TEST_CASE("fake farm: a lost task still running beside its chunk's next attempt writes files of its own") {
+  // Chunks that take a second or two to encode, so the stale attempt is
+  // still writing when the next one starts.
+  SmallShow show(4, "2", "--size 640x360 --photo 1200x900 --crf 0 --preset medium");
+  FakeSlurm slurm(json{{"first_task", "ZOMBIE"}});
+  auto r = show.render("--retries 0");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Matchers::Contains("was lost"));
+  // The stale attempt ran on beside the new one; whichever renamed last,
+  // the chunk was whole, and the frames are the local render's.
+  CHECK(test::frame_md5s(show.dir / "farm.mp4") == show.reference);
+  // Each attempt's temporary names were recorded before it ran, so the
+  // clean-up took them all.
+  std::this_thread::sleep_for(2s);
+  CHECK_FALSE(fs::exists(show.dir / "farm.mp4.parts"));
+  CHECK(test::leftover_temporaries(show.dir.path()).empty());
 }
 
 TEST_CASE("fake farm: a task that disappears from squeue without finishing is retried") {

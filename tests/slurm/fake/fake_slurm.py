@@ -16,7 +16,11 @@ Everything lives in $FAKE_SLURM_DIR: the jobs (jobs/ID.json), every call made
   first_task: STATE        the first task started is killed half a second in
                            and left in STATE: NODE_FAIL, PREEMPTED, REQUEUED
                            (shown as PENDING, as Slurm shows a requeued task)
-                           or VANISHED (gone from squeue)
+                           or VANISHED (gone from squeue); or ZOMBIE: half
+                           way through its frames it is paused and shown
+                           requeued, beyond scancel's reach (a node cut off
+                           from the controller), and goes on once the next
+                           array's first task is rendering
   ignore_scancel: true     scancel says yes and does nothing
   scancel_delay: S         scancel takes S seconds to take effect
   task_seconds: S          each task waits S seconds before its script runs
@@ -149,11 +153,31 @@ def sbatch(args):
         subprocess.Popen([sys.executable, os.path.abspath(__file__), "_run", str(next_id), str(task["index"])],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          start_new_session=True)
+    zombie = read_json(os.path.join(STATE, "zombie"), 0)
+    if zombie:
+        os.remove(os.path.join(STATE, "zombie"))
+        first_out = os.path.join(job["chdir"], expand(job["output"], next_id, job["tasks"][0]["index"]))
+        subprocess.Popen([sys.executable, os.path.abspath(__file__), "_resume", str(zombie), first_out],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
     if take_fault("lost_reply"):
         sys.stderr.write("sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n")
         return 1
     print(next_id)
     return 0
+
+
+def wait_for_progress(out, share):
+    """Waits until the worker writing `out` reports `share` of its frames done."""
+    for _ in range(3000):
+        try:
+            for line in open(out):
+                event = json.loads(line) if line.startswith("{") else {}
+                if event.get("event") == "progress" and event["frames_done"] >= share * event["frames"]:
+                    return
+        except (FileNotFoundError, ValueError):
+            pass
+        time.sleep(0.01)
 
 
 def update_task(job_id, index, **changes):
@@ -189,13 +213,20 @@ def run_task(job_id, index):
     err = os.path.join(job["chdir"], expand(job["error"], job_id, index))
     command = ["/bin/sh", "-c", job["wrap"]] if job["wrap"] else job["command"]
     fault = faults().get("first_task") if first else None
-    if fault:
+    if fault and fault != "ZOMBIE":
         # A task that names its node, then dies there mid-run.
         command = ["/bin/sh", "-c", "printf '{\"event\":\"node\",\"node\":\"%s\",\"started_at\":0}\\n' "
                    "\"$SLURMD_NODENAME\"; exec sleep 60"]
     with open(out, "w") as o, open(err, "w") as e:
         child = subprocess.Popen(command, cwd=job["chdir"], env=env, stdout=o, stderr=e, start_new_session=True)
         update_task(job_id, index, state="RUNNING", node=node, start=time.time(), pid=child.pid)
+        if fault == "ZOMBIE":
+            wait_for_progress(out, 0.5)
+            os.killpg(child.pid, signal.SIGSTOP)
+            write_json(os.path.join(STATE, "zombie"), child.pid)
+            update_task(job_id, index, state="PENDING", node="", start=0, pid=0)
+            child.wait()
+            return 0
         if fault:
             time.sleep(0.5)
             os.killpg(child.pid, signal.SIGKILL)
@@ -304,6 +335,10 @@ def main():
     command, args = sys.argv[1], sys.argv[2:]
     if command == "_run":
         return run_task(*args)
+    if command == "_resume":
+        wait_for_progress(args[1], 0)
+        os.killpg(int(args[0]), signal.SIGCONT)
+        return 0
     if command == "_cancel":
         time.sleep(float(args[0]))
         return cancel_now(args[1:])
