@@ -134,6 +134,12 @@ void make_photo(const std::string& path, const std::string& size, const std::str
   if (r.exit_code != 0) throw std::runtime_error("ffmpeg could not make " + path + ": " + r.output);
 }
 
+void make_heic_grid(const std::string& source, const std::string& path, int bits, int crf) {
+  CommandResult r = run(quote(source_path("scripts/make-heic-grid")) + " " + quote(source) + " " + quote(path) +
+                        " --bits " + std::to_string(bits) + " --crf " + std::to_string(crf));
+  if (r.exit_code != 0) throw std::runtime_error("make-heic-grid failed: " + r.output);
+}
+
 std::string make_sample(const std::string& dir, const std::string& options) {
   CommandResult r = run(quote(source_path("scripts/make-sample")) + " " + quote(dir) + " " + options);
   if (r.exit_code != 0) throw std::runtime_error("make-sample failed: " + r.output);

@@ -65,6 +65,9 @@ std::vector<chunkreel::Slide> slides_of(const std::vector<std::pair<double, doub
 /// One test-pattern photo from ffmpeg's lavfi sources; `options` go before
 /// the output name (pixel format, quality...). Throws if ffmpeg fails.
 void make_photo(const std::string& path, const std::string& size, const std::string& options = "");
+/// A phone-style HEIC grid of 512x512 HEVC tiles made from the picture at
+/// `source` (scripts/make-heic-grid), `bits` deep, at x265's `crf`.
+void make_heic_grid(const std::string& source, const std::string& path, int bits, int crf = 24);
 
 /// Writes a HEIF (HEVC) or AVIF image through libheif: `pixel(x, y, rgba)`
 /// fills 0..1 values (alpha starts at 1), at `bits` per channel, with the

@@ -108,7 +108,13 @@ Expected<void> reduce_in_bands(const AVFrame& frame, const AVPixFmtDescriptor* d
   constexpr int k_ring_rows = 4 * k_band;
   std::optional<RingMapping> ring;
   std::optional<PagedBuffer> buffer;
-  if (h <= frame.height && h > k_ring_rows) ring.emplace(plane_bytes, planes, k_ring_rows * stride);
+  // swscale, fed slices, crashes inside sws_scale on a strong reduction
+  // (FFmpeg 5.1: a 4032x3024 photo to a 128x72 show, about 30 to 1): such a
+  // reduction takes the frame in one call, into a buffer whose size is
+  // small by then (at most 1/256 of the frame's pixels).
+  constexpr int k_most_sliced_reduction = 16;
+  const bool one_call = static_cast<int64_t>(h) * k_most_sliced_reduction < frame.height;
+  if (h <= frame.height && h > k_ring_rows && !one_call) ring.emplace(plane_bytes, planes, k_ring_rows * stride);
   if (!ring || !ring->data()) {
     ring.reset();
     buffer.emplace(plane_bytes * planes);
@@ -128,8 +134,9 @@ Expected<void> reduce_in_bands(const AVFrame& frame, const AVPixFmtDescriptor* d
 
   const bool palette = (desc->flags & AV_PIX_FMT_FLAG_PAL) != 0;
   int done = 0;  // output rows finished
-  for (int y = 0; y < frame.height; y += k_band) {
-    const int rows = std::min(k_band, frame.height - y);
+  const int band_rows = one_call ? frame.height : k_band;
+  for (int y = 0; y < frame.height; y += band_rows) {
+    const int rows = std::min(band_rows, frame.height - y);
     const uint8_t* slice[4] = {};
     for (int p = 0; p < 4 && frame.data[p]; ++p) {
       const bool chroma = p == 1 || p == 2;

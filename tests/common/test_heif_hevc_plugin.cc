@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cmath>
+#include <filesystem>
+#include <map>
 #include <tuple>
 
 #include <libheif/heif.h>
@@ -76,16 +78,26 @@ TEST_CASE("FFmpeg's HEVC decoder gives libheif the same pixels libde265 does") {
       {"plain.heic", 8, false, 640, 480, 1},  {"odd.heic", 8, false, 333, 251, 1},
       {"alpha.heic", 8, true, 320, 240, 1},   {"deep.heic", 10, false, 400, 300, 1},
       {"deep-alpha.heic", 10, true, 250, 190, 6}, {"turned.heic", 8, false, 300, 200, 8}};
-  std::vector<std::string> by_libde265;
+  std::vector<std::string> names;
   for (const auto& [name, bits, alpha, w, h, orientation] : photos) {
     test::write_heif(dir / name, w, h, bits, alpha, orientation, false, noisy);
-    by_libde265.push_back(decode_rgb(dir / name));
+    names.push_back(name);
   }
+  // And as phones store photos: grids of 512x512 tiles, 8- and 10-bit, the
+  // edge tiles cropped by the grid's size.
+  test::make_photo(dir / "source.png", "1300x700", "-pix_fmt rgb24");
+  for (int bits : {8, 10}) {
+    const std::string name = "grid" + std::to_string(bits) + ".heic";
+    test::make_heic_grid(dir / "source.png", dir / name, bits);
+    names.push_back(name);
+  }
+  std::vector<std::string> by_libde265;
+  for (const std::string& name : names) by_libde265.push_back(decode_rgb(dir / name));
   use_ffmpeg_for_heif_hevc();
   CHECK(first_hevc_decoder() == ffmpeg_heif_hevc_plugin_name());
-  for (size_t i = 0; i < photos.size(); ++i) {
-    INFO(std::get<0>(photos[i]));
-    const std::string by_ffmpeg = decode_rgb(dir / std::get<0>(photos[i]));
+  for (size_t i = 0; i < names.size(); ++i) {
+    INFO(names[i]);
+    const std::string by_ffmpeg = decode_rgb(dir / names[i]);
     CHECK(by_ffmpeg.size() == by_libde265[i].size());
     CHECK(by_ffmpeg == by_libde265[i]);
   }
@@ -99,12 +111,16 @@ TEST_CASE("FFmpeg's HEVC decoder gives libheif the same pixels libde265 does") {
 TEST_CASE("HEIC decode time, libde265 against FFmpeg", "[.bench]") {
   REQUIRE(first_hevc_decoder().find("libde265") != std::string::npos);
   test::TempDir dir;
-  test::write_heif(dir / "phone.heic", 4032, 3024, 8, false, 1, false, noisy);
-  auto median_of_five = [&](heif_colorspace colorspace, heif_chroma chroma) {
+  test::write_heif(dir / "dense.heic", 4032, 3024, 8, false, 1, false, noisy);
+  // A phone's own kind: 8x6 tiles of 512x512, about 2.6 MB.
+  REQUIRE(test::run("ffmpeg -v error -f lavfi -i testsrc2=size=4032x3024:rate=1 -vf noise=alls=20:allf=t+u "
+                    "-frames:v 1 -pix_fmt rgb24 " + test::quote(dir / "source.png")).exit_code == 0);
+  test::make_heic_grid(dir / "source.png", dir / "grid.heic", 8, 14);
+  auto median_of_five = [&](const std::string& file, heif_colorspace colorspace, heif_chroma chroma) {
     std::vector<double> seconds;
     for (int i = 0; i < 5; ++i) {
       heif_context* context = heif_context_alloc();
-      heif_context_read_from_file(context, (dir / "phone.heic").c_str(), nullptr);
+      heif_context_read_from_file(context, (dir / file).c_str(), nullptr);
       heif_image_handle* handle = nullptr;
       heif_context_get_primary_image_handle(context, &handle);
       heif_image* image = nullptr;
@@ -118,14 +134,27 @@ TEST_CASE("HEIC decode time, libde265 against FFmpeg", "[.bench]") {
     std::sort(seconds.begin(), seconds.end());
     return seconds;
   };
-  const auto de265_rgb = median_of_five(heif_colorspace_RGB, heif_chroma_interleaved_RGB);
-  const auto de265_yuv = median_of_five(heif_colorspace_YCbCr, heif_chroma_420);
+  std::map<std::string, std::vector<double>> de265_rgb, de265_yuv, ffmpeg_rgb, ffmpeg_yuv;
+  const std::vector<std::string> files = {"dense.heic", "grid.heic"};
+  for (const std::string& file : files) {
+    de265_rgb[file] = median_of_five(file, heif_colorspace_RGB, heif_chroma_interleaved_RGB);
+    de265_yuv[file] = median_of_five(file, heif_colorspace_YCbCr, heif_chroma_420);
+  }
   use_ffmpeg_for_heif_hevc();
-  const auto ffmpeg_rgb = median_of_five(heif_colorspace_RGB, heif_chroma_interleaved_RGB);
-  const auto ffmpeg_yuv = median_of_five(heif_colorspace_YCbCr, heif_chroma_420);
-  std::printf("4032x3024 8-bit HEIC, medians of 5 (min-max), seconds:\n"
-              "  to RGB:        libde265 %.3f (%.3f-%.3f)  FFmpeg %.3f (%.3f-%.3f)\n"
-              "  Y'CbCr 4:2:0:  libde265 %.3f (%.3f-%.3f)  FFmpeg %.3f (%.3f-%.3f)\n",
-              de265_rgb[2], de265_rgb[0], de265_rgb[4], ffmpeg_rgb[2], ffmpeg_rgb[0], ffmpeg_rgb[4],
-              de265_yuv[2], de265_yuv[0], de265_yuv[4], ffmpeg_yuv[2], ffmpeg_yuv[0], ffmpeg_yuv[4]);
+  for (const std::string& file : files) {
+    ffmpeg_rgb[file] = median_of_five(file, heif_colorspace_RGB, heif_chroma_interleaved_RGB);
+    ffmpeg_yuv[file] = median_of_five(file, heif_colorspace_YCbCr, heif_chroma_420);
+  }
+  for (const std::string& file : files) {
+    const auto& a = de265_rgb[file];
+    const auto& b = ffmpeg_rgb[file];
+    const auto& c = de265_yuv[file];
+    const auto& d = ffmpeg_yuv[file];
+    std::printf("%s (4032x3024 8-bit, %s, %.1f MB), medians of 5 (min-max), seconds:\n"
+                "  to RGB:        libde265 %.3f (%.3f-%.3f)  FFmpeg %.3f (%.3f-%.3f)\n"
+                "  Y'CbCr 4:2:0:  libde265 %.3f (%.3f-%.3f)  FFmpeg %.3f (%.3f-%.3f)\n",
+                file.c_str(), file == "grid.heic" ? "48 tiles of 512x512" : "one image",
+                std::filesystem::file_size(dir / file) / 1e6, a[2], a[0], a[4], b[2], b[0], b[4], c[2], c[0], c[4],
+                d[2], d[0], d[4]);
+  }
 }

@@ -438,3 +438,40 @@ TEST_CASE("fuzz seeds: photos of every format with profiles and EXIF", "[.seeds]
   test::write_text(dir + "/date_le.exif", test::exif_with_date("2024:08:12 10:00:00", true));
   test::write_text(dir + "/date_be.exif", test::exif_with_date("1999:12:31 23:59:59", false));
 }
+
+// swscale, fed a frame in slices, crashes inside sws_scale on a reduction
+// of about 30 to 1 or more (FFmpeg 5.1): a phone photo in a thumbnail-sized
+// show did. Such a reduction goes through in one call.
+TEST_CASE("photos far larger than a tiny show render, in every format and to the right colours") {
+  test::TempDir dir;
+  REQUIRE(test::run("ffmpeg -v error -f lavfi -i color=c=0x3366cc:s=4032x3024 -frames:v 1 -pix_fmt rgb24 " +
+                    test::quote(dir / "phone.png")).exit_code == 0);
+  REQUIRE(test::run("ffmpeg -v error -i " + test::quote(dir / "phone.png") + " -q:v 2 " +
+                    test::quote(dir / "phone.jpg")).exit_code == 0);
+  test::make_heic_grid(dir / "phone.png", dir / "phone.heic", 8);
+  REQUIRE(test::run("ffmpeg -v error -f lavfi -i color=c=0x3366cc:s=8000x6000 -frames:v 1 -pix_fmt rgb24 " +
+                    test::quote(dir / "huge.png")).exit_code == 0);
+  for (const auto& [size, photo] : {std::pair{"128x72", "phone.png"}, std::pair{"128x72", "phone.jpg"},
+                                    std::pair{"128x72", "phone.heic"}, std::pair{"64x36", "huge.png"}}) {
+    INFO(size << " from " << photo);
+    const std::string w = std::string(size).substr(0, std::string(size).find('x'));
+    const std::string h = std::string(size).substr(std::string(size).find('x') + 1);
+    test::write_text(dir / "show.json", "{\"version\":1,\"output\":{\"width\":" + w + ",\"height\":" + h +
+                                             ",\"fps\":10},\"defaults\":{\"duration\":0.5},\"slides\":[{\"image\":\"" +
+                                             photo + "\"}]}");
+    auto r = test::run(test::quote(test::chunkreel_path()) + " render " + test::quote(dir / "show.json") + " -o " +
+                       test::quote(dir / "out.mp4") + " -y --quiet");
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    // The middle pixel keeps the photo's colour (0x3366cc), within coding error.
+    const std::string rgb = test::run("ffmpeg -v error -i " + test::quote(dir / "out.mp4") +
+                                      " -frames:v 1 -vf crop=2:2 -f rawvideo -pix_fmt rgb24 - | od -An -tu1 -N3")
+                                .output;
+    std::istringstream values(rgb);
+    int red = 0, green = 0, blue = 0;
+    values >> red >> green >> blue;
+    CHECK(std::abs(red - 0x33) <= 6);
+    CHECK(std::abs(green - 0x66) <= 6);
+    CHECK(std::abs(blue - 0xcc) <= 6);
+  }
+}
