@@ -31,6 +31,9 @@ struct ImageInfo {
   /// intermediate images of its conversion to RGB at once, and frees all
   /// but the last before it returns.
   double decode_peak_bytes_per_pixel = 0;
+  /// Bytes the decode holds at its peak whatever the image's size (a HEIC
+  /// grid's tile decoder), on top of decode_peak_bytes_per_pixel's.
+  double decode_fixed_bytes = 0;
   /// Bytes a stored pixel adds while a progressive JPEG decodes: FFmpeg
   /// keeps every DCT coefficient of the whole image (16 bits each, for
   /// each component at its sampling) until the last scan, whatever the

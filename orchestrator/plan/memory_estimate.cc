@@ -63,8 +63,9 @@ double load_bytes(const SlideMemory& s) {
   // decodes at half scale, and are freed with the decoder.
   const double coefficients =
       double(s.image->stored_width) * s.image->stored_height * s.image->coefficient_bytes_per_pixel;
-  const double decoding = coefficients + decoded_pixels(s) * std::max(s.image->decoded_bytes_per_pixel,
-                                                                      s.image->decode_peak_bytes_per_pixel);
+  const double decoding = coefficients + s.image->decode_fixed_bytes +
+                          decoded_pixels(s) * std::max(s.image->decoded_bytes_per_pixel,
+                                                       s.image->decode_peak_bytes_per_pixel);
   return std::max(decoding + file, decoded + std::max(file, 4.0 * loaded_pixels(s)));
 }
 

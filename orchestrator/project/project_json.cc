@@ -21,6 +21,7 @@ json image_to_json(const ImageInfo& image) {
           {"file_bytes", image.file_bytes},
           {"decoded_bytes_per_pixel", image.decoded_bytes_per_pixel},
           {"decode_peak_bytes_per_pixel", image.decode_peak_bytes_per_pixel},
+          {"decode_fixed_bytes", image.decode_fixed_bytes},
           {"coefficient_bytes_per_pixel", image.coefficient_bytes_per_pixel},
           {"date_taken", image.date_taken}};
 }
@@ -41,6 +42,7 @@ ImageInfo image_from_json(const json& value) {
   image.file_bytes = value.at("file_bytes").get<int64_t>();
   image.decoded_bytes_per_pixel = value.at("decoded_bytes_per_pixel").get<double>();
   image.decode_peak_bytes_per_pixel = value.at("decode_peak_bytes_per_pixel").get<double>();
+  image.decode_fixed_bytes = value.at("decode_fixed_bytes").get<double>();
   image.coefficient_bytes_per_pixel = value.at("coefficient_bytes_per_pixel").get<double>();
   image.date_taken = value.at("date_taken").get<std::string>();
   return image;

@@ -156,3 +156,32 @@ TEST_CASE("the EXIF date a photo was taken is read from JPEG, PNG and TIFF in bo
   CHECK(tif.value().width() == 8);
   CHECK(tif.value().date_taken == "2016-07-04");
 }
+
+TEST_CASE("a HEIC grid is told from a single-image HEIC by its primary item, and a damaged meta box never crashes the probe") {
+  test::TempDir dir;
+  test::make_photo(dir / "source.png", "1100x700", "-pix_fmt rgb24");
+  test::make_heic_grid(dir / "source.png", dir / "grid.heic", 10);
+  test::write_heif(dir / "single.heic", 640, 480, 10, false, 1, false,
+                   [](int x, int y, double* v) { v[0] = v[1] = v[2] = ((x + y) % 7) / 7.0; v[3] = 1; });
+  const ImageInfo grid = probe_image(dir / "grid.heic").value();
+  CHECK(grid.stored_width == 1100);
+  CHECK(grid.stored_height == 700);
+  CHECK(grid.decode_fixed_bytes > 0);
+  CHECK(grid.decode_peak_bytes_per_pixel == 6.0);
+  CHECK(probe_image(dir / "single.heic").value().decode_fixed_bytes == 0);
+
+  // Every byte of the boxes before the media data, changed in turn: the
+  // probe answers each time, a picture or a refusal.
+  const std::string original = test::read_text(dir / "grid.heic");
+  const size_t mdat = original.find("mdat");
+  REQUIRE(mdat != std::string::npos);
+  int answered = 0;
+  for (size_t at = 8; at < mdat; at += 3) {
+    std::string damaged = original;
+    damaged[at] = static_cast<char>(damaged[at] ^ (at % 2 ? 0xff : 0x40));
+    test::write_text(dir / "damaged.heic", damaged);
+    (void)probe_image(dir / "damaged.heic");
+    ++answered;
+  }
+  CHECK(answered > 100);
+}
