@@ -40,20 +40,6 @@ std::vector<int> expand_indices(std::string list) {
 
 }  // namespace
 
-std::string array_index_list(std::vector<int> indices) {
-  std::sort(indices.begin(), indices.end());
-  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
-  std::string list;
-  for (size_t i = 0; i < indices.size();) {
-    size_t j = i;
-    while (j + 1 < indices.size() && indices[j + 1] == indices[j] + 1) ++j;
-    if (!list.empty()) list += ',';
-    list += j == i ? std::to_string(indices[i]) : fmt::format("{}-{}", indices[i], indices[j]);
-    i = j + 1;
-  }
-  return list;
-}
-
 std::string task_output_name(const std::string& array_id, int task_index, bool is_stderr) {
   return fmt::format("slurm-{}_{}.{}", array_id, task_index, is_stderr ? "err" : "out");
 }
@@ -62,16 +48,6 @@ std::string task_manifest_text(const std::vector<int>& chunks) {
   std::string text;
   for (int chunk : chunks) text += std::to_string(chunk) + "\n";
   return text;
-}
-
-std::vector<int> parse_task_manifest(const std::string& text) {
-  std::vector<int> chunks;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.empty() || line.size() > 9 || line.find_first_not_of("0123456789") != std::string::npos) return {};
-    chunks.push_back(std::stoi(line));
-  }
-  return chunks;
 }
 
 namespace {

@@ -41,16 +41,11 @@ struct ArraySubmission {
   std::string comment;
 };
 
-/// "0-3,7,9-10": the indices, sorted, in ranges.
-std::string array_index_list(std::vector<int> indices);
-
 /// The sbatch command line for `array`: tasks 0 to chunks.size() - 1.
 std::vector<std::string> sbatch_array_argv(const ArraySubmission& array, const SlurmSettings& settings);
 
 /// The manifest's text: the chunks, one a line, task 0's first.
 std::string task_manifest_text(const std::vector<int>& chunks);
-/// The chunks a manifest's text lists; nothing if any line is not a chunk.
-std::vector<int> parse_task_manifest(const std::string& text);
 
 /// The name Slurm gives a task's stdout/stderr file in `work_dir`.
 std::string task_output_name(const std::string& array_id, int task_index, bool is_stderr);

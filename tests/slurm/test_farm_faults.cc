@@ -75,7 +75,10 @@ class FakeSlurm {
     return live;
   }
   /// The most tasks the fake ever held queued (pending or running) at once.
-  int most_queued() const { return std::stoi("0" + test::read_text(m_state / "most_queued")); }
+  int most_queued() const {
+    const std::string text = test::read_text(m_state / "most_queued");
+    return text.empty() ? 0 : std::stoi(text);
+  }
   int running_tasks() const {
     int running = 0;
     for (const json& job : jobs())
