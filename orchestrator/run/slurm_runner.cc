@@ -64,7 +64,10 @@ struct SlurmRunner::Task {
   std::streamoff out_offset = 0;
   std::string out_buffer;
   std::string state = "PENDING";
-  bool seen_started = false;  ///< squeue showed it running, or it wrote its node line
+  /// squeue showed it running, or its output file exists: Slurm makes that
+  /// file when the task starts on its node, and keeps it when it requeues
+  /// the task (even one requeued before it wrote a line)
+  bool seen_started = false;
   bool restarted = false;     ///< its output file was emptied: Slurm ran it again
   std::string node;
   int64_t mem_mib = 0;  ///< what it asked for
@@ -265,6 +268,7 @@ void SlurmRunner::read_output(Task& task) {
   std::error_code ec;
   const auto size = fs::file_size(task.out_path, ec);
   if (ec) return;
+  task.seen_started = true;
   if (static_cast<std::streamoff>(size) < task.out_offset) {
     // Slurm empties a requeued task's file and writes it again.
     task.restarted = true;
@@ -285,7 +289,6 @@ void SlurmRunner::read_output(Task& task) {
     task.out_buffer.erase(0, newline + 1);
     if (message.kind == WorkerMessage::Kind::k_node) {
       task.node = message.node;
-      task.seen_started = true;
     } else if (message.kind == WorkerMessage::Kind::k_progress) {
       progress = message.frames_done;
     } else if (message.kind == WorkerMessage::Kind::k_done) {

@@ -191,7 +191,7 @@ TEST_CASE("fake farm: Slurm's transient errors are retried with backoff, and a l
 }
 
 TEST_CASE("fake farm: a task lost with its node, preempted or requeued is cancelled and resubmitted, without using a retry") {
-  for (const char* fault : {"NODE_FAIL", "PREEMPTED", "REQUEUED"}) {
+  for (const char* fault : {"NODE_FAIL", "PREEMPTED", "REQUEUED", "REQUEUED_EARLY"}) {
     INFO(fault);
     SmallShow show;
     FakeSlurm slurm(json{{"first_task", fault}});

@@ -15,7 +15,9 @@ Everything lives in $FAKE_SLURM_DIR: the jobs (jobs/ID.json), every call made
                            the reply had been lost
   first_task: STATE        the first task started is killed half a second in
                            and left in STATE: NODE_FAIL, PREEMPTED, REQUEUED
-                           (shown as PENDING, as Slurm shows a requeued task)
+                           (shown as PENDING, as Slurm shows a requeued task);
+                           or REQUEUED_EARLY: requeued the moment it started,
+                           its output file made but not a line written
                            or VANISHED (gone from squeue); or ZOMBIE: half
                            way through its frames it is paused and shown
                            requeued, beyond scancel's reach (a node cut off
@@ -213,6 +215,11 @@ def run_task(job_id, index):
     err = os.path.join(job["chdir"], expand(job["error"], job_id, index))
     command = ["/bin/sh", "-c", job["wrap"]] if job["wrap"] else job["command"]
     fault = faults().get("first_task") if first else None
+    if fault == "REQUEUED_EARLY":
+        open(out, "w").close()
+        open(err, "w").close()
+        update_task(job_id, index, state="PENDING", node="", start=0, pid=0)
+        return 0
     if fault and fault != "ZOMBIE":
         # A task that names its node, then dies there mid-run.
         command = ["/bin/sh", "-c", "printf '{\"event\":\"node\",\"node\":\"%s\",\"started_at\":0}\\n' "
