@@ -14,26 +14,48 @@ uint64_t be(const uint8_t* p, int bytes) {
   return v;
 }
 
+// An ISO box's header: its type, the bytes of the header and of the whole
+// box (a size of 0, "to the end of its container", resolved to `room`).
+struct BoxHeader {
+  char kind[4] = {};
+  uint64_t header_bytes = 0;
+  uint64_t size = 0;
+};
+
+// Reads the header at `p`, of which `available` bytes can be read, inside a
+// container that has `room` bytes left; false when the header is cut short
+// or the box would not fit.
+bool parse_box_header(const uint8_t* p, size_t available, uint64_t room, BoxHeader* box) {
+  if (available < 8) return false;
+  std::memcpy(box->kind, p + 4, 4);
+  box->header_bytes = 8;
+  box->size = be(p, 4);
+  if (box->size == 1) {
+    if (available < 16) return false;
+    box->size = be(p + 8, 8);
+    box->header_bytes = 16;
+  } else if (box->size == 0) {
+    box->size = room;
+  }
+  return box->size >= box->header_bytes && box->size <= room;
+}
+
+// The header of the top-level box at `at` of the file `in` of `file_bytes`.
+bool read_box_header(std::ifstream& in, int64_t at, int64_t file_bytes, BoxHeader* box) {
+  uint8_t header[16];
+  in.clear();
+  in.seekg(at);
+  in.read(reinterpret_cast<char*>(header), 16);
+  return parse_box_header(header, static_cast<size_t>(in.gcount()), static_cast<uint64_t>(file_bytes - at), box);
+}
+
 // Walks the top-level boxes: each must end inside the file, or the file
 // was cut short (usually in its last box, the media data).
 bool boxes_fit(const std::string& path, int64_t file_bytes) {
   std::ifstream in(path, std::ios::binary);
-  int64_t at = 0;
-  while (at < file_bytes) {
-    uint8_t header[16];
-    in.seekg(at);
-    in.read(reinterpret_cast<char*>(header), 16);
-    if (in.gcount() < 8) return false;
-    uint64_t size = be(header, 4);
-    if (size == 1) {
-      if (in.gcount() < 16) return false;
-      size = be(header + 8, 8);
-    } else if (size == 0) {
-      return true;  // extends to the end of the file
-    }
-    if (size < 8 || at + static_cast<int64_t>(size) > file_bytes) return false;
-    at += static_cast<int64_t>(size);
-  }
+  BoxHeader box;
+  for (int64_t at = 0; at < file_bytes; at += static_cast<int64_t>(box.size))
+    if (!read_box_header(in, at, file_bytes, &box)) return false;
   return true;
 }
 
@@ -41,24 +63,14 @@ bool boxes_fit(const std::string& path, int64_t file_bytes) {
 // of `data`, or false.
 bool find_box(const std::vector<uint8_t>& data, size_t begin, size_t end, const char* kind, size_t* payload,
               size_t* payload_end) {
-  size_t at = begin;
-  while (at + 8 <= end) {
-    uint64_t size = be(&data[at], 4);
-    size_t header = 8;
-    if (size == 1) {
-      if (at + 16 > end) return false;
-      size = be(&data[at + 8], 8);
-      header = 16;
-    } else if (size == 0) {
-      size = end - at;
-    }
-    if (size < header || size > end - at) return false;
-    if (std::memcmp(&data[at + 4], kind, 4) == 0) {
-      *payload = at + header;
-      *payload_end = at + static_cast<size_t>(size);
+  BoxHeader box;
+  for (size_t at = begin; at < end; at += static_cast<size_t>(box.size)) {
+    if (!parse_box_header(&data[at], end - at, end - at, &box)) return false;
+    if (std::memcmp(box.kind, kind, 4) == 0) {
+      *payload = at + static_cast<size_t>(box.header_bytes);
+      *payload_end = at + static_cast<size_t>(box.size);
       return true;
     }
-    at += static_cast<size_t>(size);
   }
   return false;
 }
@@ -68,53 +80,39 @@ bool find_box(const std::vector<uint8_t>& data, size_t begin, size_t end, const 
 // not say. Every read is checked against the box it lies in.
 std::string primary_item_type(const std::string& path, int64_t file_bytes) {
   std::ifstream in(path, std::ios::binary);
-  int64_t at = 0;
-  while (at + 8 <= file_bytes) {
-    uint8_t header[16];
-    in.seekg(at);
-    in.read(reinterpret_cast<char*>(header), 16);
-    if (in.gcount() < 8) return {};
-    uint64_t size = be(header, 4);
-    int header_bytes = 8;
-    if (size == 1) {
-      size = be(header + 8, 8);
-      header_bytes = 16;
-    } else if (size == 0) {
-      size = static_cast<uint64_t>(file_bytes - at);
-    }
-    if (size < 8 || at + static_cast<int64_t>(size) > file_bytes) return {};
-    if (std::memcmp(header + 4, "meta", 4) == 0) {
-      // The meta box holds descriptions, not media: a few kilobytes.
-      if (size > (16u << 20)) return {};
-      std::vector<uint8_t> meta(static_cast<size_t>(size) - header_bytes);
-      in.seekg(at + header_bytes);
-      in.read(reinterpret_cast<char*>(meta.data()), static_cast<std::streamsize>(meta.size()));
-      if (in.gcount() != static_cast<std::streamsize>(meta.size()) || meta.size() < 4) return {};
-      size_t pitm = 0, pitm_end = 0, iinf = 0, iinf_end = 0;
-      if (!find_box(meta, 4, meta.size(), "pitm", &pitm, &pitm_end) ||
-          !find_box(meta, 4, meta.size(), "iinf", &iinf, &iinf_end))
-        return {};
-      // pitm: version, flags, then the id in 16 bits (version 0) or 32.
-      const int id_bytes = pitm < pitm_end && meta[pitm] == 0 ? 2 : 4;
-      if (pitm + 4 + id_bytes > pitm_end) return {};
-      const uint64_t primary = be(&meta[pitm + 4], id_bytes);
-      // iinf: version, flags, an entry count of 16 bits (version 0) or 32, then infe boxes.
-      if (iinf + 4 > iinf_end) return {};
-      size_t entry = iinf + 4 + (meta[iinf] == 0 ? 2 : 4);
-      while (entry < iinf_end) {
-        size_t infe = 0, infe_end = 0;
-        if (!find_box(meta, entry, iinf_end, "infe", &infe, &infe_end)) return {};
-        // infe version 2 or 3: the item id (16 or 32 bits), its protection index, its type.
-        const int version = infe < infe_end ? meta[infe] : 0;
-        const int item_bytes = version == 2 ? 2 : 4;
-        if (version >= 2 && infe + 4 + item_bytes + 2 + 4 <= infe_end &&
-            be(&meta[infe + 4], item_bytes) == primary)
-          return std::string(reinterpret_cast<const char*>(&meta[infe + 4 + item_bytes + 2]), 4);
-        entry = infe_end;
-      }
+  BoxHeader box;
+  for (int64_t at = 0; at < file_bytes; at += static_cast<int64_t>(box.size)) {
+    if (!read_box_header(in, at, file_bytes, &box)) return {};
+    if (std::memcmp(box.kind, "meta", 4) != 0) continue;
+    // The meta box holds descriptions, not media: a few kilobytes.
+    if (box.size > (16u << 20)) return {};
+    std::vector<uint8_t> meta(static_cast<size_t>(box.size - box.header_bytes));
+    in.clear();
+    in.seekg(at + static_cast<int64_t>(box.header_bytes));
+    in.read(reinterpret_cast<char*>(meta.data()), static_cast<std::streamsize>(meta.size()));
+    if (in.gcount() != static_cast<std::streamsize>(meta.size()) || meta.size() < 4) return {};
+    size_t pitm = 0, pitm_end = 0, iinf = 0, iinf_end = 0;
+    if (!find_box(meta, 4, meta.size(), "pitm", &pitm, &pitm_end) ||
+        !find_box(meta, 4, meta.size(), "iinf", &iinf, &iinf_end))
       return {};
+    // pitm: version, flags, then the id in 16 bits (version 0) or 32.
+    const int id_bytes = pitm < pitm_end && meta[pitm] == 0 ? 2 : 4;
+    if (pitm + 4 + id_bytes > pitm_end) return {};
+    const uint64_t primary = be(&meta[pitm + 4], id_bytes);
+    // iinf: version, flags, an entry count of 16 bits (version 0) or 32, then infe boxes.
+    if (iinf + 4 > iinf_end) return {};
+    size_t entry = iinf + 4 + (meta[iinf] == 0 ? 2 : 4);
+    while (entry < iinf_end) {
+      size_t infe = 0, infe_end = 0;
+      if (!find_box(meta, entry, iinf_end, "infe", &infe, &infe_end)) return {};
+      // infe version 2 or 3: the item id (16 or 32 bits), its protection index, its type.
+      const int version = infe < infe_end ? meta[infe] : 0;
+      const int item_bytes = version == 2 ? 2 : 4;
+      if (version >= 2 && infe + 4 + item_bytes + 2 + 4 <= infe_end && be(&meta[infe + 4], item_bytes) == primary)
+        return std::string(reinterpret_cast<const char*>(&meta[infe + 4 + item_bytes + 2]), 4);
+      entry = infe_end;
     }
-    at += static_cast<int64_t>(size);
+    return {};
   }
   return {};
 }

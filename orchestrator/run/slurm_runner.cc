@@ -6,13 +6,11 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <set>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "common/atomic_file.h"
-#include "common/units.h"
 #include "orchestrator/run/system_command.h"
 #include "orchestrator/run/worker_messages.h"
 
@@ -218,7 +216,7 @@ Expected<void> SlurmRunner::submit_array(ArraySubmission array, const std::map<i
   auto id = m_client.submit(argv, array.comment);
   if (!id) return id.error();
   if (m_first_submit == Clock::time_point{}) m_first_submit = Clock::now();
-  m_arrays.push_back({id.value(), array.chunks, seconds_since_epoch()});
+  m_arrays.push_back({id.value(), array.chunks});
   for (size_t i = 0; i < array.chunks.size(); ++i) {
     const int chunk = array.chunks[i];
     Task task;

@@ -58,7 +58,6 @@ struct SlurmRunnerOptions {
 struct SubmittedArray {
   std::string id;
   std::vector<int> chunks;
-  double submitted_at = 0;  ///< seconds since the epoch, this host's clock
 };
 
 class SlurmRunner : public CommandRunner {

@@ -119,7 +119,6 @@ json farm_to_json(const FarmState& farm) {
   return {{"resubmissions", farm.resubmissions},
           {"arrays", farm.arrays},
           {"array_chunks", farm.array_chunks},
-          {"array_submitted_at", farm.array_submitted_at},
           {"task_mem_mib", task_mem},
           {"join_job", farm.join_job}};
 }
@@ -129,7 +128,6 @@ FarmState farm_from_json(const json& value) {
   farm.resubmissions = value.at("resubmissions").get<int>();
   farm.arrays = value.at("arrays").get<std::vector<std::string>>();
   farm.array_chunks = value.at("array_chunks").get<std::map<std::string, std::vector<int>>>();
-  farm.array_submitted_at = value.at("array_submitted_at").get<std::map<std::string, double>>();
   for (const auto& [chunk, mib] : value.at("task_mem_mib").items())
     farm.task_mem_mib[std::stoi(chunk)] = mib.get<int64_t>();
   farm.join_job = value.at("join_job").get<std::string>();

@@ -29,7 +29,6 @@ struct FarmState {
   /// by array: the chunk each of its tasks rendered (task i: chunks[i]), as
   /// its manifest says
   std::map<std::string, std::vector<int>> array_chunks;
-  std::map<std::string, double> array_submitted_at;  ///< by array: seconds since the epoch
   std::map<int, int64_t> task_mem_mib;               ///< by chunk: the memory its last task asked for
   std::string join_job;                               ///< the dependent join job's id; empty: none
 };

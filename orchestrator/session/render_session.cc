@@ -445,7 +445,6 @@ void RenderSession::detach() {
     ids.push_back(array.id);
     m_farm.arrays.push_back(array.id);
     m_farm.array_chunks[array.id] = array.chunks;
-    m_farm.array_submitted_at[array.id] = array.submitted_at;
   }
   for (const auto& [chunk, mib] : runner.asked_mem_mib()) m_farm.task_mem_mib[chunk] = mib;
   write_record();
