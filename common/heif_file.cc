@@ -122,6 +122,11 @@ std::string primary_item_type(const std::string& path, int64_t file_bytes) {
 Expected<HeifPrimary> open_heif(const std::string& path) {
   HeifPrimary primary;
   primary.context.reset(heif_context_alloc());
+  // A grid's tiles are decoded on the calling thread, one after another.
+  // libheif's default (4 threads of its own) would hide the decode's CPU
+  // from the worker's decode clock, which reads its loading thread, and
+  // a worker already runs its decode beside the encoder's threads.
+  heif_context_set_max_decoding_threads(primary.context.get(), 0);
   heif_error error = heif_context_read_from_file(primary.context.get(), path.c_str(), nullptr);
   if (error.code != heif_error_Ok) return Error{std::string("not a readable HEIF/AVIF image: ") + error.message};
   heif_image_handle* handle = nullptr;
@@ -171,14 +176,13 @@ Expected<ImageInfo> probe_heif(const std::string& path, ImageInfo info) {
   info.decoded_bytes_per_pixel = (deep ? 2.0 : 1.0) * (alpha ? 4 : 3);
   if (primary_item_type(path, info.file_bytes) == "grid" && info.format == ImageFormat::k_heif && !alpha) {
     // A grid, as phones store photos: libheif decodes its tiles (512x512 on
-    // an iPhone) one by one into the whole picture, so no decoder holds a
-    // picture of the full size. Worker peaks over noisy grids made by
-    // scripts/make-heic-grid at 1008x756, 3000x2000 and 4032x3024 (fitted
-    // to the two larger, within 6% of the smallest): 6.0 bytes a pixel at
-    // 8 and 10 bits alike, plus a part that does not grow with the size,
-    // 4.6 MiB at 8 bits and 11.2 MiB at 10.
-    info.decode_peak_bytes_per_pixel = 6.0;
-    info.decode_fixed_bytes = (deep ? 11.2 : 4.6) * 1024 * 1024;
+    // an iPhone) one by one, on the calling thread (open_heif), into the
+    // whole picture, so no decoder holds a picture of the full size. Worker
+    // peaks over noisy grids made by scripts/make-heic-grid at 1008x756,
+    // 3000x2000 and 4032x3024 (least squares over the three): 5.7 bytes a
+    // pixel plus 4.0 MiB at 8 bits, 5.85 plus 4.9 MiB at 10.
+    info.decode_peak_bytes_per_pixel = deep ? 5.85 : 5.7;
+    info.decode_fixed_bytes = (deep ? 4.9 : 4.0) * 1024 * 1024;
   } else if (deep) {
     info.decode_peak_bytes_per_pixel = alpha ? 11.0 : 10.5;
   } else {

@@ -166,9 +166,11 @@ TEST_CASE("a HEIC grid is told from a single-image HEIC by its primary item, and
   const ImageInfo grid = probe_image(dir / "grid.heic").value();
   CHECK(grid.stored_width == 1100);
   CHECK(grid.stored_height == 700);
+  const ImageInfo single = probe_image(dir / "single.heic").value();
+  // A grid's decoders hold a tile at a time, a single image's the whole picture.
   CHECK(grid.decode_fixed_bytes > 0);
-  CHECK(grid.decode_peak_bytes_per_pixel == 6.0);
-  CHECK(probe_image(dir / "single.heic").value().decode_fixed_bytes == 0);
+  CHECK(grid.decode_peak_bytes_per_pixel < single.decode_peak_bytes_per_pixel);
+  CHECK(single.decode_fixed_bytes == 0);
 
   // Every byte of the boxes before the media data, changed in turn: the
   // probe answers each time, a picture or a refusal.

@@ -7,6 +7,7 @@
 
 #include "tests/test_support.h"
 #include "worker/image_loader.h"
+#include "worker/thread_cpu.h"
 
 using namespace chunkreel;
 
@@ -57,4 +58,26 @@ TEST_CASE("a JPEG decoded at reduced scale keeps the sharpness of the full decod
     CHECK(d_reduced >= 0.97 * d_full);
     CHECK(p >= 45);
   }
+}
+
+// The worker counts a photo's decode by its loading thread's CPU clock, so
+// every part of the decode must run on that thread. libheif decodes a grid's
+// tiles on threads of its own unless told not to; that CPU then went
+// uncounted (and was reported as encoding).
+TEST_CASE("a HEIC grid decodes on the loading thread, where its CPU is counted") {
+  test::TempDir dir;
+  test::make_photo(dir / "source.png", "2048x1536", "-pix_fmt rgb24");
+  test::make_heic_grid(dir / "source.png", dir / "grid.heic", 8, 14);
+  ImageRequest request;
+  request.path = dir / "grid.heic";
+  request.target_width = 1024;
+  request.target_height = 768;
+  const double thread_start = thread_cpu_seconds();
+  const double process_start = process_cpu_seconds();
+  for (int i = 0; i < 3; ++i) REQUIRE(load_image(request).ok());
+  const double on_thread = thread_cpu_seconds() - thread_start;
+  const double in_process = process_cpu_seconds() - process_start;
+  INFO("loading thread " << on_thread << " CPU-s of the process's " << in_process);
+  REQUIRE(in_process > 0.05);
+  CHECK(on_thread >= 0.9 * in_process);
 }
