@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "common/heif_hevc_plugin.h"
+#include "common/heif_ffmpeg_decoders.h"
 #include "common/unique_fd.h"
 
 
@@ -137,7 +137,7 @@ bool planar_frame(heif_image* raw, bool alpha, AVFrame* frame) {
 // out otherwise (a depth of 8 bits or less, a size of their own), the image
 // is decoded again as interleaved 16-bit RGB(A).
 Expected<DecodedImage> decode_with_libheif(const std::string& path) {
-  use_ffmpeg_for_heif_hevc();
+  use_ffmpeg_for_heif();
   auto primary = open_heif(path);
   if (!primary) return Error{path + ": " + primary.error().message};
   heif_image_handle* handle = primary.value().handle.get();

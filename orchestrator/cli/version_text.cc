@@ -15,7 +15,7 @@
 #include <libheif/heif.h>
 
 #include "common/content_key.h"
-#include "common/heif_hevc_plugin.h"
+#include "common/heif_ffmpeg_decoders.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -70,7 +70,7 @@ std::string first_line(const char* text) {
 
 std::string version_text() {
   heif_init(nullptr);
-  use_ffmpeg_for_heif_hevc();  // as the worker decodes
+  use_ffmpeg_for_heif();  // as the worker decodes
   const int lcms = cmsGetEncodedCMMversion();
   const int fc = FcGetVersion();
   const std::vector<std::pair<std::string, std::string>> libraries = {

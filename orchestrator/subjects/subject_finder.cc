@@ -21,7 +21,7 @@ extern "C" {
 
 #include "common/av_ptr.h"
 #include "common/heif_file.h"
-#include "common/heif_hevc_plugin.h"
+#include "common/heif_ffmpeg_decoders.h"
 #include "common/image_decoder.h"
 #include "orchestrator/subjects/saliency.h"
 
@@ -102,7 +102,7 @@ bool turned(heif_image_handle* handle) {
 // image its rotation and leave the thumbnail without it; the aspect
 // check catches the same for an image whose size tells nothing).
 Expected<cv::Mat> heif_thumbnail(const std::string& path) {
-  use_ffmpeg_for_heif_hevc();
+  use_ffmpeg_for_heif();
   auto primary = open_heif(path);
   if (!primary) return Error{path + ": " + primary.error().message};
   heif_image_handle* handle = primary.value().handle.get();
