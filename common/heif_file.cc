@@ -158,35 +158,40 @@ Expected<ImageInfo> probe_heif(const std::string& path, ImageInfo info) {
   info.stored_width = heif_image_handle_get_width(primary.value().handle.get());
   info.stored_height = heif_image_handle_get_height(primary.value().handle.get());
   info.orientation = 1;
-  // libheif delivers interleaved RGB(A) for 8-bit images and planes of
-  // 16-bit samples for deeper ones (worker/image_decoder.cc). On the way
-  // its decoded Y'CbCr planes and the intermediate images of its
-  // conversion are alive at once. Peaks measured with libheif 1.15
-  // (Debian 12) and the worker's allocator setting (M_MMAP_THRESHOLD 1 MiB),
-  // getrusage over the decode of noisy HEICs at 2000x1500 and 4032x3024
-  // (fitted to both sizes): 6.0 bytes a pixel for 8-bit RGB, 8.0 with
-  // alpha; 10.3 for 10-bit RGB planes and about 10.4 with alpha (from
-  // 2000x1500 alone; libheif's interleaved 16-bit form, which the worker
-  // took before, peaked at 18.3 and 24.4); an 8-bit AVIF 8.2 (2.2 more
-  // than a HEIC, added to one with alpha too). A 10-bit AVIF was not
-  // measured (libaom would not write one here) and counts as a HEIC.
+  // libheif delivers RGB(A) as planes, of 8-bit samples or of 16-bit words
+  // for deeper images (common/image_decoder.cc). On the way its decoded
+  // Y'CbCr planes and the intermediate images of its conversion are alive
+  // at once. Peaks measured with libheif 1.15 (Debian 12), the decoders of
+  // common/heif_ffmpeg_decoders and the worker's allocator setting
+  // (M_MMAP_THRESHOLD 1 MiB): the worker's peak over a one-photo show of
+  // 128x72 (--report), noisy photos at 2000x1500 and 4032x3024, fitted to
+  // both sizes as bytes a pixel plus a part that does not grow with the
+  // size. 8-bit HEIC 7.3 bytes a pixel plus 1.6 MiB, 9.3 with alpha; 8-bit
+  // AVIF 4.65 plus 1.3 MiB, 6.65 with alpha (dav1d holds less than FFmpeg's
+  // HEVC decoder); 10-bit HEIC 10.3, about 10.4 with alpha (from 2000x1500
+  // alone; libheif's interleaved 16-bit form peaked at 18.3 and 24.4). A
+  // 10-bit AVIF was not measured (libaom would not write one here) and
+  // counts as a HEIC.
   heif_image_handle* handle = primary.value().handle.get();
   const bool deep = heif_image_handle_get_luma_bits_per_pixel(handle) > 8;
   const bool alpha = heif_image_handle_has_alpha_channel(handle) != 0;
+  const bool avif = info.format == ImageFormat::k_avif;
   info.decoded_bytes_per_pixel = (deep ? 2.0 : 1.0) * (alpha ? 4 : 3);
-  if (primary_item_type(path, info.file_bytes) == "grid" && info.format == ImageFormat::k_heif && !alpha) {
+  if (primary_item_type(path, info.file_bytes) == "grid" && !avif && !alpha) {
     // A grid, as phones store photos: libheif decodes its tiles (512x512 on
     // an iPhone) one by one, on the calling thread (open_heif), into the
-    // whole picture, so no decoder holds a picture of the full size. Worker
-    // peaks over noisy grids made by scripts/make-heic-grid at 1008x756,
-    // 3000x2000 and 4032x3024 (least squares over the three): 5.7 bytes a
-    // pixel plus 4.0 MiB at 8 bits, 5.85 plus 4.9 MiB at 10.
-    info.decode_peak_bytes_per_pixel = deep ? 5.85 : 5.7;
-    info.decode_fixed_bytes = (deep ? 4.9 : 4.0) * 1024 * 1024;
+    // whole picture's RGB planes, so no decoder holds a picture of the full
+    // size. Worker peaks over noisy grids made by scripts/make-heic-grid at
+    // 1008x756, 3000x2000 and 4032x3024: at 10 bits 5.85 bytes a pixel
+    // plus 4.9 MiB (least squares over the three); at 8 bits the planes it
+    // delivers (3 bytes a pixel) plus 4.5 MiB, within 3% of all three.
+    info.decode_peak_bytes_per_pixel = deep ? 5.85 : 3.0;
+    info.decode_fixed_bytes = (deep ? 4.9 : 4.5) * 1024 * 1024;
   } else if (deep) {
     info.decode_peak_bytes_per_pixel = alpha ? 11.0 : 10.5;
   } else {
-    info.decode_peak_bytes_per_pixel = (alpha ? 8.0 : 6.0) + (info.format == ImageFormat::k_avif ? 2.2 : 0.0);
+    info.decode_peak_bytes_per_pixel = (avif ? 4.65 : 7.3) + (alpha ? 2.0 : 0.0);
+    info.decode_fixed_bytes = (avif ? 1.3 : 1.6) * 1024 * 1024;
   }
   // An Exif item starts with the offset of its TIFF header (ISO/IEC 23008-12).
   heif_item_id exif_id = 0;

@@ -100,10 +100,11 @@ void widen(uint8_t* plane, int stride, int samples_per_row, int rows, int bits) 
   }
 }
 
-// A deep image's RGB(A) planes as GBRP16/GBRAP16 (FFmpeg's planar RGB puts
-// green first: G, B, R, then alpha); false, touching nothing, unless every
-// plane is the image's size with 9 to 16 bits a sample.
-bool planar_frame(heif_image* raw, bool alpha, AVFrame* frame) {
+// An image's RGB(A) planes as GBRP/GBRAP, or GBRP16/GBRAP16 when deeper
+// than 8 bits (FFmpeg's planar RGB puts green first: G, B, R, then alpha);
+// false, touching nothing, unless every plane is the image's size with
+// the luma's depth, 8 or 9 to 16 bits a sample.
+bool planar_frame(heif_image* raw, bool alpha, bool deep, AVFrame* frame) {
   const heif_channel channels[4] = {heif_channel_G, heif_channel_B, heif_channel_R, heif_channel_Alpha};
   const int count = alpha ? 4 : 3;
   const int width = heif_image_get_width(raw, heif_channel_R);
@@ -111,7 +112,7 @@ bool planar_frame(heif_image* raw, bool alpha, AVFrame* frame) {
   if (width <= 0 || height <= 0) return false;
   for (int p = 0; p < count; ++p) {
     const int bits = heif_image_get_bits_per_pixel_range(raw, channels[p]);
-    if (!heif_image_has_channel(raw, channels[p]) || bits <= 8 || bits > 16 ||
+    if (!heif_image_has_channel(raw, channels[p]) || (deep ? bits <= 8 || bits > 16 : bits != 8) ||
         heif_image_get_width(raw, channels[p]) != width || heif_image_get_height(raw, channels[p]) != height)
       return false;
   }
@@ -119,23 +120,25 @@ bool planar_frame(heif_image* raw, bool alpha, AVFrame* frame) {
     int stride = 0;
     uint8_t* plane = heif_image_get_plane(raw, channels[p], &stride);
     if (!plane) return false;
-    widen(plane, stride, width, height, heif_image_get_bits_per_pixel_range(raw, channels[p]));
+    if (deep) widen(plane, stride, width, height, heif_image_get_bits_per_pixel_range(raw, channels[p]));
     frame->data[p] = plane;
     frame->linesize[p] = stride;
   }
-  frame->format = alpha ? AV_PIX_FMT_GBRAP16LE : AV_PIX_FMT_GBRP16LE;
+  frame->format = deep ? (alpha ? AV_PIX_FMT_GBRAP16LE : AV_PIX_FMT_GBRP16LE) : (alpha ? AV_PIX_FMT_GBRAP : AV_PIX_FMT_GBRP);
   frame->width = width;
   frame->height = height;
   return true;
 }
 
-// libheif decodes 8-bit images to interleaved RGB(A). Deeper ones are asked
-// for as planes of 16-bit words holding `bits`-bit values: the planes hold
-// the same values as libheif's interleaved form (compared on 10-bit HEICs),
-// and its conversion to them peaks at about 10.5 bytes a pixel against 18.3
-// for the interleaved form (common/heif_file.cc). Should the planes come
-// out otherwise (a depth of 8 bits or less, a size of their own), the image
-// is decoded again as interleaved 16-bit RGB(A).
+// libheif is asked for RGB(A) as planes: 8-bit samples, or 16-bit words
+// holding `bits`-bit values. Planes are what libheif composes a grid in,
+// tile by tile, so asking for them spares a pass over the whole picture
+// and a second copy of it, which its interleaved form costs; a 10-bit
+// image's conversion to planes peaks at about 10.5 bytes a pixel against
+// 18.3 for the interleaved form (common/heif_file.cc). The planes hold the
+// same values as the interleaved form (compared in the suite). Should they
+// come out otherwise (a depth or a size of their own), the image is
+// decoded again as interleaved RGB(A).
 Expected<DecodedImage> decode_with_libheif(const std::string& path) {
   use_ffmpeg_for_heif();
   auto primary = open_heif(path);
@@ -148,11 +151,11 @@ Expected<DecodedImage> decode_with_libheif(const std::string& path) {
   decoded.frame = make_frame();
   AVFrame* frame = decoded.frame.get();
   heif_image* raw = nullptr;
-  if (deep) {
+  {
     const heif_error error = heif_decode_image(handle, &raw, heif_colorspace_RGB, heif_chroma_444, nullptr);
     if (error.code != heif_error_Ok) return Error{path + ": corrupt image data: " + error.message};
     decoded.heif.reset(raw);
-    if (planar_frame(raw, alpha, frame)) return decoded;
+    if (planar_frame(raw, alpha, deep, frame)) return decoded;
     decoded.heif.reset();
   }
   const heif_chroma chroma = deep ? (alpha ? heif_chroma_interleaved_RRGGBBAA_LE : heif_chroma_interleaved_RRGGBB_LE)
