@@ -132,6 +132,64 @@ TEST_CASE("FFmpeg's decoders give libheif the same pixels its own do, HEVC and A
   }
 }
 
+// The worker takes libheif's RGB(A) as planes (common/image_decoder.cc):
+// they must hold the values of its interleaved form, sample for sample, at
+// 8 and 10 bits, with alpha, for single images and grids, HEIC and AVIF.
+TEST_CASE("libheif's planar RGB holds the values of its interleaved RGB") {
+  use_ffmpeg_for_heif();
+  test::TempDir dir;
+  const std::vector<std::tuple<std::string, int, bool, bool>> photos = {
+      {"plain.heic", 8, false, false}, {"alpha.heic", 8, true, false}, {"deep.heic", 10, false, false},
+      {"deep-alpha.heic", 10, true, false}, {"plain.avif", 8, false, true}, {"alpha.avif", 8, true, true}};
+  std::vector<std::string> names;
+  for (const auto& [name, bits, alpha, avif] : photos) {
+    test::write_heif(dir / name, 333, 251, bits, alpha, 1, avif, noisy);
+    names.push_back(name);
+  }
+  test::make_photo(dir / "source.png", "1300x700", "-pix_fmt rgb24");
+  for (int bits : {8, 10}) {
+    names.push_back("grid" + std::to_string(bits) + ".heic");
+    test::make_heic_grid(dir / "source.png", dir / names.back(), bits);
+  }
+  for (const std::string& name : names) {
+    INFO(name);
+    heif_context* context = heif_context_alloc();
+    heif_context_set_max_decoding_threads(context, 0);
+    REQUIRE(heif_context_read_from_file(context, (dir / name).c_str(), nullptr).code == heif_error_Ok);
+    heif_image_handle* handle = nullptr;
+    REQUIRE(heif_context_get_primary_image_handle(context, &handle).code == heif_error_Ok);
+    const bool alpha = heif_image_handle_has_alpha_channel(handle) != 0;
+    const bool deep = heif_image_handle_get_luma_bits_per_pixel(handle) > 8;
+    const int channels = alpha ? 4 : 3;
+    heif_image* planar = nullptr;
+    REQUIRE(heif_decode_image(handle, &planar, heif_colorspace_RGB, heif_chroma_444, nullptr).code == heif_error_Ok);
+    const std::string interleaved = decode_rgb(dir / name);
+    const int width = heif_image_get_width(planar, heif_channel_R);
+    const int height = heif_image_get_height(planar, heif_channel_R);
+    REQUIRE(interleaved.size() == size_t(width) * height * channels * (deep ? 2 : 1));
+    const heif_channel order[4] = {heif_channel_R, heif_channel_G, heif_channel_B, heif_channel_Alpha};
+    size_t differing = 0;
+    for (int c = 0; c < channels; ++c) {
+      int stride = 0;
+      const uint8_t* plane = heif_image_get_plane_readonly(planar, order[c], &stride);
+      REQUIRE(plane != nullptr);
+      for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) {
+          const size_t at = (size_t(y) * width + x) * channels + c;
+          const unsigned want = deep ? uint8_t(interleaved[2 * at]) | uint8_t(interleaved[2 * at + 1]) << 8
+                                     : uint8_t(interleaved[at]);
+          const unsigned got = deep ? plane[size_t(y) * stride + 2 * x] | plane[size_t(y) * stride + 2 * x + 1] << 8
+                                    : plane[size_t(y) * stride + x];
+          differing += want != got;
+        }
+    }
+    CHECK(differing == 0);
+    heif_image_release(planar);
+    heif_image_handle_release(handle);
+    heif_context_free(context);
+  }
+}
+
 // Not part of the suite: `heif_plugin_tests "[.bench]"` times decodes to
 // RGB of 12-megapixel pictures, with libheif's own decoders first (this
 // process has not registered the plugins when it starts), then through
